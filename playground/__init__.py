@@ -1,0 +1,30 @@
+"""Neural Playground: a from-scratch NumPy multilayer perceptron you can watch learn.
+
+The core (this package minus ``playground.ui`` and ``playground.figures``) imports
+only NumPy, so a notebook can train without the app::
+
+    import playground
+    X, y = playground.make_dataset("spiral", n_samples=500, noise=0.1, seed=0)
+    run = playground.Trainer(dataset="spiral", hidden=(8, 8), optimizer="adam")
+    run.step(300)
+    print(run.epoch, run.metrics)
+"""
+
+from .activations import ACTIVATIONS, Activation
+from .config import Config
+from .datasets import DATASETS, DOMAIN, make_dataset, train_test_split
+from .features import FEATURES, feature_matrix
+from .history import DecimatingLog, History
+from .initializers import INITIALIZERS
+from .network import MLP
+from .optimizers import OPTIMIZERS
+from .outputs import OUTPUTS
+from .trainer import Trainer
+
+Run = Trainer  # an alias that reads well in notebooks
+
+__all__ = [
+    "ACTIVATIONS", "Activation", "Config", "DATASETS", "DOMAIN", "DecimatingLog",
+    "FEATURES", "History", "INITIALIZERS", "MLP", "OPTIMIZERS", "OUTPUTS", "Run", "Trainer",
+    "feature_matrix", "make_dataset", "train_test_split",
+]

@@ -1,0 +1,247 @@
+"""Every hyperparameter of a run in one validated, URL-serialisable dataclass.
+
+``Config()`` is a TF-Playground-like start (circle, hidden layers 4 and 2, tanh,
+learning rate 0.03, batch size 10, half the points for training). A config converts
+to a flat ``dict[str, str]`` (what a URL query string holds) and back:
+
+>>> Config.from_query(Config(hidden=(8, 8)).to_query()).hidden
+(8, 8)
+
+Validation lives here and only here: a bad value raises ``ValueError`` naming the
+field and what it accepts, before anything deeper sees it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, fields
+
+from .activations import ACTIVATIONS
+from .datasets import DATASETS, MAX_CLASSES, MAX_NOISE, MAX_SAMPLES, MIN_CLASSES, MIN_SAMPLES
+from .features import FEATURES
+from .initializers import INITIALIZERS
+from .optimizers import OPTIMIZERS
+from .outputs import OUTPUTS
+
+MAX_HIDDEN_LAYERS = 8
+MAX_WIDTH = 128
+MAX_SEED = 2**32 - 1
+REGULARIZATIONS = ("none", "l1", "l2")
+DTYPES = ("float64", "float32")
+
+# field -> (low, high) inclusive, for numbers
+RANGES = {
+    "n_classes": (MIN_CLASSES, MAX_CLASSES),
+    "n_samples": (MIN_SAMPLES, MAX_SAMPLES),
+    "noise": (0.0, MAX_NOISE),
+    "train_ratio": (0.1, 0.9),
+    "data_seed": (0, MAX_SEED),
+    "init_seed": (0, MAX_SEED),
+    "learning_rate": (1e-6, 10.0),
+    "momentum": (0.0, 0.999),
+    "batch_size": (1, MAX_SAMPLES),
+    "reg_rate": (0.0, 10.0),
+}
+# field -> allowed names, for strings
+CHOICES = {
+    "dataset": tuple(DATASETS),
+    "activation": tuple(ACTIVATIONS),
+    "output": ("auto", *OUTPUTS),
+    "init": tuple(INITIALIZERS),
+    "optimizer": tuple(OPTIMIZERS),
+    "regularization": REGULARIZATIONS,
+    "dtype": DTYPES,
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Hyperparameters of one run: data, network, training."""
+
+    # data
+    dataset: str = "circle"
+    n_classes: int = 2          # used by multi-class datasets (blobs, spiral)
+    n_samples: int = 500
+    noise: float = 0.0
+    train_ratio: float = 0.5
+    data_seed: int = 0
+    features: tuple[str, ...] = ("x1", "x2")
+    # network
+    hidden: tuple[int, ...] = (4, 2)
+    activation: str = "tanh"
+    output: str = "auto"        # auto: sigmoid (2 classes), softmax (k > 2), linear (regression)
+    init: str = "xavier"
+    init_seed: int = 0
+    # training
+    optimizer: str = "sgd"
+    learning_rate: float = 0.03
+    momentum: float = 0.9       # for the momentum optimizer
+    batch_size: int = 10        # clipped to the training set size
+    regularization: str = "none"
+    reg_rate: float = 0.0
+    shuffle: bool = True        # reshuffle the training set each epoch (seeded)
+    dtype: str = "float64"
+
+    def __post_init__(self):
+        for f in fields(self):
+            object.__setattr__(self, f.name, _check(f.name, f.type, getattr(self, f.name)))
+        spec = DATASETS[self.dataset]
+        out = self.output
+        if spec.task == "regression" and out not in ("auto", "linear"):
+            raise ValueError(f"output: {self.dataset!r} is a regression dataset, "
+                             f"use 'linear' (or 'auto'), not {out!r}")
+        if spec.task == "classification" and self.num_classes > 2 and out not in ("auto",
+                                                                                  "softmax"):
+            raise ValueError(f"output: {self.num_classes} classes need 'softmax' "
+                             f"(or 'auto'), not {out!r}")
+
+    # ------------------------------------------------------------------ derived values
+    @property
+    def task(self) -> str:
+        """``"classification"`` or ``"regression"``."""
+        return DATASETS[self.dataset].task
+
+    @property
+    def num_classes(self) -> int:
+        """Number of classes of the dataset (0 for regression)."""
+        spec = DATASETS[self.dataset]
+        if spec.task == "regression":
+            return 0
+        return self.n_classes if spec.multiclass else 2
+
+    @property
+    def output_name(self) -> str:
+        """The output layer actually used (``output`` with ``"auto"`` resolved)."""
+        if self.output != "auto":
+            return self.output
+        if self.task == "regression":
+            return "linear"
+        return "softmax" if self.num_classes > 2 else "sigmoid"
+
+    @property
+    def layer_sizes(self) -> tuple[int, ...]:
+        """``(n_features, *hidden, n_outputs)``."""
+        n_out = OUTPUTS[self.output_name].n_outputs(max(self.num_classes, 1))
+        return (len(self.features), *self.hidden, n_out)
+
+    @property
+    def l1(self) -> float:
+        return self.reg_rate if self.regularization == "l1" else 0.0
+
+    @property
+    def l2(self) -> float:
+        return self.reg_rate if self.regularization == "l2" else 0.0
+
+    def replace(self, **changes) -> Config:
+        """A validated copy with ``changes`` applied."""
+        return dataclasses.replace(self, **changes)
+
+    # ------------------------------------------------------------------ URL form
+    def to_query(self) -> dict[str, str]:
+        """Every field as a string, e.g. ``{"hidden": "4,2", "learning_rate": "0.03"}``."""
+        return {f.name: _format(getattr(self, f.name)) for f in fields(self)}
+
+    @classmethod
+    def from_query(cls, query) -> Config:
+        """Build from a string mapping; unknown keys are ignored, missing ones default.
+
+        Raises
+        ------
+        ValueError
+            On the first bad value, naming the field and what it accepts.
+        """
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: _first(v) for k, v in query.items() if k in names})
+
+    @classmethod
+    def from_query_lenient(cls, query) -> tuple[Config, list[str]]:
+        """Like :meth:`from_query`, but a bad field falls back to its default.
+
+        Returns the config and one plain-words message per field that was reset.
+        """
+        good, problems = {}, []
+        for f in fields(cls):
+            if f.name not in query:
+                continue
+            try:
+                good[f.name] = _check(f.name, f.type, _first(query[f.name]))
+            except ValueError as err:
+                problems.append(f"{err} — using the default {_format(f.default)!r}")
+        try:
+            return cls(**good), problems
+        except ValueError as err:  # a combination of fields, e.g. output vs dataset
+            good.pop("output", None)
+            return cls(**good), [*problems, f"{err} — using the default 'auto'"]
+
+
+def _first(value):
+    # query-param libraries may hand a list of values for a repeated key
+    return value[-1] if isinstance(value, list) and value else value
+
+
+def _format(value) -> str:
+    if isinstance(value, tuple):
+        return ",".join(map(str, value))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _check(name: str, kind: str, value):
+    """Parse ``value`` (typed or a string) for field ``name`` and check its range."""
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("true", "1", "yes", "on"):
+            return True
+        if text in ("false", "0", "no", "off"):
+            return False
+        raise ValueError(f"{name}: expected true or false, got {value!r}")
+    if kind in ("int", "float"):
+        return _check_number(name, kind, value)
+    if kind == "str":
+        if value not in CHOICES[name]:
+            raise ValueError(f"{name}: {value!r} is not one of {', '.join(CHOICES[name])}")
+        return value
+    items = _split(value)
+    if kind == "tuple[int, ...]":  # hidden layer widths
+        if len(items) > MAX_HIDDEN_LAYERS:
+            raise ValueError(f"{name}: at most {MAX_HIDDEN_LAYERS} hidden layers, "
+                             f"got {len(items)}")
+        widths = tuple(_check_number(name, "int", w) for w in items)
+        if any(not 1 <= w <= MAX_WIDTH for w in widths):
+            raise ValueError(f"{name}: each layer needs 1 to {MAX_WIDTH} neurons, got {widths}")
+        return widths
+    names = tuple(str(s) for s in items)  # features
+    bad = [s for s in names if s not in FEATURES]
+    if bad or not names or len(set(names)) != len(names):
+        raise ValueError(f"{name}: pick one or more distinct features from "
+                         f"{', '.join(FEATURES)}, got {value!r}")
+    return names
+
+
+def _split(value) -> list:
+    if isinstance(value, str):
+        text = value.strip()
+        return [] if text in ("", "-", "none") else [s.strip() for s in text.split(",")]
+    return list(value)
+
+
+def _check_number(name, kind, value):
+    lo, hi = RANGES.get(name, (-math.inf, math.inf))
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        x = float(value)
+        if kind == "int":
+            if not x.is_integer():
+                raise TypeError
+            x = int(x)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"{name}: expected {'an integer' if kind == 'int' else 'a number'} "
+                         f"between {lo:g} and {hi:g}, got {value!r}") from None
+    if not lo <= x <= hi:  # also rejects nan
+        raise ValueError(f"{name}: must be between {lo:g} and {hi:g}, got {value!r}")
+    return x

@@ -1,0 +1,97 @@
+"""Bounded records of a run: metrics per epoch and weight snapshots.
+
+A run may last a million epochs, so nothing here grows without bound. A
+:class:`DecimatingLog` keeps rows at epochs that are multiples of a *stride*. When it
+is full it drops every other row and doubles the stride: memory stays fixed, the whole
+run stays covered evenly, and epoch 0 is always kept. Recent epochs are never lost
+for display, because the trainer also keeps its latest metrics apart.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+METRICS = ("train_loss", "test_loss", "train_acc", "test_acc")
+
+
+class DecimatingLog:
+    """Rows of ``width`` floats recorded at epochs that are multiples of ``stride``.
+
+    Parameters
+    ----------
+    width : int
+        Number of values per row.
+    capacity : int
+        Maximum number of rows kept (even, at least 4).
+    """
+
+    def __init__(self, width: int, capacity: int = 2048, dtype=np.float64):
+        self.capacity = max(4, int(capacity) // 2 * 2)
+        self._epochs = np.zeros(self.capacity, np.int64)
+        self._rows = np.zeros((self.capacity, width), dtype)
+        self.n = 0
+        self.stride = 1
+
+    def wants(self, epoch: int) -> bool:
+        """Whether a row for ``epoch`` would be kept."""
+        return epoch % self.stride == 0
+
+    def add(self, epoch: int, row) -> None:
+        """Record ``row`` for ``epoch`` if the stride keeps it (epochs must increase)."""
+        if epoch % self.stride:
+            return
+        if self.n and epoch <= self._epochs[self.n - 1]:
+            self._rows[self.n - 1] = row  # same epoch again (e.g. after an edit): overwrite
+            return
+        if self.n == self.capacity:
+            keep = self._epochs[: self.n] % (2 * self.stride) == 0
+            k = int(keep.sum())
+            self._epochs[:k] = self._epochs[: self.n][keep]
+            self._rows[:k] = self._rows[: self.n][keep]
+            self.n = k
+            self.stride *= 2
+            if epoch % self.stride:
+                return
+        self._epochs[self.n] = epoch
+        self._rows[self.n] = row
+        self.n += 1
+
+    @property
+    def epochs(self) -> np.ndarray:
+        """Recorded epochs, increasing, shape (n,). A view: copy to keep."""
+        return self._epochs[: self.n]
+
+    @property
+    def rows(self) -> np.ndarray:
+        """Recorded rows, shape (n, width). A view: copy to keep."""
+        return self._rows[: self.n]
+
+    def at_or_before(self, epoch: int):
+        """``(epoch, row)`` of the last record at or before ``epoch`` (None if none)."""
+        i = int(np.searchsorted(self.epochs, epoch, side="right")) - 1
+        return None if i < 0 else (int(self._epochs[i]), self._rows[i])
+
+    def nbytes(self) -> int:
+        """Memory held by the log's buffers."""
+        return self._epochs.nbytes + self._rows.nbytes
+
+
+class History(DecimatingLog):
+    """Training and test loss and accuracy (or R² for regression) over epochs.
+
+    Columns are :data:`METRICS`; read them as attributes, e.g. ``history.train_loss``.
+    """
+
+    def __init__(self, capacity: int = 4096):
+        super().__init__(len(METRICS), capacity)
+
+    def __getattr__(self, name):
+        if name in METRICS:
+            return self.rows[:, METRICS.index(name)]
+        raise AttributeError(name)
+
+    def as_dict(self) -> dict[str, np.ndarray]:
+        """Copies of every column plus ``"epoch"``."""
+        out = {"epoch": self.epochs.copy()}
+        out.update({m: self.rows[:, i].copy() for i, m in enumerate(METRICS)})
+        return out

@@ -1,0 +1,103 @@
+"""Output layers paired with their loss: sigmoid + binary cross-entropy, softmax +
+cross-entropy, linear + mean squared error.
+
+Each pairing is chosen so that the gradient of the mean loss with respect to the
+output layer's pre-activation ``z`` is simply ``scale * (output - Y) / m``
+(``scale`` = 1 for the cross-entropies, 2 for the squared error), which is what the
+network's backward pass uses. Losses are computed from ``z`` (the logits), never from
+probabilities, so they stay finite for any input: no ``log(0)``, no overflow.
+
+``Y`` is the target as a matrix of shape (m, n_outputs): the 0/1 label as a column
+for sigmoid, a one-hot matrix for softmax, the target value as a column for linear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import sigmoid, sigmoid_
+
+
+@dataclass(frozen=True)
+class Output:
+    """An output activation with its loss.
+
+    Attributes
+    ----------
+    name : str
+        Registry key (``"sigmoid"``, ``"softmax"``, ``"linear"``).
+    label : str
+        Human label for the UI.
+    activate_ : callable
+        ``activate_(z)`` turns logits (m, k) into outputs in place.
+    loss : callable
+        ``loss(z, Y) -> float``: mean loss over the m rows, from logits.
+    grad_scale : float
+        dLoss/dz = grad_scale * (output - Y) / m.
+    """
+
+    name: str
+    label: str
+    activate_: Callable[[np.ndarray], None]
+    loss: Callable[[np.ndarray, np.ndarray], float]
+    grad_scale: float
+
+    def n_outputs(self, n_classes: int) -> int:
+        """Number of output units for a problem with ``n_classes`` (1 for regression)."""
+        return n_classes if self.name == "softmax" else 1
+
+    def targets(self, y: np.ndarray, n_classes: int, dtype=np.float64) -> np.ndarray:
+        """Targets ``y`` (m,) as the matrix ``Y`` (m, n_outputs) this output compares to."""
+        y = np.asarray(y)
+        if self.name == "softmax":
+            Y = np.zeros((y.shape[0], n_classes), dtype=dtype)
+            Y[np.arange(y.shape[0]), y.astype(np.intp)] = 1.0
+            return Y
+        return y.astype(dtype).reshape(-1, 1)
+
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        """Outputs (probabilities for sigmoid/softmax) for logits ``z`` (m, k)."""
+        out = np.array(z, dtype=z.dtype, copy=True)
+        self.activate_(out)
+        return out
+
+
+def _softplus(z):
+    # log(1 + e^z) without overflow
+    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+
+
+def _bce_loss(z, Y):
+    # -[y log p + (1-y) log(1-p)] with p = sigmoid(z) equals softplus(z) - y z
+    return float(np.mean(_softplus(z) - Y * z))
+
+
+def _softmax_(z):
+    np.subtract(z, z.max(axis=1, keepdims=True), out=z)
+    np.exp(z, out=z)
+    np.divide(z, z.sum(axis=1, keepdims=True), out=z)
+
+
+def _ce_loss(z, Y):
+    zmax = z.max(axis=1, keepdims=True)
+    logsumexp = zmax[:, 0] + np.log(np.exp(z - zmax).sum(axis=1))
+    return float(np.mean(logsumexp - (Y * z).sum(axis=1)))
+
+
+def _mse_loss(z, Y):
+    return float(np.mean(((z - Y) ** 2).sum(axis=1)))
+
+
+OUTPUTS: dict[str, Output] = {
+    o.name: o
+    for o in (
+        Output("sigmoid", "Sigmoid + cross-entropy", sigmoid_, _bce_loss, 1.0),
+        Output("softmax", "Softmax + cross-entropy", _softmax_, _ce_loss, 1.0),
+        Output("linear", "Linear + squared error", lambda z: None, _mse_loss, 2.0),
+    )
+}
+
+__all__ = ["OUTPUTS", "Output", "sigmoid"]

@@ -1,0 +1,311 @@
+"""A training run: data, network, optimizer, epoch counter, history and snapshots.
+
+>>> from playground import Trainer
+>>> run = Trainer()              # the default Config: circle, 4-2 tanh, SGD 0.03
+>>> run.step(200)                # advance exactly 200 epochs; call again and again
+200
+>>> run.metrics["test_acc"] > 0.9
+True
+
+The run owns every piece of state that changes while training: the network's
+parameters, the optimizer's state, the shuffling RNG, the epoch, the bounded
+:class:`~playground.history.History` and weight snapshots. Same config and seeds give
+the same run, bit for bit. A run that blows up (NaN/inf) stops, keeps its last finite
+state, and says why in :attr:`diverged`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from .config import Config
+from .datasets import DOMAIN, make_dataset, train_test_split
+from .features import feature_matrix
+from .history import METRICS, DecimatingLog, History
+from .network import MLP, with_ones
+from .optimizers import OPTIMIZERS
+
+# Changing one of these fields rebuilds the data and the network (epoch 0)...
+DATA_FIELDS = ("dataset", "n_classes", "n_samples", "noise", "train_ratio", "data_seed",
+               "features")
+NETWORK_FIELDS = ("hidden", "activation", "output", "init", "init_seed", "dtype")
+# ...the others (optimizer, learning rate, batch size, regularisation) apply live.
+SNAPSHOT_BYTES = 8 * 2**20  # memory budget of a run's weight snapshots
+
+
+class Trainer:
+    """One training run built from a :class:`~playground.config.Config`.
+
+    Parameters
+    ----------
+    config : Config, optional
+        Defaults to ``Config()``.
+    **changes
+        Field overrides, e.g. ``Trainer(dataset="xor", learning_rate=0.1)``.
+
+    Attributes
+    ----------
+    network : MLP
+    epoch : int
+        Epochs completed since the last reset.
+    history : History
+        Per-epoch losses and accuracy (R² for regression), bounded in memory.
+    snapshots : DecimatingLog
+        Flat parameter vectors at recorded epochs (epoch 0 always), for replay.
+    diverged : str or None
+        Why training stopped, in plain words, or None while it is healthy.
+    """
+
+    def __init__(self, config: Config | None = None, **changes):
+        config = config or Config()
+        self.config = config.replace(**changes) if changes else config
+        self._build_data()
+        self._build_network()
+
+    # ------------------------------------------------------------------ building
+    def _build_data(self):
+        c = self.config
+        X, y = make_dataset(c.dataset, c.n_samples, c.noise, c.data_seed, c.n_classes)
+        self.X_train, self.y_train, self.X_test, self.y_test = train_test_split(
+            X, y, c.train_ratio, c.data_seed)
+
+    def _build_network(self):
+        c = self.config
+        dtype = np.dtype(c.dtype)
+        self.network = MLP(c.layer_sizes, c.activation, c.output_name, c.init, c.init_seed,
+                           dtype)
+        net = self.network
+        # inputs as augmented feature matrices, targets as the output expects them
+        self._Fa_train = with_ones(feature_matrix(self.X_train, c.features), dtype)
+        self._Y_train = net.targets(self.y_train)
+        self._Fa_eval = np.concatenate(
+            [self._Fa_train, with_ones(feature_matrix(self.X_test, c.features), dtype)])
+        self._Y_eval = np.concatenate([self._Y_train, net.targets(self.y_test)])
+        self._grid_cache: dict = {}
+        self.reset()
+
+    def reset(self):
+        """Fresh weights from the init seed, epoch 0, empty history."""
+        c = self.config
+        self.network.initialize(c.init_seed)
+        self._rng = np.random.default_rng([c.init_seed, 1])  # shuffling, apart from init
+        self._make_optimizer()
+        self._make_batches()
+        self.epoch = 0
+        self.diverged: str | None = None
+        self.history = History()
+        per_snapshot = self.network.params.nbytes
+        self.snapshots = DecimatingLog(self.network.params.size,
+                                       max(16, min(1024, SNAPSHOT_BYTES // per_snapshot)),
+                                       self.network.dtype)
+        self.edits: list[tuple[int, str]] = []
+        self._good = self.network.params.copy()
+        self._record(self.evaluate())
+
+    def _make_optimizer(self):
+        c = self.config
+        self.optimizer = OPTIMIZERS[c.optimizer](
+            self.network.params.size, self.network.dtype, learning_rate=c.learning_rate,
+            momentum=c.momentum)
+
+    def _make_batches(self):
+        """Views of one shuffle buffer, one per mini-batch, each with its workspace."""
+        n = self._Fa_train.shape[0]
+        bs = min(self.config.batch_size, n)
+        self._Xbuf = self._Fa_train.copy()
+        self._Ybuf = self._Y_train.copy()
+        self._batches = [
+            (self._Xbuf[s:s + bs], self._Ybuf[s:s + bs], self.network._workspace(min(bs, n - s)))
+            for s in range(0, n, bs)
+        ]
+
+    def update(self, config: Config) -> str:
+        """Switch to ``config``. Returns what happened:
+
+        ``"none"`` (same config), ``"live"`` (optimizer, learning rate, batch size or
+        regularisation changed: weights and epoch kept) or ``"reset"`` (data or
+        architecture changed: rebuilt at epoch 0).
+        """
+        old, self.config = self.config, config
+        if config == old:
+            return "none"
+        if any(getattr(config, f) != getattr(old, f) for f in DATA_FIELDS):
+            self._build_data()
+            self._build_network()
+            return "reset"
+        if any(getattr(config, f) != getattr(old, f) for f in NETWORK_FIELDS):
+            self._build_network()
+            return "reset"
+        opt = self.optimizer
+        if config.optimizer != old.optimizer:
+            self._make_optimizer()  # fresh optimizer state, same weights
+        else:
+            opt.learning_rate, opt.momentum = config.learning_rate, config.momentum
+        if config.batch_size != old.batch_size:
+            self._make_batches()
+        self.diverged = None  # new settings deserve a new try from the last good state
+        return "live"
+
+    # ------------------------------------------------------------------ training
+    def step(self, n_epochs: int = 1) -> int:
+        """Advance exactly ``n_epochs`` epochs (fewer only if training diverges).
+
+        Returns the number of epochs completed.
+        """
+        start = self.epoch
+        with np.errstate(all="ignore"):
+            while self.epoch - start < n_epochs and self.diverged is None:
+                self._epoch()
+        return self.epoch - start
+
+    def step_for(self, seconds: float, max_epochs: int = 10**9) -> int:
+        """Train whole epochs until ``seconds`` have passed (at least one epoch)."""
+        end = time.perf_counter() + seconds
+        start = self.epoch
+        with np.errstate(all="ignore"):
+            while self.diverged is None and self.epoch - start < max_epochs:
+                self._epoch()
+                if time.perf_counter() >= end:
+                    break
+        return self.epoch - start
+
+    def _epoch(self):
+        net, opt, c = self.network, self.optimizer, self.config
+        params, grad = net.params, net.grad
+        state = opt.state()
+        np.copyto(self._good, params)
+        if c.shuffle:
+            perm = self._rng.permutation(self._Fa_train.shape[0])
+            np.take(self._Fa_train, perm, axis=0, out=self._Xbuf)
+            np.take(self._Y_train, perm, axis=0, out=self._Ybuf)
+        l1, l2 = c.l1, c.l2
+        forward, backward, update = net._forward, net._backward, opt.step
+        for Xb, Yb, ws in self._batches:
+            forward(Xb, ws)
+            backward(Xb, Yb, ws, l1, l2)
+            update(params, grad)
+        self.epoch += 1
+        finite = math.isfinite(float(params.sum()))
+        if finite and self.history.wants(self.epoch):
+            metrics = self.evaluate()
+            finite = math.isfinite(metrics["train_loss"])
+        if not finite:  # roll back to the state before this epoch
+            np.copyto(params, self._good)
+            opt.load_state(state)
+            self.epoch -= 1
+            self.diverged = self._divergence_message()
+            return
+        self._record(metrics if self.history.wants(self.epoch) else None)
+
+    def _divergence_message(self) -> str:
+        lr = self.config.learning_rate
+        return (f"Training diverged during epoch {self.epoch + 1}: the weights overflowed to "
+                f"infinity/NaN. The learning rate ({lr:g}) is too high for this setup — try "
+                f"{lr / 10:g} or lower, or Adam. The network was kept at epoch {self.epoch}, "
+                f"its last finite state.")
+
+    def _record(self, metrics: dict | None):
+        """Store ``metrics`` (if given) in the history and snapshot the weights if due."""
+        if metrics is not None:
+            self._metrics, self._metrics_epoch = metrics, self.epoch
+            self.history.add(self.epoch, [metrics[m] for m in METRICS])
+        if self.snapshots.wants(self.epoch):
+            self.snapshots.add(self.epoch, self.network.params)
+
+    # ------------------------------------------------------------------ evaluation
+    @property
+    def metrics(self) -> dict[str, float]:
+        """Latest ``train_loss``, ``test_loss``, ``train_acc``, ``test_acc`` (at this epoch)."""
+        if self._metrics_epoch != self.epoch:
+            self._metrics, self._metrics_epoch = self.evaluate(), self.epoch
+        return self._metrics
+
+    def evaluate(self) -> dict[str, float]:
+        """Loss (without the penalty) and accuracy — R² for regression — on both sets."""
+        net = self.network
+        n = self._Fa_train.shape[0]
+        with np.errstate(all="ignore"):
+            z = net._forward(self._Fa_eval, net._workspace(self._Fa_eval.shape[0]))
+            out = {}
+            for part, rows in (("train", slice(0, n)), ("test", slice(n, None))):
+                zp, Yp = z[rows], self._Y_eval[rows]
+                out[f"{part}_loss"] = net.output.loss(zp, Yp) if len(zp) else math.nan
+                out[f"{part}_acc"] = self._score(zp, Yp) if len(zp) else math.nan
+        return out
+
+    def _score(self, z, Y) -> float:
+        """Accuracy for classification, R² for regression, from logits ``z``."""
+        name = self.network.output.name
+        if self.config.task == "regression":
+            ss_res = float(((z - Y) ** 2).sum())
+            ss_tot = float(((Y - Y.mean()) ** 2).sum())
+            return 1.0 - ss_res / ss_tot if ss_tot > 0 else 0.0
+        if name == "softmax":
+            return float((z.argmax(axis=1) == Y.argmax(axis=1)).mean())
+        threshold = 0.0 if name == "sigmoid" else 0.5  # logit 0 <=> p = 0.5
+        return float(((z[:, 0] > threshold) == (Y[:, 0] > 0.5)).mean())
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Network output for points ``X`` (m, 2) (features computed here): (m, n_out)."""
+        return self.network.forward(feature_matrix(X, self.config.features))
+
+    def grid(self, resolution: int = 100, extent: float = DOMAIN):
+        """Axis values ``xs`` (resolution,) and the augmented features of the grid points,
+        row-major with x1 fastest, so that an output reshapes to (resolution, resolution)
+        as ``z[i_x2, i_x1]``."""
+        key = (resolution, extent)
+        if key not in self._grid_cache:
+            xs = np.linspace(-extent, extent, resolution)
+            g1, g2 = np.meshgrid(xs, xs)
+            P = np.column_stack([g1.ravel(), g2.ravel()])
+            Fa = with_ones(feature_matrix(P, self.config.features), self.network.dtype)
+            if len(self._grid_cache) > 4:
+                self._grid_cache.clear()
+            self._grid_cache[key] = (xs, Fa)
+        return self._grid_cache[key]
+
+    def predict_grid(self, resolution: int = 100, extent: float = DOMAIN, params=None):
+        """The output over a square grid: what a decision-region plot needs.
+
+        Parameters
+        ----------
+        resolution : int
+            Points per axis.
+        extent : float
+            The grid covers ``[-extent, extent]²``.
+        params : ndarray (n_params,), optional
+            Parameters to use instead of the current ones (e.g. a snapshot).
+
+        Returns
+        -------
+        xs : ndarray (resolution,)
+        out : ndarray (resolution, resolution, n_out)
+            ``out[i_x2, i_x1]``: probabilities (sigmoid/softmax) or values (linear).
+        hidden : list of ndarray (resolution, resolution, n_hidden_i)
+            Every hidden neuron's activation over the grid.
+        """
+        xs, Fa = self.grid(resolution, extent)
+        net = self.network
+        if params is not None:
+            saved = net.params.copy()
+            net.params[:] = params
+        ws = net._workspace(Fa.shape[0])
+        with np.errstate(all="ignore"):
+            out = net._forward(Fa, ws)
+            net.output.activate_(out)
+        if params is not None:
+            net.params[:] = saved
+        r = resolution
+        return (xs, out.reshape(r, r, -1).copy(),
+                [h.reshape(r, r, -1).copy() for h in ws.hidden])
+
+    # ------------------------------------------------------------------ replay
+    def params_at(self, epoch: int) -> tuple[int, np.ndarray]:
+        """The snapshot at or before ``epoch``: ``(snapshot_epoch, params copy)``."""
+        found = self.snapshots.at_or_before(epoch)
+        if found is None:
+            raise ValueError(f"epoch: no snapshot at or before {epoch}")
+        return found[0], found[1].copy()

@@ -1,0 +1,299 @@
+"""Live Plotly figures that stay mounted in the browser across Streamlit reruns.
+
+``st.plotly_chart`` re-creates its chart whenever the figure changes, which
+flickers and drops zoom when a figure is redrawn several times per second. This
+module provides :func:`live_plot`, a Streamlit *components v2* element that
+keeps one Plotly graph div per figure alive in the page and only calls
+``Plotly.react`` with the new data on each rerun.
+
+How it works
+------------
+* The JavaScript lives in ``live_plot.js`` next to this file and is registered
+  inline with :func:`streamlit.components.v2.component`. Streamlit sends the JS
+  text with every rerun but turns it into a cached blob-URL module, so it is
+  only evaluated once per page.
+* ``plotly.min.js`` (~4.8 MB, shipped by the ``plotly`` Python package) is *not*
+  inlined (that would resend it on every rerun). Instead its directory is
+  registered as a v1 component path, which makes Streamlit's own server expose
+  it at ``<base>/component/<name>/plotly.min.js``; the JS loads it once per
+  page with a ``<script>`` tag. Works offline.
+* Figures travel as one binary payload (``bytes`` -> ``Uint8Array`` in JS):
+  a JSON header plus raw little-endian buffers for every NumPy array (float64
+  is down-cast to float32). A 100x100 float32 heatmap costs 40 kB instead of
+  ~80 kB of rounded JSON text, and nothing is parsed number by number.
+* The component must be called with a stable ``key``: the key is the element
+  identity, so the same key means the same DOM (no remount); a different key
+  remounts and starts from ``Plotly.newPlot`` again.
+* Clicks come back as a trigger value: the return value of :func:`live_plot` is
+  the click event of the current rerun (or ``None``).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import struct
+from collections.abc import Callable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["encode_figures", "live_plot", "plotly_js_url"]
+
+_COMPONENT_NAME = "neural_playground.live_plot"
+_LIB_COMPONENT = "plotly_lib"
+_JS_PATH = Path(__file__).with_name("live_plot.js")
+_CSS = """
+.lp-grid {
+  display: grid;
+  grid-template-columns: repeat(var(--lp-cols, 1), minmax(0, 1fr));
+  gap: var(--lp-gap, 8px);
+  width: 100%;
+}
+.lp-cell { min-width: 0; position: relative; }
+"""
+_DTYPE_CODES = {
+    np.dtype("float32"): "f4",
+    np.dtype("int8"): "i1",
+    np.dtype("uint8"): "u1",
+    np.dtype("int16"): "i2",
+    np.dtype("uint16"): "u2",
+    np.dtype("int32"): "i4",
+    np.dtype("uint32"): "u4",
+}
+_B64_DTYPES = {
+    "f8": "<f8",
+    "f4": "<f4",
+    "i1": "i1",
+    "u1": "u1",
+    "i2": "<i2",
+    "u2": "<u2",
+    "i4": "<i4",
+    "u4": "<u4",
+}
+
+
+@cache
+def _component() -> Callable[..., Any]:
+    """Register (once per process) and return the components-v2 mount callable."""
+    import streamlit as st
+
+    return st.components.v2.component(
+        _COMPONENT_NAME,
+        js=_JS_PATH.read_text(encoding="utf-8"),
+        css=_CSS,
+        isolate_styles=False,  # Plotly injects its CSS into document.head: no shadow DOM.
+    )
+
+
+def plotly_js_url() -> str:
+    """Return the same-origin URL of ``plotly.min.js``, registering its folder if needed.
+
+    The folder ``plotly/package_data`` of the installed ``plotly`` package is
+    registered as a (file-serving only) v1 custom component. Registration needs
+    a running script, so call this from inside a Streamlit script run.
+    """
+    import plotly
+    import streamlit.components.v1 as components
+    from streamlit import config
+    from streamlit.runtime import Runtime
+
+    lib_dir = Path(plotly.__file__).parent / "package_data"
+    full_name = f"{__name__}.{_LIB_COMPONENT}"
+    registry = Runtime.instance().component_registry if Runtime.exists() else None
+    if registry is None or registry.get_component_path(full_name) is None:
+        components.declare_component(_LIB_COMPONENT, path=str(lib_dir))
+    base = (config.get_option("server.baseUrlPath") or "").strip("/")
+    prefix = f"/{base}" if base else ""
+    return f"{prefix}/component/{full_name}/plotly.min.js"
+
+
+def _as_array(value: Any) -> np.ndarray | None:
+    """Return ``value`` as a numeric array if it is one (ndarray or plotly b64 spec)."""
+    if isinstance(value, np.ndarray):
+        return value if value.dtype.kind in "fiub" else None
+    if isinstance(value, Mapping) and "bdata" in value and "dtype" in value:
+        raw = base64.b64decode(value["bdata"])
+        arr = np.frombuffer(raw, dtype=_B64_DTYPES.get(value["dtype"], value["dtype"]))
+        shape = value.get("shape")
+        if isinstance(shape, str):
+            shape = [int(s) for s in shape.split(",")]
+        return arr.reshape(shape) if shape else arr
+    return None
+
+
+class _Packer:
+    """Collect NumPy arrays into one binary blob, replacing them by JSON references."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+        self.size = 0
+
+    def add(self, arr: np.ndarray) -> dict[str, Any]:
+        if arr.dtype.kind == "b":
+            arr = arr.astype(np.uint8)
+        code = _DTYPE_CODES.get(arr.dtype)
+        if code is None:  # float64, int64, ... -> float32 (exact for |ints| < 2**24)
+            arr, code = arr.astype(np.float32), "f4"
+        raw = np.ascontiguousarray(arr).astype(arr.dtype.newbyteorder("<"), copy=False)
+        data = raw.tobytes()
+        ref = {"__nd__": [self.size, len(data)], "dtype": code, "shape": list(arr.shape)}
+        pad = (-len(data)) % 8
+        self.chunks.append(data + b"\0" * pad)
+        self.size += len(data) + pad
+        return ref
+
+    def walk(self, node: Any) -> Any:
+        arr = _as_array(node)
+        if arr is not None and arr.ndim in (1, 2):
+            return self.add(arr)
+        if arr is not None:
+            return _jsonable(arr)
+        if isinstance(node, Mapping):
+            return {str(k): self.walk(v) for k, v in node.items()}
+        if isinstance(node, (list, tuple)):
+            return [self.walk(v) for v in node]
+        return _scalar(node)
+
+
+def _scalar(value: Any) -> Any:
+    """Make NumPy scalars and non-finite floats JSON-safe (JSON has no NaN)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+def _jsonable(node: Any) -> Any:
+    """Plain-JSON variant of :class:`_Packer` (arrays become nested lists)."""
+    arr = _as_array(node)
+    if arr is not None:
+        if arr.dtype.kind == "f":
+            rounded = np.round(arr.astype(np.float64), 5)
+            finite = np.isfinite(rounded)
+            if finite.all():
+                return rounded.tolist()
+            obj = rounded.astype(object)
+            obj[~finite] = None
+            return obj.tolist()
+        return arr.tolist()
+    if isinstance(node, Mapping):
+        return {str(k): _jsonable(v) for k, v in node.items()}
+    if isinstance(node, (list, tuple)):
+        return [_jsonable(v) for v in node]
+    return _scalar(node)
+
+
+def _figure_dict(fig: Any) -> dict[str, Any]:
+    """Accept a plain figure dict or a ``plotly.graph_objects.Figure``."""
+    if hasattr(fig, "to_plotly_json"):
+        fig = fig.to_plotly_json()
+    if not isinstance(fig, Mapping):
+        raise TypeError(f"figure must be a dict or plotly Figure, got {type(fig).__name__}")
+    return dict(fig)
+
+
+def encode_figures(payload: dict[str, Any], *, binary: bool = True) -> bytes | dict[str, Any]:
+    """Encode the component payload.
+
+    With ``binary=True`` the result is ``[u32 json length][json][pad][buffers]``;
+    otherwise a JSON-serialisable dict with arrays as (rounded) nested lists.
+    """
+    if not binary:
+        return _jsonable(payload)
+    packer = _Packer()
+    header = json.dumps(packer.walk(payload), separators=(",", ":"), allow_nan=False).encode()
+    pad = (-(4 + len(header))) % 8
+    return b"".join([struct.pack("<I", len(header)), header, b"\0" * pad, *packer.chunks])
+
+
+def live_plot(
+    figures: Mapping[str, Any],
+    *,
+    key: str,
+    columns: int = 2,
+    height: int = 300,
+    spans: Mapping[str, int] | None = None,
+    heights: Mapping[str, int] | None = None,
+    configs: Mapping[str, Mapping[str, Any]] | None = None,
+    on_click: Callable[[], None] | None = None,
+    binary: bool = True,
+) -> dict[str, Any] | None:
+    """Render Plotly figures that stay mounted and update in place on every rerun.
+
+    Parameters
+    ----------
+    figures
+        ``{name: figure}`` in display order. A figure is a dict
+        ``{"data": [...], "layout": {...}}`` (NumPy arrays allowed anywhere,
+        including plotly's ``{"dtype", "bdata", "shape"}`` specs) or a
+        ``plotly.graph_objects.Figure``. Tip: build plain dicts or use
+        ``template="none"``: a ``go.Figure`` carries a ~6 kB default template.
+    key
+        Stable element key. Same key => same DOM and Plotly instances (no
+        remount). Changing it remounts the component.
+    columns
+        Number of grid columns; figures fill the grid row by row.
+    height
+        Default height in px of each figure (``layout.height`` or ``heights``
+        override it).
+    spans
+        Optional ``{name: n}``: a figure spans ``n`` grid columns.
+    heights
+        Optional ``{name: px}`` per-figure heights.
+    configs
+        Optional ``{name: plotly config}`` (merged over
+        ``{"displaylogo": False, "displayModeBar": "hover"}``); a figure dict's
+        own ``"config"`` key also works.
+    on_click
+        Optional callback run (before the rerun) when a point is clicked.
+    binary
+        Send arrays as raw float32 buffers (default) instead of JSON lists.
+
+    Returns
+    -------
+    dict or None
+        The click event of *this* rerun, else ``None``::
+
+            {"figure": name, "seq": n,
+             "points": [{"curveNumber", "pointIndex", "pointNumber", "x", "y",
+                         "z"?, "customdata"?, "text"?, "traceName"?}, ...]}
+
+        A click in a ``st.fragment`` reruns only that fragment. Layout defaults:
+        transparent backgrounds, Streamlit text colour and font, and
+        ``uirevision`` = ``"<key>:<name>"`` so zoom/pan survive data updates
+        (set ``layout.uirevision`` yourself to reset the view on purpose).
+    """
+    spans = spans or {}
+    heights = heights or {}
+    configs = configs or {}
+    figs: dict[str, Any] = {}
+    for name, fig in figures.items():
+        entry = _figure_dict(fig)
+        if name in spans:
+            entry["span"] = int(spans[name])
+        if name in heights:
+            entry["height"] = int(heights[name])
+        if name in configs:
+            entry["config"] = {**entry.get("config", {}), **configs[name]}
+        figs[str(name)] = entry
+    payload = {
+        "lib": plotly_js_url(),
+        "columns": int(columns),
+        "height": int(height),
+        "order": list(figs),
+        "figs": figs,
+    }
+    result = _component()(
+        key=key,
+        data=encode_figures(payload, binary=binary),
+        on_click_change=on_click or _noop,
+    )
+    return result.click if result is not None else None
+
+
+def _noop() -> None:
+    """Placeholder callback: a trigger is only reported if a callback is registered."""
