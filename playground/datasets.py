@@ -9,7 +9,8 @@ regression targets in about ``[-1, 1]``. As in TensorFlow Playground, ``noise`` 
   label / target is computed at a randomly shifted copy of it, so labels near a boundary flip.
   Coordinates equal those of the ``noise=0`` run with the same seed.
 * **position noise** (gauss, spiral, moons, blobs): Gaussian jitter moves the points, so the
-  classes spread out and overlap. Jittered points that leave the plot square are redrawn.
+  classes spread out and overlap; points that leave the plot square are redrawn. Labels
+  equal those of the ``noise=0`` run with the same seed.
 """
 
 from collections.abc import Callable
@@ -66,9 +67,10 @@ def _balanced_labels(n: int, k: int) -> np.ndarray:
 
 
 def _label_at_shifted_point(rng, X, rule, noise, scale):
-    """Label noise: evaluate ``rule`` at ``X`` plus a uniform offset in ``[-scale, scale]^2``
-    times ``noise``. The offset is always drawn, so ``X`` and the random stream do not
-    depend on ``noise``. ``X`` has shape ``(n, 2)``; returns ``rule``'s output, shape ``(n,)``.
+    """Label noise: apply ``rule`` to the points ``X`` (n, 2) shifted at random; returns (n,).
+
+    The shift is uniform in ``[-scale, scale]^2`` times ``noise``. It is drawn even when
+    ``noise == 0``, so the random stream, and hence ``X``, never depends on ``noise``.
     """
     offset = rng.uniform(-scale, scale, size=X.shape) * noise
     return rule(X + offset)
@@ -298,8 +300,10 @@ def make_dataset(
 
     spec = DATASETS[name]
     rng = np.random.default_rng(seed)
+    # Generators emit points class by class: mix them up. Drawing the order first keeps it
+    # (and so the labels) independent of the noise, whose jitter may redraw some points.
+    order = rng.permutation(n_samples)
     X, y = spec.generate(rng, int(n_samples), float(noise), int(n_classes))
-    order = rng.permutation(len(X))  # generators emit class by class; mix them up
     y_dtype = np.int64 if spec.task == "classification" else np.float64
     return X[order].astype(np.float64), y[order].astype(y_dtype)
 
