@@ -125,7 +125,7 @@ def test_history_is_per_epoch_and_bounded():
     run.history = type(run.history)(capacity=64)
     run.step(1000)
     h = run.history
-    assert h.n <= 64 and h.epochs[-1] == 1000
+    assert h.n <= 64 and 1000 - h.stride < h.epochs[-1] <= 1000
     assert h.stride >= 16 and (np.diff(h.epochs) == h.stride).all()
     assert np.isfinite(h.train_loss).all() and h.test_acc.shape == (h.n,)
     assert run.metrics == run.evaluate()  # latest metrics are current, not decimated
