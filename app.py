@@ -1,0 +1,5 @@
+"""Neural Playground: `streamlit run app.py`."""
+
+from playground.ui.app import main
+
+main()

@@ -1,0 +1,150 @@
+"""The Streamlit playground: controls in the sidebar, a live view in the main area.
+
+State lives in ``st.session_state``: the :class:`~playground.trainer.Trainer` (the
+whole run), ``playing``, and one key per widget (see :mod:`.controls`). The live view
+is a fragment that, while playing, reruns every ``FRAME`` seconds: it trains for a
+slice of the frame, then sends fresh arrays to figures that stay mounted.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..config import Config
+from ..trainer import Trainer
+from . import controls
+from .live_plot import live_plot
+from .views import gallery_figure, live_figures
+
+FRAME = 0.1  # seconds between frames while playing
+AUTO_BUDGET = 0.045  # seconds of training per frame in "auto" speed
+SPEEDS = ("auto", 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+
+
+def _init_session(ss) -> None:
+    config, problems = Config.from_query_lenient(st.query_params.to_dict())
+    controls.seed_widgets(config, ss)
+    ss.trainer = Trainer(config)
+    ss.playing = False
+    ss.notices = [("warning", "This link had settings that could not be used:\n\n- "
+                   + "\n- ".join(problems))] if problems else []
+    for key, value in (("speed", "auto"), ("show_test", True), ("discretize", False),
+                       ("log_loss", False)):
+        ss.setdefault(key, value)
+
+
+def _apply_widgets(ss) -> None:
+    """Read the config from the widgets and bring the run and the URL up to date."""
+    trainer = ss.trainer
+    try:
+        config = controls.read_config(ss, trainer.config)
+    except ValueError as err:
+        # keep the last good config; show the widgets' values as they were
+        ss.notices.append(("error", f"{err}. Kept the previous value."))
+        ss.reseed = True
+        st.rerun()
+    epoch = trainer.epoch
+    if trainer.update(config) == "reset" and epoch:
+        st.toast(f"Data or network changed: training restarted at epoch 0 (was {epoch:,}).")
+    query = config.to_query()
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
+
+
+# ---------------------------------------------------------------------- callbacks
+def _play_pause():
+    ss = st.session_state
+    ss.playing = not ss.playing and ss.trainer.diverged is None
+
+
+def _step():
+    st.session_state.playing = False
+    st.session_state.trainer.step(1)
+
+
+def _reset():
+    st.session_state.playing = False
+    st.session_state.trainer.reset()
+
+
+def _toolbar(ss) -> None:
+    c = st.columns([1, 1, 1, 1.6, 1.2, 1.2, 1.2], vertical_alignment="bottom")
+    c[0].button("Pause" if ss.playing else "Play", key="play", on_click=_play_pause,
+                type="primary", icon=":material/pause:" if ss.playing else
+                ":material/play_arrow:", width="stretch")
+    c[1].button("Step", key="step", on_click=_step, icon=":material/skip_next:",
+                width="stretch", help="Train exactly one epoch")
+    c[2].button("Reset", key="reset", on_click=_reset, icon=":material/replay:",
+                width="stretch", help="Fresh weights from the init seed, epoch 0")
+    c[3].selectbox("Speed (epochs per frame)", SPEEDS, key="speed",
+                   help="auto: as many epochs as fit in a smooth frame")
+    c[4].toggle("Test points", key="show_test")
+    c[5].toggle("Discretize", key="discretize")
+    c[6].toggle("Log loss", key="log_loss")
+
+
+def _metrics(trainer) -> None:
+    m = trainer.metrics
+    score = "R²" if trainer.config.task == "regression" else "accuracy"
+    cols = st.columns(5)
+    cols[0].metric("Epoch", f"{trainer.epoch:,}")
+    cols[1].metric("Training loss", f"{m['train_loss']:.4f}")
+    cols[2].metric("Test loss", f"{m['test_loss']:.4f}")
+    cols[3].metric(f"Training {score}", f"{m['train_acc']:.3f}")
+    cols[4].metric(f"Test {score}", f"{m['test_acc']:.3f}")
+
+
+def _live_view(ss) -> None:
+    @st.fragment(run_every=FRAME if ss.playing else None)
+    def view():
+        trainer = ss.trainer
+        if ss.playing:
+            if ss.speed == "auto":
+                trainer.step_for(AUTO_BUDGET)
+            else:
+                trainer.step(int(ss.speed))
+            if trainer.diverged:
+                ss.playing = False
+                st.rerun(scope="app")
+        _metrics(trainer)
+        figs = live_figures(trainer, show_test=ss.show_test, discretize=ss.discretize,
+                            log_loss=ss.log_loss)
+        ss.last_figures = figs
+        left, right = st.columns([1.15, 1])
+        with left:
+            live_plot({"regions": figs["regions"]}, key="live_regions", columns=1, height=460)
+        with right:
+            live_plot({"loss": figs["loss"], "accuracy": figs["accuracy"]}, key="live_curves",
+                      columns=1, height=225)
+        live_plot({"weights": figs["weights"]}, key="live_weights", columns=1, height=260)
+
+    view()
+
+
+def main() -> None:
+    """The whole page."""
+    st.set_page_config(page_title="Neural Playground", page_icon=":material/hub:",
+                       layout="wide")
+    ss = st.session_state
+    if "trainer" not in ss:
+        _init_session(ss)
+    if ss.pop("reseed", False):
+        controls.seed_widgets(ss.trainer.config, ss)
+    with st.sidebar:
+        st.header("Data")
+        controls.data_controls(ss)
+        with st.expander("Preview datasets"):
+            st.plotly_chart(gallery_figure(), config={"staticPlot": True}, key="gallery")
+        st.header("Network")
+        controls.network_controls(ss)
+        st.header("Training")
+        controls.training_controls(ss)
+    _apply_widgets(ss)
+    st.title("Neural Playground")
+    for kind, text in ss.notices:
+        getattr(st, kind)(text)
+    ss.notices = []
+    if ss.trainer.diverged:
+        st.error(ss.trainer.diverged, icon=":material/warning:")
+    _toolbar(ss)
+    _live_view(ss)
