@@ -1,0 +1,192 @@
+"""The Streamlit app through AppTest: every control and path, figure specs."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def _app(query=None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def _epoch(at) -> int:
+    return int(at.metric[0].value.replace(",", ""))
+
+
+def _button(at, key):
+    return next(b for b in at.button if b.key == key)
+
+
+def test_first_page_shows_epoch_zero_and_controls():
+    at = _app()
+    assert not at.exception
+    assert at.metric[0].label == "Epoch" and _epoch(at) == 0
+    assert _button(at, "play").label == "Play"
+    assert at.session_state.trainer.config.hidden == (4, 2)
+
+
+def test_step_then_reset():
+    at = _app()
+    _button(at, "step").click().run()
+    assert _epoch(at) == 1
+    _button(at, "step").click().run()
+    assert _epoch(at) == 2
+    _button(at, "reset").click().run()
+    assert _epoch(at) == 0
+    assert not at.exception
+
+
+def test_play_pause():
+    at = _app()
+    _button(at, "play").click().run()
+    assert at.session_state.playing and _button(at, "play").label == "Pause"
+    first = _epoch(at)
+    at.run()  # a frame while playing trains more epochs
+    assert _epoch(at) > first > 0
+    _button(at, "play").click().run()
+    assert not at.session_state.playing and _button(at, "play").label == "Play"
+    paused = _epoch(at)
+    at.run()
+    assert _epoch(at) == paused
+
+
+def test_fixed_speed_trains_that_many_epochs_per_frame():
+    at = _app()
+    at.selectbox(key="speed").set_value(20).run()
+    _button(at, "play").click().run()
+    assert _epoch(at) == 20
+    at.run()
+    assert _epoch(at) == 40
+
+
+def test_live_learning_rate_change_keeps_weights():
+    at = _app()
+    _button(at, "step").click().run()
+    before = at.session_state.trainer.network.params.copy()
+    at.selectbox(key="w_learning_rate").set_value("0.3").run()
+    trainer = at.session_state.trainer
+    assert trainer.config.learning_rate == 0.3 and trainer.epoch == 1
+    assert np.array_equal(trainer.network.params, before)
+    assert trainer.optimizer.learning_rate == 0.3
+
+
+def test_any_learning_rate_from_the_url_is_offered():
+    # (typing into the box is covered by the browser test: AppTest's selectbox only
+    # accepts listed options)
+    at = _app({"learning_rate": "0.07"})
+    assert at.selectbox(key="w_learning_rate").value == "0.07"
+    assert at.session_state.trainer.config.learning_rate == 0.07
+    assert "0.07" in at.selectbox(key="w_learning_rate").options
+
+
+def test_architecture_change_resets_and_says_so():
+    at = _app()
+    _button(at, "step").click().run()
+    at.slider(key="w_n_layers").set_value(3).run()
+    trainer = at.session_state.trainer
+    assert trainer.epoch == 0 and trainer.config.hidden == (4, 2, 4)
+    assert any("restarted" in t.value for t in at.toast)
+    at.number_input(key="w_width_0").set_value(7).run()
+    assert at.session_state.trainer.network.layer_sizes == (2, 7, 2, 4, 1)
+
+
+def test_data_change_resets():
+    at = _app()
+    _button(at, "step").click().run()
+    at.selectbox(key="w_dataset").set_value("spiral").run()
+    assert at.session_state.trainer.epoch == 0
+    at.slider(key="w_n_classes").set_value(4).run()
+    t = at.session_state.trainer
+    assert t.config.num_classes == 4 and t.network.layer_sizes[-1] == 4
+    _button(at, "step").click().run()
+    data_before = t.X_train.copy()
+    next(b for b in at.button if b.label == "Regenerate").click().run()
+    assert at.session_state.trainer.config.data_seed == 1
+    assert not np.array_equal(at.session_state.trainer.X_train, data_before)
+
+
+def test_divergence_pauses_with_a_clear_message():
+    at = _app({"dataset": "plane", "learning_rate": "10", "hidden": "4"})
+    at.selectbox(key="speed").set_value(50).run()
+    _button(at, "play").click().run()
+    for _ in range(3):
+        at.run()
+    assert not at.exception
+    assert not at.session_state.playing
+    assert any("diverged" in e.value and "learning rate" in e.value for e in at.error)
+    assert np.isfinite(at.session_state.trainer.network.params).all()
+    # pressing Play again does nothing until the settings change
+    _button(at, "play").click().run()
+    assert not at.session_state.playing
+    at.selectbox(key="w_learning_rate").set_value("0.01").run()
+    assert at.session_state.trainer.diverged is None
+
+
+def test_url_sets_widgets_and_run():
+    q = {"dataset": "xor", "hidden": "8,6,3", "learning_rate": "0.1", "activation": "relu",
+         "noise": "0.2", "data_seed": "7", "init_seed": "3", "optimizer": "adam",
+         "features": "x1,x2,x1x2"}
+    at = _app(q)
+    assert not at.exception and not at.warning
+    assert at.selectbox(key="w_dataset").value == "xor"
+    assert at.slider(key="w_n_layers").value == 3
+    assert at.number_input(key="w_width_1").value == 6
+    assert at.selectbox(key="w_learning_rate").value == "0.1"
+    assert at.multiselect(key="w_features").value == ["x1", "x2", "x1x2"]
+    c = at.session_state.trainer.config
+    assert (c.dataset, c.hidden, c.learning_rate, c.data_seed, c.init_seed) == (
+        "xor", (8, 6, 3), 0.1, 7, 3)
+    # the URL carries every setting back
+    assert at.query_params["hidden"] == ["8,6,3"] or at.query_params["hidden"] == "8,6,3"
+
+
+@pytest.mark.parametrize("query", [
+    {"learning_rate": "NaN", "hidden": "9999", "dataset": "<script>", "zzz": "1"},
+    {"n_samples": "-5", "noise": "huge", "features": "", "batch_size": "1e400"},
+    {"dataset": "plane", "output": "softmax", "n_classes": "77"},
+])
+def test_junk_url_opens_with_defaults_and_a_notice(query):
+    at = _app(query)
+    assert not at.exception
+    assert at.warning and "could not be used" in at.warning[0].value
+    assert _epoch(at) == 0
+    _button(at, "step").click().run()
+    assert _epoch(at) == 1 and not at.exception
+
+
+def test_figure_specs():
+    at = _app({"n_samples": "300"})
+    figs = at.session_state.last_figures
+    regions = figs["regions"]
+    types = [d["type"] for d in regions["data"]]
+    assert types == ["heatmap", "contour", "scattergl", "scattergl"]
+    heat = regions["data"][0]
+    assert (heat["zmin"], heat["zmax"]) == (0.0, 1.0) and heat["z"].shape == (100, 100)
+    n_points = sum(len(d["x"]) for d in regions["data"][2:])
+    assert n_points == 300
+    assert regions["layout"]["yaxis"]["scaleanchor"] == "x"
+    assert [d["name"] for d in figs["loss"]["data"]] == ["train", "test"]
+    assert len(figs["weights"]["data"]) == 3  # one heatmap per layer
+    zmins = {d["zmin"] for d in figs["weights"]["data"]}
+    assert len(zmins) == 1 and next(iter(zmins)) < 0  # one symmetric scale shared
+    at.toggle(key="show_test").set_value(False).run()
+    assert len(at.session_state.last_figures["regions"]["data"]) == 3
+    at.toggle(key="log_loss").set_value(True).run()
+    assert at.session_state.last_figures["loss"]["layout"]["yaxis"]["type"] == "log"
+
+
+def test_multiclass_and_regression_figures():
+    at = _app({"dataset": "blobs", "n_classes": "4"})
+    heat = at.session_state.last_figures["regions"]["data"][0]
+    assert (heat["zmin"], heat["zmax"]) == (0.0, 4.0)
+    at = _app({"dataset": "plane"})
+    heat = at.session_state.last_figures["regions"]["data"][0]
+    assert (heat["zmin"], heat["zmax"]) == (-1.0, 1.0)
+    assert at.metric[3].label == "Training R²"
