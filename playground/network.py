@@ -3,16 +3,22 @@
 Layout. All parameters live in one flat vector ``params``. Layer ``i`` owns a block
 of it viewed as an *augmented* matrix ``A[i]`` of shape (n_in + 1, n_out): its first
 ``n_in`` rows are the weights ``W[i]`` (n_in, n_out), its last row the biases
-``b[i]`` (n_out,). Feeding each layer its input with a column of ones appended,
+``b[i]`` (n_out,). Feeding each layer its input with a ones entry appended,
 
-    z = [a, 1] @ A[i] = a @ W[i] + b[i],
+    z = A[i].T @ [a; 1] = W[i].T @ a + b[i],
 
 turns "matmul then add the bias" into a single matmul, and the backward pass
 
-    dA[i] = [a, 1].T @ delta
+    dA[i] = [a; 1] @ delta.T
 
 yields the weight *and* bias gradients in one call. The flat layout lets an
 optimizer update every parameter with a handful of NumPy calls, whatever the depth.
+
+Inside the engine a batch is stored *feature-major*: one row per neuron, one column
+per sample, so a layer's activations ``[a; 1]`` are an (n + 1, m) block whose last row
+is ones and whose first n rows are contiguous. (Sample-major rows with a ones column
+would make every activation a strided view, and NumPy runs 1.5-3x slower on those.)
+The public methods take and return the usual sample-major (m, n) arrays.
 
 Hot paths run on preallocated buffers (one :class:`_Workspace` per batch size) with
 in-place ufuncs, because for small layers the cost of a NumPy call, not the
@@ -28,24 +34,42 @@ from .initializers import INITIALIZERS
 from .outputs import OUTPUTS
 
 
-def with_ones(X: np.ndarray, dtype=None) -> np.ndarray:
-    """Return ``X`` (m, n) with a column of ones appended: (m, n + 1)."""
+def augment(X: np.ndarray, dtype=None) -> np.ndarray:
+    """Inputs ``X`` (m, n) as the engine consumes them: transposed with a row of ones
+    appended, (n + 1, m)."""
     X = np.asarray(X, dtype=dtype)
-    Xa = np.ones((X.shape[0], X.shape[1] + 1), dtype=X.dtype)
-    Xa[:, :-1] = X
+    Xa = np.ones((X.shape[1] + 1, X.shape[0]), dtype=X.dtype)
+    Xa[:-1] = X.T
     return Xa
 
 
 class _Workspace:
-    """Buffers for one batch size ``m``: augmented activations, deltas, scratch."""
+    """Buffers for a batch of ``m`` samples, feature-major (one column per sample), and
+    the per-layer argument lists the passes loop over, made once rather than per step."""
 
-    def __init__(self, sizes, m, dtype):
-        # acts[i]: output of hidden layer i with a ones column, (m, n_hidden_i + 1)
-        self.acts = [np.ones((m, n + 1), dtype) for n in sizes[1:-1]]
-        self.hidden = [a[:, :-1] for a in self.acts]  # views without the ones column
-        self.deltas = [np.empty((m, n), dtype) for n in sizes[1:-1]]
-        self.tmp = [np.empty((m, n), dtype) for n in sizes[1:-1]]
-        self.out = np.empty((m, sizes[-1]), dtype)
+    def __init__(self, net: MLP, m: int):
+        sizes, dtype = net.layer_sizes, net.dtype
+        # acts[i]: output of hidden layer i with a ones row, (n_hidden_i + 1, m)
+        self.acts = [np.ones((n + 1, m), dtype) for n in sizes[1:-1]]
+        self.hidden = [a[:-1] for a in self.acts]  # contiguous views without the ones row
+        self.out = np.empty((sizes[-1], m), dtype)  # logits, then the output delta
+        self.out_T = self.out.T  # (m, n_out): the layout the output functions expect
+        # deltas[i]: dLoss/dz of layer i, (n_out_i, m); the output layer's is ``out``
+        self.deltas = [np.empty((n, m), dtype) for n in sizes[1:-1]] + [self.out]
+        self.deltas_T = [d.T for d in self.deltas]
+        self.tmp = [np.empty((n, m), dtype) for n in sizes[1:-1]]
+        # forward: (A.T, where z goes, the layer's augmented output) per hidden layer
+        self.up = list(zip(net._aug_T, self.hidden, self.acts, strict=False))
+        # backward, from the output layer down to layer 1: what the gradient matmul and the
+        # step "push the delta down through W, then through the activation" need
+        self.down = []
+        for i in range(len(sizes) - 2, 0, -1):
+            W = net._W[i]
+            # W @ delta; with one output unit an outer product, faster as a broadcast
+            push = np.multiply if W.shape[1] == 1 else np.matmul
+            self.down.append((self.acts[i - 1], self.deltas_T[i], net._gaug[i], push, W,
+                              self.deltas[i], self.deltas[i - 1], self.hidden[i - 1],
+                              self.tmp[i - 1]))
 
 
 class MLP:
@@ -99,11 +123,15 @@ class MLP:
                      for s, e, sh in zip(bounds[:-1], bounds[1:], shapes, strict=True)]
         self._gaug = [self.grad[s:e].reshape(sh)
                       for s, e, sh in zip(bounds[:-1], bounds[1:], shapes, strict=True)]
+        # views the passes use, made once: A.T (forward) and W without the bias row (backward)
+        self._aug_T = [a.T for a in self._aug]
+        self._W = [a[:-1] for a in self._aug]
         # 1 where params holds a weight, 0 where it holds a bias (regularisation skips biases)
         self.weight_mask = np.zeros_like(self.params)
         for s, (r, c) in zip(bounds[:-1], shapes, strict=True):
             self.weight_mask[s:s + (r - 1) * c] = 1.0
         self._scratch = np.empty_like(self.params)
+        self._reg_masks: dict = {}  # (kind, rate) -> weight_mask * rate, made on first use
         self._workspaces: dict[int, _Workspace] = {}
         self.initialize(seed)
 
@@ -151,41 +179,43 @@ class MLP:
         if ws is None:
             if len(self._workspaces) > 8:  # bound memory: keep a few batch sizes only
                 self._workspaces.clear()
-            ws = self._workspaces[m] = _Workspace(self.layer_sizes, m, self.dtype)
+            ws = self._workspaces[m] = _Workspace(self, m)
         return ws
 
     def _forward(self, Xa: np.ndarray, ws: _Workspace) -> np.ndarray:
-        """Logits (m, n_out) for augmented inputs ``Xa`` (m, n_in + 1), into ``ws``."""
+        """Logits (n_out, m) for augmented inputs ``Xa`` (n_in + 1, m), into ``ws``."""
         act = self.activation.forward_
         a = Xa
-        for A, h, a_next in zip(self._aug, ws.hidden, ws.acts, strict=False):
-            np.matmul(a, A, out=h)
+        for A_T, h, a_next in ws.up:
+            np.matmul(A_T, a, out=h)  # z = A.T [a; 1], straight into the next layer's input
             act(h)
             a = a_next
-        np.matmul(a, self._aug[-1], out=ws.out)
+        np.matmul(self._aug_T[-1], a, out=ws.out)
         return ws.out
+
+    def _run(self, X: np.ndarray) -> tuple[np.ndarray, _Workspace]:
+        """Logits (m, n_out) for inputs ``X`` (m, n_in) in a fresh workspace."""
+        Xa = augment(X, self.dtype)
+        ws = _Workspace(self, Xa.shape[1])
+        return self._forward(Xa, ws).T, ws
 
     def forward(self, X: np.ndarray) -> np.ndarray:
         """Network output for inputs ``X`` (m, n_in): (m, n_out), probabilities for
         sigmoid/softmax outputs, values for a linear output. Returns a new array."""
-        Xa = with_ones(X, self.dtype)
-        out = self._forward(Xa, _Workspace(self.layer_sizes, Xa.shape[0], self.dtype))
-        self.output.activate_(out)
-        return out
+        z, _ = self._run(X)
+        self.output.activate_(z)
+        return np.ascontiguousarray(z)
 
     def logits(self, X: np.ndarray) -> np.ndarray:
         """Output layer pre-activations (m, n_out) for inputs ``X`` (m, n_in)."""
-        Xa = with_ones(X, self.dtype)
-        return self._forward(Xa, _Workspace(self.layer_sizes, Xa.shape[0], self.dtype))
+        return np.ascontiguousarray(self._run(X)[0])
 
     def layer_outputs(self, X: np.ndarray) -> list[np.ndarray]:
         """Every layer's activation for inputs ``X`` (m, n_in): a list with one
         (m, n_hidden_i) array per hidden layer, then the output (m, n_out)."""
-        Xa = with_ones(X, self.dtype)
-        ws = _Workspace(self.layer_sizes, Xa.shape[0], self.dtype)
-        out = self._forward(Xa, ws)
-        self.output.activate_(out)
-        return [h for h in ws.hidden] + [out]
+        z, ws = self._run(X)
+        self.output.activate_(z)
+        return [np.ascontiguousarray(h.T) for h in ws.hidden] + [np.ascontiguousarray(z)]
 
     # ------------------------------------------------------------------ loss and gradients
     def penalty(self, l1=0.0, l2=0.0) -> float:
@@ -193,35 +223,34 @@ class MLP:
         w = self.params * self.weight_mask
         return float(l1 * np.abs(w).sum() + 0.5 * l2 * (w @ w))
 
-    def _backward(self, Xa, Y, ws, l1=0.0, l2=0.0):
+    def _backward(self, Xa, T, ws, l1=0.0, l2=0.0):
         """Fill ``self.grad`` after ``_forward(Xa, ws)``; ``ws.out`` holds the logits and
-        is overwritten. ``Y`` (m, n_out) are the targets as the output expects them."""
-        out = self.output
-        d = ws.out
-        out.activate_(d)
-        np.subtract(d, Y, out=d)
-        np.multiply(d, out.grad_scale / d.shape[0], out=d)  # dLoss/dz of the output layer
-        back = self.activation.backward_
-        L = len(self._aug)
-        for i in range(L - 1, -1, -1):
-            a_in = ws.acts[i - 1] if i else Xa
-            np.matmul(a_in.T, d, out=self._gaug[i])  # weights and bias rows at once
-            if i:
-                d_prev = ws.deltas[i - 1]
-                np.matmul(d, self._aug[i][:-1].T, out=d_prev)
-                back(ws.hidden[i - 1], d_prev, ws.tmp[i - 1])
-                d = d_prev
-        if l2:
-            s = self._scratch
-            np.multiply(self.params, self.weight_mask, out=s)
-            np.multiply(s, l2, out=s)
+        is overwritten. ``T`` (m, n_out) are the targets as ``output.delta_`` expects
+        them (see :meth:`Output.delta_targets`)."""
+        self.output.delta_(ws.out_T, T)  # dLoss/dz of the output layer, in place
+        back, matmul = self.activation.backward_, np.matmul
+        for a_in, delta_T, g, push, W, delta, delta_down, a, tmp in ws.down:
+            matmul(a_in, delta_T, out=g)  # [a; 1] @ delta.T: weights and bias row at once
+            push(W, delta, out=delta_down)  # delta back through the weights...
+            back(a, delta_down, tmp)  # ...and through the activation
+        matmul(Xa, ws.deltas_T[0], out=self._gaug[0])
+        s = self._scratch
+        if l2:  # d/dw (l2/2) w^2 = l2 w, weights only
+            np.multiply(self.params, self._reg_mask("l2", l2), out=s)
             np.add(self.grad, s, out=self.grad)
-        if l1:
-            s = self._scratch
+        if l1:  # d/dw l1 |w| = l1 sign(w), weights only
             np.sign(self.params, out=s)
-            np.multiply(s, self.weight_mask, out=s)
-            np.multiply(s, l1, out=s)
+            np.multiply(s, self._reg_mask("l1", l1), out=s)
             np.add(self.grad, s, out=self.grad)
+
+    def _reg_mask(self, kind, rate):
+        """``weight_mask * rate``, cached: one multiply per step instead of two."""
+        mask = self._reg_masks.get((kind, rate))
+        if mask is None:
+            if len(self._reg_masks) > 8:
+                self._reg_masks.clear()
+            mask = self._reg_masks[(kind, rate)] = self.weight_mask * rate
+        return mask
 
     def targets(self, y: np.ndarray) -> np.ndarray:
         """Targets ``y`` (m,) as the (m, n_out) matrix this network's output compares to."""
@@ -250,13 +279,13 @@ class MLP:
         dweights : list of ndarray, shapes of ``weights``
         dbiases : list of ndarray, shapes of ``biases``
         """
-        Xa = with_ones(X, self.dtype)
+        Xa = augment(X, self.dtype)
         Y = self.targets(y)
-        ws = _Workspace(self.layer_sizes, Xa.shape[0], self.dtype)
+        ws = _Workspace(self, Xa.shape[1])
         with np.errstate(all="ignore"):
             z = self._forward(Xa, ws)
-            loss = self.output.loss(z, Y) + self.penalty(l1, l2)
-            self._backward(Xa, Y, ws, l1, l2)
+            loss = self.output.loss(z.T, Y) + self.penalty(l1, l2)
+            self._backward(Xa, self.output.delta_targets(Y), ws, l1, l2)
         return (loss, [g[:-1].copy() for g in self._gaug], [g[-1].copy() for g in self._gaug])
 
     def __repr__(self):

@@ -25,7 +25,7 @@ from .config import Config
 from .datasets import DOMAIN, make_dataset, train_test_split
 from .features import feature_matrix
 from .history import METRICS, DecimatingLog, History
-from .network import MLP, with_ones
+from .network import MLP, _Workspace, augment
 from .optimizers import OPTIMIZERS
 
 # Changing one of these fields rebuilds the data and the network (epoch 0)...
@@ -78,12 +78,16 @@ class Trainer:
         self.network = MLP(c.layer_sizes, c.activation, c.output_name, c.init, c.init_seed,
                            dtype)
         net = self.network
-        # inputs as augmented feature matrices, targets as the output expects them
-        self._Fa_train = with_ones(feature_matrix(self.X_train, c.features), dtype)
-        self._Y_train = net.targets(self.y_train)
-        self._Fa_eval = np.concatenate(
-            [self._Fa_train, with_ones(feature_matrix(self.X_test, c.features), dtype)])
-        self._Y_eval = np.concatenate([self._Y_train, net.targets(self.y_test)])
+        # inputs as augmented feature-major matrices (one column per point, see network.py)
+        self._n_train = len(self.X_train)
+        self._Fa_train = augment(feature_matrix(self.X_train, c.features), dtype)
+        self._Fa_test = augment(feature_matrix(self.X_test, c.features), dtype)
+        # targets as the loss expects them (m, k), and as the backward pass does (k, m)
+        self._Y_train, self._Y_test = net.targets(self.y_train), net.targets(self.y_test)
+        self._T_train = np.ascontiguousarray(net.output.delta_targets(self._Y_train).T)
+        # the evaluation's own workspaces (the full batch shares the training one)
+        self._ws_train = _Workspace(net, self._n_train)
+        self._ws_test = _Workspace(net, len(self.X_test))
         self._grid_cache: dict = {}
         self.reset()
 
@@ -102,6 +106,7 @@ class Trainer:
                                        max(16, min(1024, SNAPSHOT_BYTES // per_snapshot)),
                                        self.network.dtype)
         self.edits: list[tuple[int, str]] = []
+        self._forward_done = False  # see _epoch
         self._good = self.network.params.copy()
         self._record(self.evaluate())
 
@@ -112,15 +117,21 @@ class Trainer:
             momentum=c.momentum)
 
     def _make_batches(self):
-        """Views of one shuffle buffer, one per mini-batch, each with its workspace."""
-        n = self._Fa_train.shape[0]
+        """``(inputs, targets, workspace)`` per mini-batch: column views of one shuffle
+        buffer (inputs (n_in + 1, m) and targets (m, k), as the network's passes take)."""
+        n, net = self._n_train, self.network
         bs = min(self.config.batch_size, n)
+        self._full_batch = bs == n
+        if self._full_batch:
+            # One batch, run in the evaluation's workspace: the evaluation that ends an
+            # epoch is then also the next epoch's forward pass. Shuffling a single batch
+            # would only reorder a sum, so a full batch is never shuffled.
+            self._batches = [(self._Fa_train, self._T_train.T, self._ws_train)]
+            return
         self._Xbuf = self._Fa_train.copy()
-        self._Ybuf = self._Y_train.copy()
-        self._batches = [
-            (self._Xbuf[s:s + bs], self._Ybuf[s:s + bs], self.network._workspace(min(bs, n - s)))
-            for s in range(0, n, bs)
-        ]
+        self._Tbuf = self._T_train.copy()
+        self._batches = [(self._Xbuf[:, s:s + bs], self._Tbuf[:, s:s + bs].T,
+                          net._workspace(min(bs, n - s))) for s in range(0, n, bs)]
 
     def update(self, config: Config) -> str:
         """Switch to ``config``. Returns what happened:
@@ -156,6 +167,7 @@ class Trainer:
         Returns the number of epochs completed.
         """
         start = self.epoch
+        self._forward_done = False  # parameters may have been edited since the last call
         with np.errstate(all="ignore"):
             while self.epoch - start < n_epochs and self.diverged is None:
                 self._epoch()
@@ -165,6 +177,7 @@ class Trainer:
         """Train whole epochs until ``seconds`` have passed (at least one epoch)."""
         end = time.perf_counter() + seconds
         start = self.epoch
+        self._forward_done = False
         with np.errstate(all="ignore"):
             while self.diverged is None and self.epoch - start < max_epochs:
                 self._epoch()
@@ -177,21 +190,25 @@ class Trainer:
         params, grad = net.params, net.grad
         state = opt.state()
         np.copyto(self._good, params)
-        if c.shuffle:
-            perm = self._rng.permutation(self._Fa_train.shape[0])
-            np.take(self._Fa_train, perm, axis=0, out=self._Xbuf)
-            np.take(self._Y_train, perm, axis=0, out=self._Ybuf)
+        if c.shuffle and not self._full_batch:
+            perm = self._rng.permutation(self._n_train)
+            np.take(self._Fa_train, perm, axis=1, out=self._Xbuf)
+            np.take(self._T_train, perm, axis=1, out=self._Tbuf)
         l1, l2 = c.l1, c.l2
         forward, backward, update = net._forward, net._backward, opt.step
-        for Xb, Yb, ws in self._batches:
-            forward(Xb, ws)
-            backward(Xb, Yb, ws, l1, l2)
+        skip_forward = self._forward_done  # full batch: the last evaluation did it
+        for Xb, Tb, ws in self._batches:
+            if not skip_forward:
+                forward(Xb, ws)
+            backward(Xb, Tb, ws, l1, l2)
             update(params, grad)
         self.epoch += 1
+        self._forward_done = False
         finite = math.isfinite(float(params.sum()))
         if finite and self.history.wants(self.epoch):
             metrics = self.evaluate()
             finite = math.isfinite(metrics["train_loss"])
+            self._forward_done = finite and self._full_batch
         if not finite:  # roll back to the state before this epoch
             np.copyto(params, self._good)
             opt.load_state(state)
@@ -225,15 +242,15 @@ class Trainer:
 
     def evaluate(self) -> dict[str, float]:
         """Loss (without the penalty) and accuracy — R² for regression — on both sets."""
-        net = self.network
-        n = self._Fa_train.shape[0]
+        net, out = self.network, {}
         with np.errstate(all="ignore"):
-            z = net._forward(self._Fa_eval, net._workspace(self._Fa_eval.shape[0]))
-            out = {}
-            for part, rows in (("train", slice(0, n)), ("test", slice(n, None))):
-                zp, Yp = z[rows], self._Y_eval[rows]
-                out[f"{part}_loss"] = net.output.loss(zp, Yp) if len(zp) else math.nan
-                out[f"{part}_acc"] = self._score(zp, Yp) if len(zp) else math.nan
+            for part, Fa, Y, ws in (("train", self._Fa_train, self._Y_train, self._ws_train),
+                                    ("test", self._Fa_test, self._Y_test, self._ws_test)):
+                # two forward passes into contiguous workspaces; the training one is also
+                # the full batch's, so the next epoch can skip its forward pass
+                z = net._forward(Fa, ws).T if len(Y) else None  # logits (m, k)
+                out[f"{part}_loss"] = net.output.loss(z, Y) if len(Y) else math.nan
+                out[f"{part}_acc"] = self._score(z, Y) if len(Y) else math.nan
         return out
 
     def _score(self, z, Y) -> float:
@@ -244,9 +261,9 @@ class Trainer:
             ss_tot = float(((Y - Y.mean()) ** 2).sum())
             return 1.0 - ss_res / ss_tot if ss_tot > 0 else 0.0
         if name == "softmax":
-            return float((z.argmax(axis=1) == Y.argmax(axis=1)).mean())
+            return float(np.count_nonzero(z.argmax(axis=1) == Y.argmax(axis=1))) / len(z)
         threshold = 0.0 if name == "sigmoid" else 0.5  # logit 0 <=> p = 0.5
-        return float(((z[:, 0] > threshold) == (Y[:, 0] > 0.5)).mean())
+        return float(np.count_nonzero((z[:, 0] > threshold) == (Y[:, 0] > 0.5))) / len(z)
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Network output for points ``X`` (m, 2) (features computed here): (m, n_out)."""
@@ -254,6 +271,7 @@ class Trainer:
 
     def grid(self, resolution: int = 100, extent: float = DOMAIN):
         """Axis values ``xs`` (resolution,) and the augmented features of the grid points,
+        feature-major (n_features + 1, resolution²) as the network consumes them, points
         row-major with x1 fastest, so that an output reshapes to (resolution, resolution)
         as ``z[i_x2, i_x1]``."""
         key = (resolution, extent)
@@ -261,7 +279,7 @@ class Trainer:
             xs = np.linspace(-extent, extent, resolution)
             g1, g2 = np.meshgrid(xs, xs)
             P = np.column_stack([g1.ravel(), g2.ravel()])
-            Fa = with_ones(feature_matrix(P, self.config.features), self.network.dtype)
+            Fa = augment(feature_matrix(P, self.config.features), self.network.dtype)
             if len(self._grid_cache) > 4:
                 self._grid_cache.clear()
             self._grid_cache[key] = (xs, Fa)
@@ -292,15 +310,15 @@ class Trainer:
         if params is not None:
             saved = net.params.copy()
             net.params[:] = params
-        ws = net._workspace(Fa.shape[0])
+        ws = net._workspace(Fa.shape[1])
         with np.errstate(all="ignore"):
-            out = net._forward(Fa, ws)
+            out = net._forward(Fa, ws).T  # (m, k)
             net.output.activate_(out)
         if params is not None:
             net.params[:] = saved
         r = resolution
         return (xs, out.reshape(r, r, -1).copy(),
-                [h.reshape(r, r, -1).copy() for h in ws.hidden])
+                [h.T.reshape(r, r, -1).copy() for h in ws.hidden])
 
     # ------------------------------------------------------------------ replay
     def params_at(self, epoch: int) -> tuple[int, np.ndarray]:
