@@ -18,6 +18,7 @@ CLASS_COLORS = ("#f59322", "#0877bd", "#2ca02c", "#9467bd", "#d62728")
 DIVERGING = [[0.0, "#f59322"], [0.5, "#f7f7f7"], [1.0, "#0877bd"]]
 WEIGHT_SCALE = [[0.0, "#f59322"], [0.5, "#ffffff"], [1.0, "#0877bd"]]
 TRAIN_COLOR, TEST_COLOR = "#0877bd", "#f59322"
+SVG_POINTS = 3000
 FONT = {"family": "Inter, Helvetica, Arial, sans-serif", "size": 12}
 
 
@@ -76,7 +77,9 @@ def points_trace(X, y, task, name, outline, symbol, k):
         color = {"color": y, "colorscale": DIVERGING, "cmin": -1, "cmax": 1}
     else:
         color = {"color": np.asarray(CLASS_COLORS)[np.asarray(y) % len(CLASS_COLORS)].tolist()}
-    return {"type": "scattergl", "mode": "markers", "name": name, "x": X[:, 0], "y": X[:, 1],
+    # SVG draws a few thousand points smoothly; WebGL only pays off beyond that
+    kind = "scatter" if len(X) <= SVG_POINTS else "scattergl"
+    return {"type": kind, "mode": "markers", "name": name, "x": X[:, 0], "y": X[:, 1],
             "marker": {"size": 6, "symbol": symbol, "line": {"width": 1, "color": outline},
                        **color},
             "hovertemplate": f"{name}<br>x1=%{{x:.2f}}<br>x2=%{{y:.2f}}<extra></extra>"}
@@ -180,20 +183,6 @@ def weights_figure(weights, biases, feature_labels, *, height=260) -> dict:
         layout[f"yaxis{ax}"] = {"anchor": f"x{ax}", "autorange": "reversed",
                                 "tickfont": {"size": 9}}
     return {"data": data, "layout": layout}
-
-
-def dataset_thumbnail(X, y, task, size=90) -> dict:
-    """A tiny scatter of a dataset, for previews."""
-    fig = decision_figure(np.array([-6.0, 6.0]), np.full((2, 2, 1), 0.5), task, (X, y),
-                          title="", height=size)
-    fig["data"] = [d for d in fig["data"] if d["type"] == "scattergl"]
-    fig["data"][0]["marker"]["size"] = 3
-    fig["data"][0]["marker"]["line"]["width"] = 0
-    lay = fig["layout"]
-    lay.update(width=size, margin={"l": 0, "r": 0, "t": 0, "b": 0})
-    for a in ("xaxis", "yaxis"):
-        lay[a].update(visible=False)
-    return fig
 
 
 def as_figure(spec: dict) -> go.Figure:

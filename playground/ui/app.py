@@ -123,7 +123,7 @@ def _live_view(ss) -> None:
 
 def main() -> None:
     """The whole page."""
-    st.set_page_config(page_title="Neural Playground", page_icon=":material/hub:",
+    st.set_page_config(page_title="Neural Playground", page_icon="🧠",
                        layout="wide")
     ss = st.session_state
     if "trainer" not in ss:
