@@ -10,10 +10,18 @@
 //   * a Uint8Array: [u32 LE json length][json utf-8][pad to 8][binary buffers]
 //     where the JSON refers to buffers as {"__nd__": [offset, nbytes], "dtype": "f4",
 //     "shape": [rows, cols]}; offsets are relative to the start of the binary part.
-// JSON object: {v, lib, columns, height, gap, order: [name], figs: {name: {data, layout,
+// JSON object: {key, lib, columns, height, gap, order: [name], figs: {name: {data, layout,
 //               config, span, height}}}
 
+// Diagnostics for tests/benchmarks: mounts, adoptions (remounts survived), frames, render ms.
+const STATS = (window.__livePlot = window.__livePlot || {
+  mounts: 0,
+  adoptions: 0,
+  frames: 0,
+  renderMs: [],
+});
 const STATE = new WeakMap(); // parentElement -> per-instance state
+const BY_KEY = new Map(); // user key -> state (survives React remounts of the element)
 let plotlyPromise = null;
 
 /** Load plotly.min.js once per page (classic script => sets window.Plotly). */
@@ -92,13 +100,13 @@ function cssVar(el, name, fallback) {
 }
 
 /** Theme-aware layout defaults (transparent background, Streamlit text colour and font). */
-function themedLayout(layout, host, uirevision) {
+function themedLayout(layout, theme, uirevision) {
   const out = Object.assign({}, layout);
   if (out.paper_bgcolor === undefined) out.paper_bgcolor = "rgba(0,0,0,0)";
   if (out.plot_bgcolor === undefined) out.plot_bgcolor = "rgba(0,0,0,0)";
   const font = Object.assign({}, out.font || {});
-  if (font.color === undefined) font.color = cssVar(host, "--st-text-color", "#31333F");
-  if (font.family === undefined) font.family = cssVar(host, "--st-font", "sans-serif");
+  if (font.color === undefined) font.color = theme.color;
+  if (font.family === undefined) font.family = theme.family;
   out.font = font;
   if (out.uirevision === undefined) out.uirevision = uirevision;
   if (out.margin === undefined) out.margin = { l: 40, r: 10, t: 30, b: 30 };
@@ -127,11 +135,13 @@ function attachEvents(st, name, gd) {
     const points = (ev.points || []).map(pointPayload);
     st.setTriggerValue("click", { figure: name, points, seq: ++st.eventSeq });
   });
-  gd.on("plotly_hover", (ev) => {
-    st.hover[name] = ev.points.map((p) => ({ curveNumber: p.curveNumber, pointNumber: p.pointNumber }));
+  // Remember the pointer so the hover label can be recomputed after each react()
+  // (react() clears it, which would make labels blink at the update rate).
+  gd.addEventListener("mousemove", (ev) => {
+    st.mouse[name] = ev;
   });
-  gd.on("plotly_unhover", () => {
-    delete st.hover[name];
+  gd.addEventListener("mouseleave", () => {
+    delete st.mouse[name];
   });
   // Do not react() in the middle of a drag (zoom box / pan): wait for pointerup.
   gd.addEventListener("pointerdown", () => {
@@ -146,20 +156,41 @@ function ensureCell(st, name) {
     div.className = "lp-cell";
     div.dataset.figure = name;
     st.grid.appendChild(div);
-    cell = { div, plotted: false, pending: null };
+    cell = { div, plotted: false };
     st.cells.set(name, cell);
   }
   return cell;
 }
 
+function showError(st, err) {
+  if (!err && !st.errorBox) return;
+  if (!st.errorBox) {
+    st.errorBox = document.createElement("pre");
+    st.errorBox.className = "lp-error";
+    st.grid.before(st.errorBox);
+  }
+  st.errorBox.textContent = err ? `live_plot: ${err.message || err}` : "";
+  st.errorBox.style.display = err ? "" : "none";
+}
+
 async function renderAll(st) {
-  if (st.rendering || st.dragging || !st.latest) return;
+  if (st.rendering || st.dragging || !st.latest || !st.parent) return;
   st.rendering = true;
   try {
-    while (st.latest && !st.dragging) {
+    while (st.latest && !st.dragging && st.parent) {
       const payload = st.latest;
       st.latest = null;
-      await renderPayload(st, payload);
+      try {
+        const t0 = performance.now();
+        await renderPayload(st, payload);
+        STATS.frames += 1;
+        STATS.renderMs.push(performance.now() - t0);
+        if (STATS.renderMs.length > 100) STATS.renderMs.shift();
+        showError(st, null);
+      } catch (err) {
+        console.error("live_plot:", err);
+        showError(st, err);
+      }
       // Yield one frame so the browser can paint before the next react().
       await new Promise((r) => requestAnimationFrame(r));
     }
@@ -181,6 +212,10 @@ async function renderPayload(st, payload) {
       st.cells.delete(name);
     }
   }
+  const theme = {
+    color: cssVar(st.parent, "--st-text-color", "#31333F"),
+    family: cssVar(st.parent, "--st-font", "sans-serif"),
+  };
   const jobs = [];
   names.forEach((name, idx) => {
     const fig = payload.figs[name];
@@ -189,7 +224,11 @@ async function renderPayload(st, payload) {
     const height = fig.height || (fig.layout && fig.layout.height) || payload.height || 300;
     cell.div.style.height = `${height}px`;
     cell.div.style.gridColumn = fig.span ? `span ${fig.span}` : "";
-    const layout = themedLayout(fig.layout || {}, st.parent, `${st.key}:${name}`);
+    if (cell.plotted && fig.digest && fig.digest === cell.digest && theme.color === st.themeColor) {
+      return; // unchanged figure: skip Plotly.react entirely
+    }
+    cell.digest = fig.digest;
+    const layout = themedLayout(fig.layout || {}, theme, `${st.key}:${name}`);
     layout.height = height;
     const config = Object.assign(
       { displaylogo: false, responsive: false, displayModeBar: "hover" },
@@ -205,48 +244,53 @@ async function renderPayload(st, payload) {
     } else {
       jobs.push(
         Plotly.react(cell.div, fig.data || [], layout, config).then((gd) => {
-          const hover = st.hover[name];
-          if (hover) {
+          const ev = st.mouse[name];
+          // Fx.hover(gd, event) measures from event.target: only the (persistent) drag layer.
+          if (ev && ev.target && ev.target.isConnected && ev.target.classList.contains("drag")) {
             try {
-              Plotly.Fx.hover(gd, hover);
+              Plotly.Fx.hover(gd, ev);
             } catch (_e) {
-              /* hover target vanished */
+              /* the hovered element vanished */
             }
           }
         }),
       );
     }
   });
+  st.themeColor = theme.color;
   await Promise.all(jobs);
   st.frames += 1;
-  st.parent.dispatchEvent(new CustomEvent("livePlotFrame", { detail: st.frames, bubbles: true }));
+  st.grid.dispatchEvent(new CustomEvent("livePlotFrame", { detail: st.frames, bubbles: true }));
 }
 
-function initState(component) {
+function initState(component, key) {
   const { parentElement } = component;
+  STATS.mounts += 1;
   const grid = document.createElement("div");
   grid.className = "lp-grid";
   parentElement.appendChild(grid);
   const st = {
     parent: parentElement,
     grid,
-    key: component.key,
+    key,
     cells: new Map(),
-    hover: {},
+    mouse: {},
     latest: null,
     rendering: false,
     dragging: false,
     frames: 0,
     eventSeq: 0,
     Plotly: null,
+    purgeTimer: null,
+    errorBox: null,
     setTriggerValue: component.setTriggerValue,
   };
-  const onUp = () => {
+  st.onUp = () => {
     if (!st.dragging) return;
     st.dragging = false;
     renderAll(st);
   };
-  window.addEventListener("pointerup", onUp);
+  for (const type of ["pointerup", "pointercancel", "blur"]) window.addEventListener(type, st.onUp);
   st.resizeObserver = new ResizeObserver(() => {
     if (!st.Plotly) return;
     for (const cell of st.cells.values()) {
@@ -254,32 +298,65 @@ function initState(component) {
     }
   });
   st.resizeObserver.observe(grid);
-  st.cleanup = () => {
-    window.removeEventListener("pointerup", onUp);
-    st.resizeObserver.disconnect();
-    if (st.Plotly) for (const cell of st.cells.values()) st.Plotly.purge(cell.div);
-    grid.remove();
-    STATE.delete(parentElement);
-  };
+  STATE.set(parentElement, st);
+  if (key != null) BY_KEY.set(key, st);
+  return st;
+}
+
+/**
+ * Streamlit can remount the element (new parentElement) although the key is the
+ * same, e.g. once during the first seconds after page load. Move the existing
+ * grid (with its live Plotly divs) into the new parent instead of re-plotting.
+ */
+function adopt(st, parentElement) {
+  STATS.adoptions += 1;
+  clearTimeout(st.purgeTimer);
+  if (st.parent) STATE.delete(st.parent);
+  st.parent = parentElement;
+  if (st.errorBox) parentElement.appendChild(st.errorBox);
+  parentElement.appendChild(st.grid);
   STATE.set(parentElement, st);
   return st;
+}
+
+function destroy(st) {
+  for (const type of ["pointerup", "pointercancel", "blur"]) window.removeEventListener(type, st.onUp);
+  st.resizeObserver.disconnect();
+  if (st.Plotly) for (const cell of st.cells.values()) st.Plotly.purge(cell.div);
+  st.grid.remove();
+  if (st.errorBox) st.errorBox.remove();
+  if (BY_KEY.get(st.key) === st) BY_KEY.delete(st.key);
+}
+
+/** Unmount: detach now, purge later unless a remount with the same key adopts it. */
+function release(st, parentElement) {
+  if (st.parent !== parentElement) return; // already adopted by a newer mount
+  STATE.delete(parentElement);
+  st.parent = null;
+  st.grid.remove();
+  if (st.errorBox) st.errorBox.remove();
+  st.purgeTimer = setTimeout(() => {
+    if (!st.parent) destroy(st);
+  }, 5000);
 }
 
 export default function livePlot(component) {
   const { parentElement, data } = component;
   if (!data) return undefined;
-  const st = STATE.get(parentElement) || initState(component);
+  const payload = decode(data);
+  let st = STATE.get(parentElement);
+  if (!st) {
+    const prev = payload.key != null ? BY_KEY.get(payload.key) : undefined;
+    st = prev ? adopt(prev, parentElement) : initState(component, payload.key);
+  }
   // Functions may be re-created by Streamlit between runs; always use the newest.
   st.setTriggerValue = component.setTriggerValue;
-  st.latest = decode(data);
-  const libUrl = st.latest.lib;
-  loadPlotly(libUrl)
+  st.latest = payload;
+  loadPlotly(payload.lib)
     .then((Plotly) => {
       st.Plotly = Plotly;
       return renderAll(st);
     })
-    .catch((err) => {
-      st.grid.textContent = String(err);
-    });
-  return st.cleanup;
+    .catch((err) => showError(st, err));
+  return () => release(st, parentElement);
 }

@@ -31,6 +31,7 @@ How it works
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import struct
 from collections.abc import Callable, Mapping
@@ -53,6 +54,7 @@ _CSS = """
   width: 100%;
 }
 .lp-cell { min-width: 0; position: relative; }
+.lp-error { color: var(--st-red-color, #d33); white-space: pre-wrap; font-size: 0.8rem; }
 """
 _DTYPE_CODES = {
     np.dtype("float32"): "f4",
@@ -205,7 +207,21 @@ def encode_figures(payload: dict[str, Any], *, binary: bool = True) -> bytes | d
     if not binary:
         return _jsonable(payload)
     packer = _Packer()
-    header = json.dumps(packer.walk(payload), separators=(",", ":"), allow_nan=False).encode()
+    walked = {k: v for k, v in payload.items() if k != "figs"}
+    figs = {}
+    for name, fig in payload.get("figs", {}).items():
+        first = len(packer.chunks)
+        entry = packer.walk(fig)
+        # Content digest: the browser skips Plotly.react for figures that did not change.
+        digest = hashlib.blake2b(digest_size=8)
+        digest.update(json.dumps(entry, separators=(",", ":"), allow_nan=False).encode())
+        for chunk in packer.chunks[first:]:
+            digest.update(chunk)
+        entry["digest"] = digest.hexdigest()
+        figs[name] = entry
+    walked = packer.walk(walked)
+    walked["figs"] = figs
+    header = json.dumps(walked, separators=(",", ":"), allow_nan=False).encode()
     pad = (-(4 + len(header))) % 8
     return b"".join([struct.pack("<I", len(header)), header, b"\0" * pad, *packer.chunks])
 
@@ -281,6 +297,7 @@ def live_plot(
             entry["config"] = {**entry.get("config", {}), **configs[name]}
         figs[str(name)] = entry
     payload = {
+        "key": str(key),
         "lib": plotly_js_url(),
         "columns": int(columns),
         "height": int(height),
