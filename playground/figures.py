@@ -50,6 +50,58 @@ def class_colorscale(k: int) -> list:
     return scale
 
 
+def contour_segments(xs: np.ndarray, z: np.ndarray, level: float):
+    """Line segments where ``z`` crosses ``level`` (marching squares, vectorised).
+
+    Plotly's own contour trace recomputes the contour in the browser on every update,
+    which costs far more than the whole rest of the figure; this does it in NumPy.
+
+    Parameters
+    ----------
+    xs : ndarray (r,)
+        Grid coordinates (the same along both axes).
+    z : ndarray (r, r)
+        Values, ``z[i, j]`` at ``(xs[j], xs[i])``.
+
+    Returns
+    -------
+    x, y : ndarray (3 * n_segments,)
+        Segment end points separated by NaN (a gap for Plotly).
+    """
+    above = z >= level
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # crossing points on horizontal edges (i, j)-(i, j+1) and vertical ones (i, j)-(i+1, j)
+        th = (level - z[:, :-1]) / (z[:, 1:] - z[:, :-1])
+        tv = (level - z[:-1, :]) / (z[1:, :] - z[:-1, :])
+    ch = above[:, :-1] != above[:, 1:]
+    cv = above[:-1, :] != above[1:, :]
+    dx = np.diff(xs)
+    hx, hy = xs[:-1][None, :] + th * dx[None, :], np.broadcast_to(xs[:, None], th.shape)
+    vx, vy = np.broadcast_to(xs[None, :], tv.shape), xs[:-1][:, None] + tv * dx[:, None]
+    # per cell: bottom, top, left, right edges
+    px = np.stack([hx[:-1], hx[1:], vx[:, :-1], vx[:, 1:]])
+    py = np.stack([hy[:-1], hy[1:], vy[:, :-1], vy[:, 1:]])
+    flags = np.stack([ch[:-1], ch[1:], cv[:, :-1], cv[:, 1:]])
+    count = flags.sum(axis=0)
+    segs = []
+    two = count == 2  # one segment between the two crossed edges
+    if two.any():
+        f = flags[:, two]
+        first, second = f.argmax(axis=0), 3 - f[::-1].argmax(axis=0)
+        cols = np.arange(f.shape[1])
+        segs.append((px[:, two][first, cols], py[:, two][first, cols],
+                     px[:, two][second, cols], py[:, two][second, cols]))
+    four = count == 4  # saddle: bottom-left and top-right
+    if four.any():
+        for a, b in ((0, 2), (1, 3)):
+            segs.append((px[a][four], py[a][four], px[b][four], py[b][four]))
+    if not segs:
+        return np.array([]), np.array([])
+    x0, y0, x1, y1 = (np.concatenate(part) for part in zip(*segs, strict=True))
+    gap = np.full_like(x0, np.nan)
+    return np.column_stack([x0, x1, gap]).ravel(), np.column_stack([y0, y1, gap]).ravel()
+
+
 def region_values(out: np.ndarray, task: str, discretize: bool = False):
     """Map grid outputs (r, r, n_out) to heatmap values and their fixed colour range.
 
@@ -104,13 +156,10 @@ def decision_figure(xs, out, task, train=None, test=None, *, discretize=False,
     data = [{"type": "heatmap", "x": xs, "y": xs, "z": z, "zmin": zmin, "zmax": zmax,
              "colorscale": scale, "showscale": False, "zsmooth": False,
              "hovertemplate": "x1=%{x:.2f}<br>x2=%{y:.2f}<br>output=%{z:.3f}<extra></extra>"}]
-    if out.shape[-1] == 1:  # the 0.5 decision boundary (0 for regression)
-        level = 0.0 if task == "regression" else 0.5
-        data.append({"type": "contour", "x": xs, "y": xs, "z": out[..., 0], "showscale": False,
-                     "contours": {"start": level, "end": level, "size": 1,
-                                  "coloring": "none"},
-                     "line": {"color": "#333333", "width": 1.5}, "hoverinfo": "skip",
-                     "name": "boundary"})
+    if out.shape[-1] == 1:  # the decision boundary: 0.5 (0 for regression)
+        bx, by = contour_segments(xs, out[..., 0], 0.0 if task == "regression" else 0.5)
+        data.append({"type": "scatter", "mode": "lines", "x": bx, "y": by, "name": "boundary",
+                     "line": {"color": "#333333", "width": 1.5}, "hoverinfo": "skip"})
     k = out.shape[-1] if out.shape[-1] > 1 else 2
     if train is not None:
         data.append(points_trace(*train, task, "train", "white", "circle", k))

@@ -166,7 +166,8 @@ def test_figure_specs():
     figs = at.session_state.last_figures
     regions = figs["regions"]
     types = [d["type"] for d in regions["data"]]
-    assert types == ["heatmap", "contour", "scatter", "scatter"]
+    assert types == ["heatmap", "scatter", "scatter", "scatter"]
+    assert [d["name"] for d in regions["data"][1:]] == ["boundary", "train", "test"]
     heat = regions["data"][0]
     assert (heat["zmin"], heat["zmax"]) == (0.0, 1.0) and heat["z"].shape == (100, 100)
     n_points = sum(len(d["x"]) for d in regions["data"][2:])

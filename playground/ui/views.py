@@ -9,13 +9,16 @@ from ..datasets import DATASETS, DOMAIN, make_dataset
 from ..features import FEATURES
 
 GRID = 100  # decision-region resolution (points per axis)
+CURVE_POINTS = 500  # at most this many points per drawn curve
 
 
-def curve_arrays(trainer, column: str):
-    """History of ``column`` for train and test, with the current epoch appended
-    (the decimated history may not hold it yet)."""
+def curve_arrays(trainer, column: str, max_points: int = CURVE_POINTS):
+    """History of ``column`` for train and test, thinned to at most ``max_points`` for
+    drawing, with the current epoch last (the decimated history may not hold it yet)."""
     h = trainer.history
-    epochs, tr, te = h.epochs, getattr(h, f"train_{column}"), getattr(h, f"test_{column}")
+    step = -(-h.n // max_points)
+    epochs = h.epochs[::step]
+    tr, te = getattr(h, f"train_{column}")[::step], getattr(h, f"test_{column}")[::step]
     if h.n and epochs[-1] == trainer.epoch:
         return epochs, tr, te
     m = trainer.metrics

@@ -1,0 +1,75 @@
+"""Figure builders: valid Plotly specs, fixed colour ranges, exact boundary geometry."""
+
+import numpy as np
+import pytest
+
+import playground as pg
+from playground import figures as F
+from playground.ui.views import curve_arrays, gallery_figure, live_figures
+
+
+def test_contour_segments_follow_a_circle():
+    xs = np.linspace(-6, 6, 100)
+    X, Y = np.meshgrid(xs, xs)
+    x, y = F.contour_segments(xs, np.hypot(X, Y), 3.0)
+    assert len(x) % 3 == 0 and np.isnan(x[2::3]).all()
+    r = np.hypot(x, y)
+    assert np.nanmax(np.abs(r - 3.0)) < 0.01
+    angles = np.arctan2(y[::3], x[::3])
+    assert np.ptp(angles) > 6.0  # goes all the way round
+
+
+def test_contour_segments_empty_and_saddle():
+    xs = np.linspace(-1, 1, 5)
+    assert F.contour_segments(xs, np.zeros((5, 5)), 0.5)[0].size == 0
+    X, Y = np.meshgrid(xs, xs)
+    x, _ = F.contour_segments(xs, X * Y + 1e-9, 0.0)
+    assert len(x) > 0
+
+
+@pytest.mark.parametrize("changes", [{}, {"dataset": "spiral", "n_classes": 3},
+                                     {"dataset": "multi-gauss"}, {"hidden": ()}])
+def test_live_figures_are_valid_plotly(changes):
+    run = pg.Trainer(**changes)
+    run.step(3)
+    for name, spec in live_figures(run, log_loss=True).items():
+        F.as_figure(spec)  # raises on any invalid property
+        assert spec["layout"]["template"] == F.TEMPLATE, name
+
+
+def test_region_values_fixed_ranges():
+    out = np.random.default_rng(0).random((4, 4, 1))
+    z, lo, hi, _ = F.region_values(out, "classification")
+    assert (lo, hi) == (0, 1) and np.array_equal(z, out[..., 0])
+    z, *_ = F.region_values(out, "classification", discretize=True)
+    assert set(np.unique(z)) <= {0.0, 1.0}
+    probs = np.random.default_rng(1).dirichlet(np.ones(3), size=(4, 4))
+    z, lo, hi, scale = F.region_values(probs, "classification")
+    assert (lo, hi) == (0, 3) and np.array_equal(np.floor(z), probs.argmax(-1))
+    assert len(scale) == 6
+    z, lo, hi, _ = F.region_values(out * 10 - 5, "regression")
+    assert (lo, hi) == (-1, 1) and z.min() >= -1 and z.max() <= 1
+
+
+def test_weights_figure_shares_one_symmetric_scale():
+    net = pg.MLP((2, 3, 2, 1), seed=0)
+    fig = F.weights_figure(net.weights, net.biases, ["x1", "x2"])
+    m = max(np.abs(net.params).max(), 1e-12)
+    for i, trace in enumerate(fig["data"]):
+        assert (trace["zmin"], trace["zmax"]) == (-m, m)
+        assert trace["z"].shape == (net.weights[i].shape[0] + 1, net.weights[i].shape[1])
+        assert trace["y"][-1] == "bias"
+
+
+def test_curves_are_thinned_and_end_at_the_current_epoch():
+    run = pg.Trainer(batch_size=250)
+    run.step(1500)
+    ep, tr, te = curve_arrays(run, "loss", max_points=100)
+    assert len(ep) <= 101 and ep[-1] == 1500 and tr[-1] == run.metrics["train_loss"]
+    assert len(tr) == len(te) == len(ep)
+
+
+def test_gallery_has_every_dataset():
+    fig = gallery_figure()
+    assert len(fig["data"]) == len(pg.DATASETS)
+    F.as_figure(fig)
