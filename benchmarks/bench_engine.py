@@ -24,8 +24,9 @@ float64 (the table prints the largest difference; it must stay below 1e-6).
   (network, batches, optimizer, epoch loop, evaluation, history, snapshots, divergence
   check) is the real code path. The shared initial weights are copied in with
   ``network.set_params``; ``shuffle=False`` keeps the batch order identical to the peers.
-* **ours (bare MLP loop)**, for information: the same network's ``_forward``,
-  ``_backward`` and SGD step in a plain loop, without evaluation or history.
+* **ours (bare MLP loop)**, for information: the same network's compiled training
+  step (``MLP._train_step``: forward, backward, SGD update) in a plain loop, without
+  evaluation or history.
 * **naive** copies the style of the two seed tutorials (dict layers, ``np.dot(...) +
   bias``, the derivative recomputed from the pre-activation, new arrays at every step,
   averaged gradients, plain gradient descent), generalised to two hidden tanh layers,
@@ -134,24 +135,23 @@ def ours_trainer(data, W0, b0, batch_size, epochs, dtype="float64"):
 
 
 def ours_bare(data, W0, b0, batch_size, epochs):
-    """Bare MLP loop: forward, backward, SGD update per batch; no evaluation, no history."""
+    """Bare MLP loop: the network's compiled training step (forward, backward, SGD update)
+    per batch, as the Trainer runs it; no evaluation, no history."""
     X, y = data[0], data[1]
     net = MLP(SIZES)
     net.set_params(W0, b0)
-    Xa, T = augment(X), net.output.delta_targets(net.targets(y))
-    batches = [(Xa[:, s:s + batch_size], T[s:s + batch_size],
-                net._workspace(min(batch_size, len(T) - s)))
-               for s in range(0, len(T), batch_size)]
-    opt = SGD(net.params.size, learning_rate=LR)
+    rows, T = augment(X).T.copy(), net.output.delta_targets(net.targets(y))
+    scale, update = SGD(net.params.size, learning_rate=LR).make_update(net.params, net.grad)
+    batches = []
+    for s in range(0, len(T), batch_size):
+        ws = net._workspace(min(batch_size, len(T) - s))
+        batches.append((rows[s:s + batch_size].T, T[s:s + batch_size],
+                        net._train_step(ws, scale, update=update)))
 
     def run():
-        forward, backward, update = net._forward, net._backward, opt.step
-        params, grad = net.params, net.grad
         for _ in range(epochs):
-            for Xb, Yb, ws in batches:
-                forward(Xb, ws)
-                backward(Xb, Yb, ws)
-                update(params, grad)
+            for Xb, Tb, step in batches:
+                step(Xb, Tb)
 
     return run, lambda: (net.weights, net.biases)
 

@@ -37,10 +37,13 @@ class Output:
         ``loss(z, Y) -> float``: mean loss over the m rows, from logits.
     grad_scale : float
         dLoss/dz = grad_scale * (output - Y) / m.
-    delta_ : callable
-        ``delta_(z, T)`` replaces logits ``z`` (m, k) by dLoss/dz in place, given the
-        targets in the form ``T = delta_targets(Y)``. This is the backward pass's first
-        step, written with as few NumPy calls as possible.
+    make_delta : callable
+        ``make_delta(dtype, c) -> delta``; ``delta(z, T)`` replaces logits ``z`` (m, k) in
+        place by ``c * m * dLoss/dz`` = ``c * grad_scale * (output - Y)``, given the
+        targets in the form ``T = delta_targets(Y)``. With ``c = 1/m`` that is the
+        gradient of the mean loss; the trainer also folds ``-learning_rate`` into ``c``.
+        This is the backward pass's first step, written with as few NumPy calls as
+        possible; its constants are 0-d arrays of ``dtype`` (see ``activations``).
     delta_targets : callable
         ``delta_targets(Y) -> T``, computed once per data set, not at every step.
     """
@@ -50,7 +53,7 @@ class Output:
     activate_: Callable[[np.ndarray], None]
     loss: Callable[[np.ndarray, np.ndarray], float]
     grad_scale: float
-    delta_: Callable[[np.ndarray, np.ndarray], None]
+    make_delta: Callable[[np.dtype, float], Callable[[np.ndarray, np.ndarray], None]]
     delta_targets: Callable[[np.ndarray], np.ndarray]
 
     def n_outputs(self, n_classes: int) -> int:
@@ -95,32 +98,34 @@ def _bce_loss(z, Y):
     return _mean(t)
 
 
-def _sigmoid_delta_(z, T):
-    # sigma(z) - y = (tanh(z/2) + 1 - 2y) / 2: with T = 1 - 2y given, 4 calls instead of 6
-    np.multiply(z, 0.5, out=z)
-    np.tanh(z, out=z)
-    np.add(z, T, out=z)
-    np.multiply(z, 0.5 / z.shape[0], out=z)
+def _sigmoid_delta(dtype, c):
+    half, scale = np.array(0.5, dtype), np.array(0.5 * c, dtype)
+
+    def delta(z, T):
+        # c (sigma(z) - y) = (c/2) (tanh(z/2) + 1 - 2y): with T = 1 - 2y given, 4 calls
+        np.multiply(z, half, z)
+        np.tanh(z, z)
+        np.add(z, T, z)
+        np.multiply(z, scale, z)
+    return delta
 
 
 def _sigmoid_delta_targets(Y):
     return 1.0 - 2.0 * Y
 
 
-def _difference_delta(scale):
-    def delta_(z, T):
-        # scale * (output - Y) / m, with T = Y
-        np.subtract(z, T, out=z)
-        np.multiply(z, scale / z.shape[0], out=z)
-    return delta_
+def _difference_delta(grad_scale, activate_=None):
+    def make_delta(dtype, c):
+        scale = np.array(grad_scale * c, dtype)
 
-
-_ce_delta_ = _difference_delta(1.0)
-
-
-def _softmax_delta_(z, T):
-    _softmax_(z)
-    _ce_delta_(z, T)
+        def delta(z, T):
+            # grad_scale * (output - Y) * c, with T = Y
+            if activate_ is not None:
+                activate_(z)
+            np.subtract(z, T, z)
+            np.multiply(z, scale, z)
+        return delta
+    return make_delta
 
 
 def _same(Y):
@@ -147,9 +152,9 @@ OUTPUTS: dict[str, Output] = {
     o.name: o
     for o in (
         Output("sigmoid", "Sigmoid + cross-entropy", sigmoid_, _bce_loss, 1.0,
-               _sigmoid_delta_, _sigmoid_delta_targets),
+               _sigmoid_delta, _sigmoid_delta_targets),
         Output("softmax", "Softmax + cross-entropy", _softmax_, _ce_loss, 1.0,
-               _softmax_delta_, _same),
+               _difference_delta(1.0, _softmax_), _same),
         Output("linear", "Linear + squared error", lambda z: None, _mse_loss, 2.0,
                _difference_delta(2.0), _same),
     )

@@ -82,12 +82,17 @@ class Trainer:
         self._n_train = len(self.X_train)
         self._Fa_train = augment(feature_matrix(self.X_train, c.features), dtype)
         self._Fa_test = augment(feature_matrix(self.X_test, c.features), dtype)
-        # targets as the loss expects them (m, k), and as the backward pass does (k, m)
+        # targets as the loss expects them (m, k), and as the backward pass does (m, k)
         self._Y_train, self._Y_test = net.targets(self.y_train), net.targets(self.y_test)
-        self._T_train = np.ascontiguousarray(net.output.delta_targets(self._Y_train).T)
+        self._T_train = np.ascontiguousarray(net.output.delta_targets(self._Y_train))
+        # the training points one per row, for shuffling into contiguous mini-batches
+        self._Fa_rows = np.ascontiguousarray(self._Fa_train.T)
         # the evaluation's own workspaces (the full batch shares the training one)
         self._ws_train = _Workspace(net, self._n_train)
         self._ws_test = _Workspace(net, len(self.X_test))
+        self._eval_sets = (("train_loss", "train_acc", self._Fa_train, self._Y_train,
+                            self._ws_train),
+                           ("test_loss", "test_acc", self._Fa_test, self._Y_test, self._ws_test))
         self._grid_cache: dict = {}
         self.reset()
 
@@ -115,23 +120,48 @@ class Trainer:
         self.optimizer = OPTIMIZERS[c.optimizer](
             self.network.params.size, self.network.dtype, learning_rate=c.learning_rate,
             momentum=c.momentum)
+        self._steps_key = None  # the compiled steps hold the old optimizer's update
 
     def _make_batches(self):
-        """``(inputs, targets, workspace)`` per mini-batch: column views of one shuffle
-        buffer (inputs (n_in + 1, m) and targets (m, k), as the network's passes take)."""
+        """``(inputs, targets, workspace)`` per mini-batch: inputs (n_in + 1, m) and
+        targets (m, k), as the network's passes take them."""
         n, net = self._n_train, self.network
         bs = min(self.config.batch_size, n)
         self._full_batch = bs == n
+        self._steps_key = None
         if self._full_batch:
             # One batch, run in the evaluation's workspace: the evaluation that ends an
             # epoch is then also the next epoch's forward pass. Shuffling a single batch
             # would only reorder a sum, so a full batch is never shuffled.
-            self._batches = [(self._Fa_train, self._T_train.T, self._ws_train)]
+            self._batches = [(self._Fa_train, self._T_train, self._ws_train)]
             return
-        self._Xbuf = self._Fa_train.copy()
+        # Shuffling writes whole rows (points) into these buffers; a batch is then a block
+        # of rows, contiguous in memory, and its transpose is the (n_in + 1, m) input. (A
+        # column slice of a feature-major buffer is strided; BLAS is slower on it.)
+        self._Xbuf = self._Fa_rows.copy()
         self._Tbuf = self._T_train.copy()
-        self._batches = [(self._Xbuf[:, s:s + bs], self._Tbuf[:, s:s + bs].T,
+        self._batches = [(self._Xbuf[s:s + bs].T, self._Tbuf[s:s + bs],
                           net._workspace(min(bs, n - s))) for s in range(0, n, bs)]
+
+    def _compiled_steps(self):
+        """``(inputs, targets, step)`` per batch, ``step`` compiled by
+        ``MLP._train_step`` with the optimizer's update folded in. Recompiled only when
+        something baked into it changes: the batches or the optimizer (which reset the
+        key), the learning rate, momentum or regularisation (checked here, as the app
+        may change them between epochs)."""
+        opt, c = self.optimizer, self.config
+        key = (opt.learning_rate, getattr(opt, "momentum", None), c.l1, c.l2)
+        if key != self._steps_key:
+            net = self.network
+            scale, update = opt.make_update(net.params, net.grad)
+            compiled = {}  # one step per workspace (batch size), shared by its batches
+            self._steps = []
+            for Xb, Tb, ws in self._batches:
+                if id(ws) not in compiled:
+                    compiled[id(ws)] = net._train_step(ws, scale, c.l1, c.l2, update)
+                self._steps.append((Xb, Tb, compiled[id(ws)]))
+            self._steps_key = key
+        return self._steps
 
     def update(self, config: Config) -> str:
         """Switch to ``config``. Returns what happened:
@@ -187,26 +217,22 @@ class Trainer:
 
     def _epoch(self):
         net, opt, c = self.network, self.optimizer, self.config
-        params, grad = net.params, net.grad
+        params = net.params
         state = opt.state()
         np.copyto(self._good, params)
+        steps = self._compiled_steps()
         if c.shuffle and not self._full_batch:
             perm = self._rng.permutation(self._n_train)
-            np.take(self._Fa_train, perm, axis=1, out=self._Xbuf)
-            np.take(self._T_train, perm, axis=1, out=self._Tbuf)
-        l1, l2 = c.l1, c.l2
-        forward, backward, update = net._forward, net._backward, opt.step
-        skip_forward = self._forward_done  # full batch: the last evaluation did it
-        for Xb, Tb, ws in self._batches:
-            if not skip_forward:
-                forward(Xb, ws)
-            backward(Xb, Tb, ws, l1, l2)
-            update(params, grad)
+            np.take(self._Fa_rows, perm, axis=0, out=self._Xbuf)
+            np.take(self._T_train, perm, axis=0, out=self._Tbuf)
+        forward = not self._forward_done  # full batch: the last evaluation did it
+        for Xb, Tb, step in steps:
+            step(Xb, Tb, forward)  # forward, backward, optimizer update
         self.epoch += 1
         self._forward_done = False
         finite = math.isfinite(float(params.sum()))
         if finite and self.history.wants(self.epoch):
-            metrics = self.evaluate()
+            metrics = self._evaluate()  # (step() has silenced NumPy's warnings already)
             finite = math.isfinite(metrics["train_loss"])
             self._forward_done = finite and self._full_batch
         if not finite:  # roll back to the state before this epoch
@@ -242,15 +268,20 @@ class Trainer:
 
     def evaluate(self) -> dict[str, float]:
         """Loss (without the penalty) and accuracy — R² for regression — on both sets."""
-        net, out = self.network, {}
         with np.errstate(all="ignore"):
-            for part, Fa, Y, ws in (("train", self._Fa_train, self._Y_train, self._ws_train),
-                                    ("test", self._Fa_test, self._Y_test, self._ws_test)):
-                # two forward passes into contiguous workspaces; the training one is also
-                # the full batch's, so the next epoch can skip its forward pass
-                z = net._forward(Fa, ws).T if len(Y) else None  # logits (m, k)
-                out[f"{part}_loss"] = net.output.loss(z, Y) if len(Y) else math.nan
-                out[f"{part}_acc"] = self._score(z, Y) if len(Y) else math.nan
+            return self._evaluate()
+
+    def _evaluate(self) -> dict[str, float]:
+        # two forward passes into contiguous workspaces; the training one is also the
+        # full batch's, so the next epoch can skip its forward pass
+        forward, loss, score, out = self.network._forward, self.network.output.loss, \
+            self._score, {}
+        for loss_key, acc_key, Fa, Y, ws in self._eval_sets:
+            if len(Y):
+                z = forward(Fa, ws).T  # logits (m, k)
+                out[loss_key], out[acc_key] = loss(z, Y), score(z, Y)
+            else:
+                out[loss_key] = out[acc_key] = math.nan
         return out
 
     def _score(self, z, Y) -> float:

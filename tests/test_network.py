@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from playground import ACTIVATIONS, INITIALIZERS, MLP, OUTPUTS
+from playground.network import augment
 
 RNG = np.random.default_rng(123)
 X = RNG.normal(size=(9, 3)) * 2
@@ -159,3 +160,33 @@ def test_bad_arguments_raise_clear_errors(bad):
     kw = dict(layer_sizes=(2, 3, 1)) | bad
     with pytest.raises(ValueError):
         MLP(**kw)
+
+
+@pytest.mark.parametrize(
+    "activation,output,reg",
+    list(itertools.product(ACTIVATIONS, OUTPUTS, [(0.0, 0.0), (0.02, 0.05)])),
+)
+def test_train_step_folds_the_scale_into_the_gradient(activation, output, reg):
+    # The trainer asks the compiled step for scale * gradient (scale = -learning_rate for
+    # SGD), folded into the output delta: it must equal the exact gradient times scale.
+    k = 3 if output == "softmax" else 1
+    net = MLP((3, 5, 4, k), activation, output, init="normal", seed=7)
+    y = _targets(output, k)
+    l1, l2 = reg
+    _, dW, db = net.loss_and_gradients(X, y, l1, l2)
+    exact = _flat(net, dW, db)
+    scale = -0.37
+    step = net._train_step(net._workspace(len(X)), scale, l1, l2)
+    step(augment(X), net.output.delta_targets(net.targets(y)))
+    assert np.allclose(net.grad, scale * exact, rtol=1e-12, atol=1e-15)
+
+
+def test_train_step_runs_the_update_and_reuses_its_workspace():
+    net = MLP((3, 6, 2, 1), seed=1)
+    calls = []
+    step = net._train_step(net._workspace(4), update=lambda: calls.append(1))
+    for s in (0, 4):  # two batches through one compiled step
+        before = net.grad.copy()
+        step(augment(X[s:s + 4]), net.output.delta_targets(net.targets(X[s:s + 4, 0] > 0)))
+        assert not np.array_equal(net.grad, before)
+    assert len(calls) == 2

@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 import pytest
 
-from playground import Config, DecimatingLog, Trainer
+from playground import OPTIMIZERS, Config, DecimatingLog, Trainer, feature_matrix
 
 
 @pytest.mark.parametrize("changes,epochs,min_acc", [
@@ -179,3 +179,43 @@ def test_float32_run_trains():
     run.step(100)
     assert run.network.params.dtype == np.float32
     assert run.metrics["test_acc"] > 0.95
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("reg", [("none", 0.0), ("l2", 0.01), ("l1", 0.003)])
+@pytest.mark.parametrize("batch_size", [7, 1000])
+def test_epochs_match_textbook_updates(optimizer, reg, batch_size):
+    # The trainer's fast path (compiled steps, -learning_rate folded into the gradient
+    # for SGD and momentum, contiguous mini-batches with a short last one) must do the
+    # textbook arithmetic: exact gradients per batch, in order, then optimizer.step.
+    cfg = Config(dataset="xor", n_samples=60, hidden=(5, 4), batch_size=batch_size,
+                 shuffle=False, optimizer=optimizer, learning_rate=0.1, momentum=0.8,
+                 regularization=reg[0], reg_rate=reg[1])
+    run = Trainer(cfg)
+    net = run.network.copy()
+    opt = OPTIMIZERS[optimizer](net.params.size, learning_rate=0.1, momentum=0.8)
+    F, y = feature_matrix(run.X_train, cfg.features), run.y_train
+    bs, flat = min(batch_size, len(y)), net.copy()
+    for _ in range(3):
+        for s in range(0, len(y), bs):
+            _, dW, db = net.loss_and_gradients(F[s:s + bs], y[s:s + bs], cfg.l1, cfg.l2)
+            flat.set_params(dW, db)
+            opt.step(net.params, flat.params.copy())
+    run.step(3)
+    assert np.allclose(run.network.params, net.params, rtol=1e-10, atol=1e-13)
+    assert run.metrics["train_loss"] == pytest.approx(net.loss(F, y), rel=1e-10)
+
+
+def test_live_learning_rate_and_momentum_changes_recompile_the_step():
+    cfg = Config(shuffle=False, optimizer="momentum", momentum=0.5)
+    a, c = Trainer(cfg), Trainer(cfg)
+    a.step(2)
+    a.update(a.config.replace(learning_rate=0.3, momentum=0.7))
+    a.step(1)
+    c.step(2)
+    c.optimizer.learning_rate, c.optimizer.momentum = 0.3, 0.7  # set directly, no update()
+    c.step(1)
+    assert np.array_equal(a.network.params, c.network.params)
+    d = Trainer(cfg)
+    d.step(3)  # the old settings throughout: a different run
+    assert not np.allclose(a.network.params, d.network.params)
