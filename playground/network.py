@@ -135,6 +135,7 @@ class MLP:
 
         shapes = [(n_in + 1, n_out) for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)]
         bounds = np.cumsum([0] + [r * c for r, c in shapes])
+        self.layer_starts = bounds[:-1]  # where each layer's block begins in ``params``
         self.params = np.zeros(int(bounds[-1]), self.dtype)
         self.grad = np.zeros_like(self.params)
         self._aug = [self.params[s:e].reshape(sh)

@@ -27,6 +27,7 @@ from .features import feature_matrix
 from .history import METRICS, DecimatingLog, History
 from .network import MLP, _Workspace, augment
 from .optimizers import OPTIMIZERS
+from .probes import Edit, GradientLog
 
 # Changing one of these fields rebuilds the data and the network (epoch 0)...
 DATA_FIELDS = ("dataset", "n_classes", "n_samples", "noise", "train_ratio", "data_seed",
@@ -110,7 +111,8 @@ class Trainer:
         self.snapshots = DecimatingLog(self.network.params.size,
                                        max(16, min(1024, SNAPSHOT_BYTES // per_snapshot)),
                                        self.network.dtype)
-        self.edits: list[tuple[int, str]] = []
+        self.edits: list[Edit] = []
+        self.gradients = GradientLog(self.network.n_layers)
         self._forward_done = False  # see _epoch
         self._good = self.network.params.copy()
         self._record(self.evaluate())
@@ -154,6 +156,7 @@ class Trainer:
         if key != self._steps_key:
             net = self.network
             scale, update = opt.make_update(net.params, net.grad)
+            self._grad_scale = scale  # net.grad holds scale * gradient after a step
             compiled = {}  # one step per workspace (batch size), shared by its batches
             self._steps = []
             for Xb, Tb, ws in self._batches:
@@ -257,6 +260,36 @@ class Trainer:
             self.history.add(self.epoch, [metrics[m] for m in METRICS])
         if self.snapshots.wants(self.epoch):
             self.snapshots.add(self.epoch, self.network.params)
+        if self.epoch and metrics is not None:
+            net = self.network
+            self.gradients.record(self.epoch, net.params, net.grad, self._grad_scale,
+                                  self._good, net.layer_starts)
+
+    def edit(self, layer: int, row: int, col: int, value: float) -> Edit:
+        """Set one weight (``row < n_in``) or bias (``row == n_in``) of ``layer`` to
+        ``value``, at once, without a reset; training continues from there.
+
+        The edit is logged in :attr:`edits` and the snapshot of this epoch is updated,
+        so a replay shows it.
+        """
+        n_layers = self.network.n_layers
+        if not 0 <= layer < n_layers:
+            raise ValueError(f"edit: layer must be 0..{n_layers - 1}, got {layer}")
+        A = self.network._aug[layer]
+        if not (0 <= row < A.shape[0] and 0 <= col < A.shape[1]):
+            raise ValueError(f"edit: layer {layer} has rows 0..{A.shape[0] - 1} (the last is "
+                             f"the bias) and columns 0..{A.shape[1] - 1}")
+        value = float(value)
+        if not np.isfinite(value):
+            raise ValueError(f"edit: value must be a finite number, got {value!r}")
+        entry = Edit(self.epoch, layer, row, col, float(A[row, col]), value)
+        A[row, col] = value
+        self.edits.append(entry)
+        del self.edits[:-1000]  # bounded, like everything in a run
+        self._forward_done = False
+        self._metrics_epoch = -1  # metrics must be recomputed
+        self.snapshots.add(self.epoch, self.network.params)
+        return entry
 
     # ------------------------------------------------------------------ evaluation
     @property
