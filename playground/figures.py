@@ -237,3 +237,37 @@ def weights_figure(weights, biases, feature_labels, *, height=260) -> dict:
 def as_figure(spec: dict) -> go.Figure:
     """A validated ``plotly.graph_objects.Figure`` of a figure dict."""
     return go.Figure(spec)
+
+
+LAYER_COLORS = ("#0877bd", "#f59322", "#2ca02c", "#9467bd", "#d62728", "#8c564b", "#17becf",
+                "#7f7f7f", "#bcbd22")
+
+
+def gradients_figure(epochs, grad_norms, update_ratios, *, height=260) -> dict:
+    """Per-layer gradient norms and update/weight ratios over epochs, on log scales.
+
+    Parameters
+    ----------
+    epochs : ndarray (n,)
+    grad_norms, update_ratios : ndarray (n, n_layers)
+    """
+    data = []
+    for i in range(grad_norms.shape[1]):
+        color = LAYER_COLORS[i % len(LAYER_COLORS)]
+        for col, values, axis in ((0, grad_norms, ""), (1, update_ratios, "2")):
+            data.append({"type": "scatter", "mode": "lines", "x": epochs,
+                         "y": np.maximum(values[:, i], 1e-30), "name": f"layer {i + 1}",
+                         "legendgroup": f"layer {i + 1}", "showlegend": col == 0,
+                         "xaxis": f"x{axis}", "yaxis": f"y{axis}",
+                         "line": {"color": color, "width": 1.5},
+                         "hovertemplate": f"layer {i + 1}<br>epoch %{{x}}<br>%{{y:.3g}}"
+                                          "<extra></extra>"})
+    layout = base_layout(
+        height=height, title={"text": "Gradients per layer", "x": 0.02, "font": {"size": 13}},
+        xaxis={"domain": [0, 0.46], "title": {"text": "epoch"}},
+        yaxis={"type": "log", "title": {"text": "‖gradient‖"}, "exponentformat": "power"},
+        xaxis2={"domain": [0.56, 1], "title": {"text": "epoch"}},
+        yaxis2={"type": "log", "anchor": "x2", "title": {"text": "‖update‖ / ‖weights‖"},
+                "exponentformat": "power"},
+        legend={"orientation": "h", "y": 1.18, "x": 1, "xanchor": "right"})
+    return {"data": data, "layout": layout}
