@@ -138,7 +138,8 @@ def points_trace(X, y, task, name, outline, symbol, k):
 
 
 def decision_figure(xs, out, task, train=None, test=None, *, discretize=False,
-                    show_test=True, title="Output", extent=6.0, height=420) -> dict:
+                    show_test=True, title="Output", extent=6.0, height=420,
+                    zrange=None) -> dict:
     """Decision regions: the model's output over the input square, with the data.
 
     Parameters
@@ -151,13 +152,21 @@ def decision_figure(xs, out, task, train=None, test=None, *, discretize=False,
         ``"classification"`` or ``"regression"``.
     train, test : tuple (X (n, 2), y (n,)), optional
         Points drawn on top: training with a white outline, test with a dark one.
+    zrange : (float, float), optional
+        Show ``out`` (r, r, 1) as plain values on this fixed range with the diverging
+        scale, boundary at its middle (e.g. one hidden neuron's map).
     """
-    z, zmin, zmax, scale = region_values(out, task, discretize)
+    if zrange is None:
+        z, zmin, zmax, scale = region_values(out, task, discretize)
+        level = 0.0 if task == "regression" else 0.5
+    else:
+        (zmin, zmax), scale, level = zrange, DIVERGING, 0.5 * (zrange[0] + zrange[1])
+        z = np.clip(out[..., 0], zmin, zmax)
     data = [{"type": "heatmap", "x": xs, "y": xs, "z": z, "zmin": zmin, "zmax": zmax,
              "colorscale": scale, "showscale": False, "zsmooth": False,
              "hovertemplate": "x1=%{x:.2f}<br>x2=%{y:.2f}<br>output=%{z:.3f}<extra></extra>"}]
     if out.shape[-1] == 1:  # the decision boundary: 0.5 (0 for regression)
-        bx, by = contour_segments(xs, out[..., 0], 0.0 if task == "regression" else 0.5)
+        bx, by = contour_segments(xs, out[..., 0], level)
         data.append({"type": "scatter", "mode": "lines", "x": bx, "y": by, "name": "boundary",
                      "line": {"color": "#333333", "width": 1.5}, "hoverinfo": "skip"})
     k = out.shape[-1] if out.shape[-1] > 1 else 2

@@ -174,8 +174,8 @@ def test_figure_specs():
     assert n_points == 300
     assert regions["layout"]["yaxis"]["scaleanchor"] == "x"
     assert [d["name"] for d in figs["loss"]["data"]] == ["train", "test"]
-    assert len(figs["weights"]["data"]) == 3  # one heatmap per layer
-    zmins = {d["zmin"] for d in figs["weights"]["data"]}
+    assert len(figs["panel"]["data"]) == 3  # weights: one heatmap per layer
+    zmins = {d["zmin"] for d in figs["panel"]["data"]}
     assert len(zmins) == 1 and next(iter(zmins)) < 0  # one symmetric scale shared
     at.toggle(key="show_test").set_value(False).run()
     assert len(at.session_state.last_figures["regions"]["data"]) == 3
@@ -191,3 +191,92 @@ def test_multiclass_and_regression_figures():
     heat = at.session_state.last_figures["regions"]["data"][0]
     assert (heat["zmin"], heat["zmax"]) == (-1.0, 1.0)
     assert at.metric[3].label == "Training R²"
+
+
+# ---------------------------------------------------------------- inside the network
+def test_network_diagram_spec():
+    from playground.diagram import diagram_counts
+
+    at = _app({"hidden": "5,3"})
+    fig = at.session_state.last_figures["network"]
+    counts = diagram_counts(fig)
+    assert counts["nodes"] == 2 + 5 + 3 + 1
+    assert counts["links"] == 2 * 5 + 5 * 3 + 3 * 1
+    hover = " ".join(str(t) for d in fig["data"] for t in (d.get("text") or d.get(
+        "hovertext") or []))
+    assert "out" in hover and "bias" in hover  # the output's bias is shown
+    at.toggle(key="show_network").set_value(False).run()
+    assert "network" not in at.session_state.last_figures
+
+
+def test_focus_a_neuron_shows_its_map():
+    at = _app({"hidden": "4,2"})
+    at.selectbox(key="focus").set_value("h1.3").run()
+    regions = at.session_state.last_figures["regions"]
+    assert regions["layout"]["title"]["text"].startswith("Neuron h1.3")
+    trainer = at.session_state.trainer
+    _, _, hidden = trainer.predict_grid(100)
+    assert np.allclose(regions["data"][0]["z"], hidden[0][..., 2])
+    assert (regions["data"][0]["zmin"], regions["data"][0]["zmax"]) == (-1.0, 1.0)  # tanh
+    at.selectbox(key="focus").set_value("output").run()
+    assert at.session_state.last_figures["regions"]["layout"]["title"]["text"].startswith(
+        "Output")
+
+
+def test_diagram_click_focuses_a_neuron_or_picks_a_link():
+    from playground.ui.inspect import handle_click
+
+    at = _app({"hidden": "4,2"})
+    ss, trainer = at.session_state, at.session_state.trainer
+    state = {}
+
+    class Box(dict):
+        __getattr__ = dict.__getitem__
+        __setattr__ = dict.__setitem__
+
+    state = Box()
+    click = {"figure": "network", "points": [{"customdata": [2, 1]}]}
+    assert handle_click(click, state, trainer) and state["pending_focus"] == "h2.2"
+    assert handle_click({"figure": "network", "points": [{"customdata": [3, 0]}]}, state,
+                        trainer) and state["pending_focus"] == "output"
+    assert handle_click({"figure": "network", "points": [{"customdata": [1, 1, 3]}]}, state,
+                        trainer)
+    assert (state["pending_edit_layer"], state["pending_edit_from"],
+            state["pending_edit_to"]) == (1, 1, 3)
+    assert not handle_click({"figure": "network", "points": [{"customdata": [9, 9]}]}, state,
+                            trainer)
+    assert not handle_click(None, state, trainer)
+    ss["pending_focus"] = "h2.2"
+    at.run()
+    assert at.selectbox(key="focus").value == "h2.2"
+    assert ss.last_figures["regions"]["layout"]["title"]["text"].startswith("Neuron h2.2")
+
+
+def test_hidden_space_and_gradient_panels():
+    at = _app({"hidden": "6,4", "dataset": "spiral"})
+    at.radio(key="panel").set_value("Hidden space").run()
+    fig = at.session_state.last_figures["panel"]
+    assert "Hidden layer 2" in fig["layout"]["title"]["text"]  # the last hidden layer
+    at.selectbox(key="hs_layer").set_value(1).run()
+    assert "Hidden layer 1" in at.session_state.last_figures["panel"]["layout"]["title"]["text"]
+    _button(at, "step").click().run()
+    at.radio(key="panel").set_value("Gradients").run()
+    fig = at.session_state.last_figures["panel"]
+    assert fig["layout"]["yaxis"]["type"] == "log"
+    assert len(fig["data"]) == 2 * 3  # norms and ratios for each of 3 layers
+    assert not at.exception
+
+
+def test_edit_a_weight_from_the_form():
+    at = _app({"hidden": "3"})
+    _button(at, "step").click().run()
+    at.selectbox(key="edit_layer").set_value(1).run()
+    at.selectbox(key="edit_from").set_value(1).run()
+    at.selectbox(key="edit_to").set_value(2).run()
+    at.number_input(key="edit_value").set_value(0.625).run()
+    _button(at, "edit_apply").click().run()
+    trainer = at.session_state.trainer
+    assert trainer.network.weights[0][1, 2] == 0.625 and trainer.epoch == 1
+    assert any("set to 0.625" in t.value for t in at.toast)
+    _button(at, "step").click().run()
+    assert at.session_state.trainer.epoch == 2

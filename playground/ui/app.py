@@ -12,9 +12,9 @@ import streamlit as st
 
 from ..config import Config
 from ..trainer import Trainer
-from . import controls
+from . import controls, inspect
 from .live_plot import live_plot
-from .views import gallery_figure, live_figures
+from .views import PANELS, gallery_figure, live_figures
 
 FRAME = 0.1  # seconds between frames while playing
 AUTO_BUDGET = 0.045  # seconds of training per frame in "auto" speed
@@ -29,7 +29,7 @@ def _init_session(ss) -> None:
     ss.notices = [("warning", "This link had settings that could not be used:\n\n- "
                    + "\n- ".join(problems))] if problems else []
     for key, value in (("speed", "auto"), ("show_test", True), ("discretize", False),
-                       ("log_loss", False)):
+                       ("log_loss", False), ("show_network", True)):
         ss.setdefault(key, value)
 
 
@@ -81,6 +81,9 @@ def _toolbar(ss) -> None:
     c[4].toggle("Test points", key="show_test")
     c[5].toggle("Discretize", key="discretize")
     c[6].toggle("Log loss", key="log_loss")
+    c = st.columns([1.6, 1.2, 4.2], vertical_alignment="bottom")
+    inspect.focus_control(ss, ss.trainer, c[0])
+    c[1].toggle("Network diagram", key="show_network")
 
 
 def _metrics(trainer) -> None:
@@ -107,16 +110,26 @@ def _live_view(ss) -> None:
                 ss.playing = False
                 st.rerun(scope="app")
         _metrics(trainer)
-        figs = live_figures(trainer, show_test=ss.show_test, discretize=ss.discretize,
-                            log_loss=ss.log_loss)
+        figs = live_figures(trainer, focus=inspect.focus_of(ss, trainer),
+                            show_test=ss.show_test, discretize=ss.discretize,
+                            log_loss=ss.log_loss, panel=ss.get("panel", PANELS[0]),
+                            hs_layer=ss.get("hs_layer"), hs_axes=ss.get("hs_axes", "pca"),
+                            show_network=ss.show_network)
         ss.last_figures = figs
+        if "network" in figs:
+            event = live_plot({"network": figs["network"]}, key="live_network", columns=1,
+                              height=figs["network"]["layout"]["height"])
+            if inspect.handle_click(event, ss, trainer):
+                st.rerun(scope="app")
         left, right = st.columns([1.15, 1])
         with left:
             live_plot({"regions": figs["regions"]}, key="live_regions", columns=1, height=460)
         with right:
             live_plot({"loss": figs["loss"], "accuracy": figs["accuracy"]}, key="live_curves",
                       columns=1, height=225)
-        live_plot({"weights": figs["weights"]}, key="live_weights", columns=1, height=260)
+        inspect.panel_controls(ss, trainer)
+        live_plot({"panel": figs["panel"]}, key="live_panel", columns=1,
+                  height=figs["panel"]["layout"]["height"])
 
     view()
 
@@ -130,6 +143,7 @@ def main() -> None:
         _init_session(ss)
     if ss.pop("reseed", False):
         controls.seed_widgets(ss.trainer.config, ss)
+    inspect.apply_pending(ss)
     with st.sidebar:
         st.header("Data")
         controls.data_controls(ss)
@@ -148,3 +162,5 @@ def main() -> None:
         st.error(ss.trainer.diverged, icon=":material/warning:")
     _toolbar(ss)
     _live_view(ss)
+    with st.expander("Edit a weight or bias (or click a link in the diagram)"):
+        inspect.edit_form(ss, ss.trainer)

@@ -6,9 +6,12 @@ import numpy as np
 
 from .. import figures as F
 from ..datasets import DATASETS, DOMAIN, make_dataset
+from ..diagram import hidden_space_figure, trainer_diagram
 from ..features import FEATURES
+from ..hidden_space import hidden_space, unit_label
 
 GRID = 100  # decision-region resolution (points per axis)
+PANELS = ("Weights", "Hidden space", "Gradients")
 CURVE_POINTS = 500  # at most this many points per drawn curve
 
 
@@ -26,24 +29,74 @@ def curve_arrays(trainer, column: str, max_points: int = CURVE_POINTS):
             np.append(te, m[f"test_{column}"]))
 
 
-def live_figures(trainer, *, show_test=True, discretize=False, log_loss=False) -> dict:
-    """Figure dicts for the live view: decision regions, loss, accuracy, weights."""
-    c = trainer.config
-    xs, out, _ = trainer.predict_grid(GRID, DOMAIN)
-    regions = F.decision_figure(
-        xs, out, c.task, (trainer.X_train, trainer.y_train), (trainer.X_test, trainer.y_test),
-        discretize=discretize, show_test=show_test,
-        title=f"Output at epoch {trainer.epoch:,}")
+def live_figures(trainer, *, focus=None, show_test=True, discretize=False, log_loss=False,
+                 panel=PANELS[0], hs_layer=None, hs_axes="pca", show_network=True) -> dict:
+    """Every figure of one frame: main view (output or ``focus`` = (layer, unit)), loss,
+    accuracy, the bottom panel, and the network diagram."""
+    xs, out, hidden = trainer.predict_grid(GRID, DOMAIN)
+    figs = {"regions": main_view(trainer, focus, xs, out, hidden, show_test=show_test,
+                                 discretize=discretize)}
     ep, tr, te = curve_arrays(trainer, "loss")
-    loss = F.curves_figure(ep, tr, te, title="Loss", log_y=log_loss)
+    figs["loss"] = F.curves_figure(ep, tr, te, title="Loss", log_y=log_loss)
     ep, tr, te = curve_arrays(trainer, "acc")
-    score = "R²" if c.task == "regression" else "Accuracy"
-    acc = F.curves_figure(ep, tr, te, title=score,
-                          y_range=None if c.task == "regression" else (0, 1.02))
-    net = trainer.network
-    weights = F.weights_figure(net.weights, net.biases,
-                               [FEATURES[f].label for f in c.features])
-    return {"regions": regions, "loss": loss, "accuracy": acc, "weights": weights}
+    regression = trainer.config.task == "regression"
+    figs["accuracy"] = F.curves_figure(ep, tr, te, title="R²" if regression else "Accuracy",
+                                       y_range=None if regression else (0, 1.02))
+    figs["panel"] = panel_figure(trainer, panel, hs_layer, hs_axes)
+    if show_network:
+        figs["network"] = trainer_diagram(trainer, focus=focus)
+    return figs
+
+
+def main_view(trainer, focus, xs, out, hidden, *, show_test, discretize) -> dict:
+    """The decision regions, or the focused neuron's map over the input square."""
+    c = trainer.config
+    train, test = (trainer.X_train, trainer.y_train), (trainer.X_test, trainer.y_test)
+    if focus is None:
+        return F.decision_figure(xs, out, c.task, train, test, discretize=discretize,
+                                 show_test=show_test,
+                                 title=f"Output at epoch {trainer.epoch:,}")
+    layer, unit = focus
+    label = unit_label(layer, unit, trainer.network.layer_sizes, c.features)
+    if layer == 0:
+        g1, g2 = np.meshgrid(xs, xs)
+        values = FEATURES[c.features[unit]].fn(g1, g2)
+    else:
+        values = hidden[layer - 1][..., unit]
+    lo, hi = _value_range(trainer.config.activation if layer else "linear", values)
+    return F.decision_figure(xs, values[..., None], c.task, train, test, show_test=show_test,
+                             title=f"Neuron {label} at epoch {trainer.epoch:,}",
+                             zrange=(lo, hi))
+
+
+def _value_range(activation, values):
+    if activation == "tanh":
+        return -1.0, 1.0
+    if activation == "sigmoid":
+        return 0.0, 1.0
+    m = float(np.abs(values).max()) or 1.0
+    return -m, m
+
+
+def panel_figure(trainer, panel=PANELS[0], hs_layer=None, hs_axes="pca") -> dict:
+    """The bottom panel: weight heatmaps, a hidden layer's space, or gradients."""
+    net, c = trainer.network, trainer.config
+    if panel == "Hidden space" and net.n_layers > 1:
+        last = net.n_layers - 1  # the last hidden layer shows the most untangling
+        layer = last if hs_layer is None else min(max(int(hs_layer), 1), last)
+        axes = hs_axes
+        n = net.layer_sizes[layer]
+        if axes != "pca":
+            axes = (0, 1) if n > 1 else (0, 0)
+        hs = hidden_space(net, c.features, layer, axes, trainer.X_train, extent=DOMAIN)
+        return hidden_space_figure(hs.lines_xy, hs.points_xy, trainer.y_train, c.task,
+                                   max(c.num_classes, 2), f"Hidden layer {layer}: how it maps "
+                                   "the input square and the data", hs.axis_labels,
+                                   height=420)
+    if panel == "Gradients":
+        g = trainer.gradients
+        return F.gradients_figure(g.epochs, g.grad_norms, g.update_ratios)
+    return F.weights_figure(net.weights, net.biases, [FEATURES[f].label for f in c.features])
 
 
 def gallery_figure(n_classes: int = 3) -> dict:
