@@ -20,58 +20,17 @@ none above :data:`HOVER_LINKS` weights), input labels, output labels, neurons (l
 
 from __future__ import annotations
 
-import base64
-import struct
-import zlib
 from typing import NamedTuple
 
 import numpy as np
 
 from .features import FEATURES, feature_matrix
 from .figures import CLASS_COLORS, DIVERGING, WEIGHT_SCALE, base_layout, neuron_labels, points_trace
+from .png import colour_lut, data_uri, png_bytes, rgba
 
 POSITIVE, NEGATIVE = WEIGHT_SCALE[-1][1], WEIGHT_SCALE[0][1]
 LINK_BINS = (0.1, 0.25, 0.5)  # inner edges of the |w| / max|w| bins: 4 bins per sign
 HOVER_LINKS = 600  # above this many weights, no link hover points (thousands of SVG markers)
-
-
-# ---------------------------------------------------------------- PNG
-def png_bytes(indices: np.ndarray, palette: np.ndarray, level: int = 1) -> bytes:
-    """A palette PNG of ``indices`` (h, w) uint8 (rows top to bottom) into ``palette``
-    (n <= 256, 4) RGBA uint8. A byte per pixel: a quarter of RGBA's bytes to deflate."""
-    h, w = indices.shape
-    raw = np.zeros((h, w + 1), np.uint8)  # each row: filter type 0 (none), then the row
-    raw[:, 1:] = indices
-
-    def chunk(tag: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
-
-    header = struct.pack(">IIBBBBB", w, h, 8, 3, 0, 0, 0)  # 8 bits, indexed, no interlace
-    n_alpha = int(np.flatnonzero(palette[:, 3] < 255).max(initial=-1)) + 1
-    return b"".join([b"\x89PNG\r\n\x1a\n", chunk(b"IHDR", header),
-                     chunk(b"PLTE", palette[:, :3].tobytes()),
-                     chunk(b"tRNS", palette[:n_alpha, 3].tobytes()) if n_alpha else b"",
-                     chunk(b"IDAT", zlib.compress(raw.tobytes(), level)), chunk(b"IEND", b"")])
-
-
-def data_uri(png: bytes) -> str:
-    """``data:image/png;base64,...`` of PNG bytes."""
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-
-
-# ---------------------------------------------------------------- colours
-def _rgba(hex_color: str) -> tuple[int, int, int, int]:
-    return (*(int(hex_color[i:i + 2], 16) for i in (1, 3, 5)), 255)
-
-
-def colour_lut(scale, n: int) -> np.ndarray:
-    """A Plotly colourscale ``[[t, "#rrggbb"], ...]`` sampled at ``n`` points: (n, 4) uint8."""
-    stops = [t for t, _ in scale]
-    rgb = np.array([_rgba(c)[:3] for _, c in scale], float)
-    t = np.linspace(0.0, 1.0, n)
-    lut = np.full((n, 4), 255, np.uint8)
-    lut[:, :3] = np.column_stack([np.interp(t, stops, rgb[:, i]) for i in range(3)]).round()
-    return lut
 
 
 # The atlas palette: 0 transparent, 1 bias-bar grey, 2 positive, 3 negative, then the
@@ -79,7 +38,7 @@ def colour_lut(scale, n: int) -> np.ndarray:
 DIV_LEVELS, CLASS_LEVELS, DIV_START = 128, 24, 4
 CLASS_START = DIV_START + DIV_LEVELS
 PALETTE = np.concatenate([
-    np.array([(0, 0, 0, 0), (225, 225, 225, 255), _rgba(POSITIVE), _rgba(NEGATIVE)], np.uint8),
+    np.array([(0, 0, 0, 0), (225, 225, 225, 255), rgba(POSITIVE), rgba(NEGATIVE)], np.uint8),
     colour_lut(DIVERGING, DIV_LEVELS),
     *(colour_lut([[0.0, "#ffffff"], [1.0, c]], CLASS_LEVELS) for c in CLASS_COLORS)])
 GREY, POS, NEG = 1, 2, 3
@@ -200,7 +159,7 @@ def link_shapes(ends: np.ndarray, w: np.ndarray, scale: float) -> list[dict]:
     dense = float(np.clip(np.sqrt(120 / max(len(w), 1)), 0.3, 1.0))
     shapes = []
     for sign, colour, side in (("+", POSITIVE, w >= 0), ("-", NEGATIVE, w < 0)):
-        rgb = ",".join(str(c) for c in _rgba(colour)[:3])
+        rgb = ",".join(str(c) for c in rgba(colour)[:3])
         for b in range(len(edges) - 1):
             mid = (edges[b] + edges[b + 1]) / 2
             alpha = (0.15 + 0.85 * mid) * (dense + (1 - dense) * mid)

@@ -10,7 +10,8 @@ This module imports only NumPy and Plotly.
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
+
+from .png import image_of
 
 TEMPLATE = "plotly_white"  # explicit, so exported PNGs look the same in any theme
 # class colours: TF Playground's orange and blue first, then distinct hues
@@ -34,8 +35,8 @@ def base_layout(**extra) -> dict:
 def _lighten(hex_color: str, amount: float) -> str:
     """``hex_color`` mixed with white: amount 0 -> the colour, 1 -> white."""
     rgb = np.array([int(hex_color[i:i + 2], 16) for i in (1, 3, 5)])
-    mixed = rgb + (255 - rgb) * amount
-    return "rgb({:.0f},{:.0f},{:.0f})".format(*mixed)
+    mixed = np.round(rgb + (255 - rgb) * amount).astype(int)
+    return "#{:02x}{:02x}{:02x}".format(*mixed)
 
 
 def class_colorscale(k: int) -> list:
@@ -65,8 +66,8 @@ def contour_segments(xs: np.ndarray, z: np.ndarray, level: float):
 
     Returns
     -------
-    x, y : ndarray (3 * n_segments,)
-        Segment end points separated by NaN (a gap for Plotly).
+    ndarray (n_segments, 4)
+        ``x0, y0, x1, y1`` of each segment.
     """
     above = z >= level
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -96,10 +97,14 @@ def contour_segments(xs: np.ndarray, z: np.ndarray, level: float):
         for a, b in ((0, 2), (1, 3)):
             segs.append((px[a][four], py[a][four], px[b][four], py[b][four]))
     if not segs:
-        return np.array([]), np.array([])
-    x0, y0, x1, y1 = (np.concatenate(part) for part in zip(*segs, strict=True))
-    gap = np.full_like(x0, np.nan)
-    return np.column_stack([x0, x1, gap]).ravel(), np.column_stack([y0, y1, gap]).ravel()
+        return np.zeros((0, 4))
+    return np.column_stack([np.concatenate(part) for part in zip(*segs, strict=True)])
+
+
+def segments_path(segments: np.ndarray) -> str:
+    """An SVG path ``"M x0,y0L x1,y1..."`` of segments (n, 4), for a layout shape (which
+    Plotly redraws far more cheaply than a trace)."""
+    return "".join("M{:.3f},{:.3f}L{:.3f},{:.3f}".format(*row) for row in segments.tolist())
 
 
 def region_values(out: np.ndarray, task: str, discretize: bool = False):
@@ -162,13 +167,19 @@ def decision_figure(xs, out, task, train=None, test=None, *, discretize=False,
     else:
         (zmin, zmax), scale, level = zrange, DIVERGING, 0.5 * (zrange[0] + zrange[1])
         z = np.clip(out[..., 0], zmin, zmax)
-    data = [{"type": "heatmap", "x": xs, "y": xs, "z": z, "zmin": zmin, "zmax": zmax,
-             "colorscale": scale, "showscale": False, "zsmooth": False,
-             "hovertemplate": "x1=%{x:.2f}<br>x2=%{y:.2f}<br>output=%{z:.3f}<extra></extra>"}]
+    # The regions are a picture and the boundary a path: per frame, Plotly only swaps
+    # them, where heatmap and line traces would recompute and redraw every trace.
+    half = 0.5 * (xs[1] - xs[0]) if len(xs) > 1 else 0.5
+    images = [{"source": image_of(z, zmin, zmax, scale), "xref": "x", "yref": "y",
+               "x": xs[0] - half, "y": xs[-1] + half, "sizex": xs[-1] - xs[0] + 2 * half,
+               "sizey": xs[-1] - xs[0] + 2 * half, "sizing": "stretch", "layer": "below"}]
+    shapes = []
     if out.shape[-1] == 1:  # the decision boundary: 0.5 (0 for regression)
-        bx, by = contour_segments(xs, out[..., 0], level)
-        data.append({"type": "scatter", "mode": "lines", "x": bx, "y": by, "name": "boundary",
-                     "line": {"color": "#333333", "width": 1.5}, "hoverinfo": "skip"})
+        path = segments_path(contour_segments(xs, out[..., 0], level))
+        if path:
+            shapes.append({"type": "path", "path": path, "xref": "x", "yref": "y",
+                           "line": {"color": "#333333", "width": 1.5}})
+    data = []
     k = out.shape[-1] if out.shape[-1] > 1 else 2
     if train is not None:
         data.append(points_trace(*train, task, "train", "white", "circle", k))
@@ -180,8 +191,10 @@ def decision_figure(xs, out, task, train=None, test=None, *, discretize=False,
         title={"text": title, "x": 0.02, "font": {"size": 13}}, height=height,
         xaxis={**axis, "title": {"text": "x1"}},
         yaxis={**axis, "title": {"text": "x2"}, "scaleanchor": "x", "scaleratio": 1},
-        showlegend=False)
-    return {"data": data, "layout": layout}
+        showlegend=False, images=images, shapes=shapes)
+    # "values": what the picture shows, for tests and exports (not sent to the browser)
+    return {"data": data, "layout": layout,
+            "values": {"z": z, "zmin": zmin, "zmax": zmax, "colorscale": scale}}
 
 
 def curves_figure(epochs, train, test, *, title, log_y=False, y_range=None,
@@ -199,6 +212,32 @@ def curves_figure(epochs, train, test, *, title, log_y=False, y_range=None,
     layout = base_layout(title={"text": title, "x": 0.02, "font": {"size": 13}},
                           height=height, xaxis={"title": {"text": "epoch"}}, yaxis=yaxis,
                           legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.15})
+    return {"data": data, "layout": layout}
+
+
+def curves_pair_figure(epochs, loss, score, *, score_title="Accuracy", log_y=False,
+                       score_range=None, height=460) -> dict:
+    """Loss (top) and accuracy or R² (bottom) over epochs in one figure; ``loss`` and
+    ``score`` are ``(train, test)`` pairs of arrays shaped like ``epochs`` (n,)."""
+    data = []
+    for row, (pair, axis) in enumerate(((loss, ""), (score, "2"))):
+        for name, values, color in (("train", pair[0], TRAIN_COLOR), ("test", pair[1],
+                                                                      TEST_COLOR)):
+            data.append({"type": "scatter", "mode": "lines", "name": name, "x": epochs,
+                         "y": values, "xaxis": f"x{axis}", "yaxis": f"y{axis}",
+                         "legendgroup": name, "showlegend": row == 0,
+                         "line": {"color": color, "width": 2}})
+    score_axis = {"domain": [0.0, 0.42], "anchor": "x2", "zeroline": False,
+                  "title": {"text": score_title}}
+    if score_range is not None:
+        score_axis["range"] = list(score_range)
+    layout = base_layout(
+        height=height, margin={"l": 55, "r": 10, "t": 30, "b": 35},
+        xaxis={"anchor": "y", "showticklabels": False, "matches": "x2"},
+        yaxis={"domain": [0.56, 1.0], "type": "log" if log_y else "linear",
+               "zeroline": False, "title": {"text": "loss"}},
+        xaxis2={"anchor": "y2", "title": {"text": "epoch"}}, yaxis2=score_axis,
+        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.08})
     return {"data": data, "layout": layout}
 
 
@@ -243,9 +282,12 @@ def weights_figure(weights, biases, feature_labels, *, height=260) -> dict:
     return {"data": data, "layout": layout}
 
 
-def as_figure(spec: dict) -> go.Figure:
-    """A validated ``plotly.graph_objects.Figure`` of a figure dict."""
-    return go.Figure(spec)
+def as_figure(spec: dict):
+    """A validated ``plotly.graph_objects.Figure`` of a figure dict (extra keys such as
+    ``"values"`` dropped)."""
+    import plotly.graph_objects as go  # heavy import (~0.5 s): only when exporting
+
+    return go.Figure({k: spec[k] for k in ("data", "layout") if k in spec})
 
 
 LAYER_COLORS = ("#0877bd", "#f59322", "#2ca02c", "#9467bd", "#d62728", "#8c564b", "#17becf",

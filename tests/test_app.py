@@ -165,30 +165,33 @@ def test_figure_specs():
     at = _app({"n_samples": "300"})
     figs = at.session_state.last_figures
     regions = figs["regions"]
-    types = [d["type"] for d in regions["data"]]
-    assert types == ["heatmap", "scatter", "scatter", "scatter"]
-    assert [d["name"] for d in regions["data"][1:]] == ["boundary", "train", "test"]
-    heat = regions["data"][0]
-    assert (heat["zmin"], heat["zmax"]) == (0.0, 1.0) and heat["z"].shape == (100, 100)
-    n_points = sum(len(d["x"]) for d in regions["data"][2:])
+    assert [d["name"] for d in regions["data"]] == ["train", "test"]
+    values = regions["values"]  # what the regions picture shows
+    assert (values["zmin"], values["zmax"]) == (0.0, 1.0) and values["z"].shape == (100, 100)
+    image = regions["layout"]["images"][0]
+    assert image["source"].startswith("data:image/png;base64,")
+    assert (image["x"], image["sizex"]) == (pytest.approx(-6.0606, abs=1e-3),
+                                            pytest.approx(12.1212, abs=1e-3))
+    assert regions["layout"]["shapes"][0]["path"].startswith("M")  # the 0.5 boundary
+    n_points = sum(len(d["x"]) for d in regions["data"])
     assert n_points == 300
     assert regions["layout"]["yaxis"]["scaleanchor"] == "x"
-    assert [d["name"] for d in figs["loss"]["data"]] == ["train", "test"]
+    assert [d["name"] for d in figs["curves"]["data"]] == ["train", "test"] * 2
     assert len(figs["panel"]["data"]) == 3  # weights: one heatmap per layer
     zmins = {d["zmin"] for d in figs["panel"]["data"]}
     assert len(zmins) == 1 and next(iter(zmins)) < 0  # one symmetric scale shared
     at.toggle(key="show_test").set_value(False).run()
-    assert len(at.session_state.last_figures["regions"]["data"]) == 3
+    assert len(at.session_state.last_figures["regions"]["data"]) == 1
     at.toggle(key="log_loss").set_value(True).run()
-    assert at.session_state.last_figures["loss"]["layout"]["yaxis"]["type"] == "log"
+    assert at.session_state.last_figures["curves"]["layout"]["yaxis"]["type"] == "log"
 
 
 def test_multiclass_and_regression_figures():
     at = _app({"dataset": "blobs", "n_classes": "4"})
-    heat = at.session_state.last_figures["regions"]["data"][0]
+    heat = at.session_state.last_figures["regions"]["values"]
     assert (heat["zmin"], heat["zmax"]) == (0.0, 4.0)
     at = _app({"dataset": "plane"})
-    heat = at.session_state.last_figures["regions"]["data"][0]
+    heat = at.session_state.last_figures["regions"]["values"]
     assert (heat["zmin"], heat["zmax"]) == (-1.0, 1.0)
     assert at.metric[3].label == "Training R²"
 
@@ -216,8 +219,8 @@ def test_focus_a_neuron_shows_its_map():
     assert regions["layout"]["title"]["text"].startswith("Neuron h1.3")
     trainer = at.session_state.trainer
     _, _, hidden = trainer.predict_grid(100)
-    assert np.allclose(regions["data"][0]["z"], hidden[0][..., 2])
-    assert (regions["data"][0]["zmin"], regions["data"][0]["zmax"]) == (-1.0, 1.0)  # tanh
+    assert np.allclose(regions["values"]["z"], hidden[0][..., 2])
+    assert (regions["values"]["zmin"], regions["values"]["zmax"]) == (-1.0, 1.0)  # tanh
     at.selectbox(key="focus").set_value("output").run()
     assert at.session_state.last_figures["regions"]["layout"]["title"]["text"].startswith(
         "Output")

@@ -11,20 +11,20 @@ from playground.ui.views import curve_arrays, gallery_figure, live_figures
 def test_contour_segments_follow_a_circle():
     xs = np.linspace(-6, 6, 100)
     X, Y = np.meshgrid(xs, xs)
-    x, y = F.contour_segments(xs, np.hypot(X, Y), 3.0)
-    assert len(x) % 3 == 0 and np.isnan(x[2::3]).all()
-    r = np.hypot(x, y)
-    assert np.nanmax(np.abs(r - 3.0)) < 0.01
-    angles = np.arctan2(y[::3], x[::3])
-    assert np.ptp(angles) > 6.0  # goes all the way round
+    seg = F.contour_segments(xs, np.hypot(X, Y), 3.0)
+    assert seg.shape[1] == 4 and len(seg) > 50
+    for x, y in (seg[:, :2].T, seg[:, 2:].T):
+        assert np.abs(np.hypot(x, y) - 3.0).max() < 0.01
+    assert np.ptp(np.arctan2(seg[:, 1], seg[:, 0])) > 6.0  # goes all the way round
+    path = F.segments_path(seg[:2])
+    assert path.count("M") == 2 and path.count("L") == 2
 
 
 def test_contour_segments_empty_and_saddle():
     xs = np.linspace(-1, 1, 5)
-    assert F.contour_segments(xs, np.zeros((5, 5)), 0.5)[0].size == 0
+    assert F.contour_segments(xs, np.zeros((5, 5)), 0.5).shape == (0, 4)
     X, Y = np.meshgrid(xs, xs)
-    x, _ = F.contour_segments(xs, X * Y + 1e-9, 0.0)
-    assert len(x) > 0
+    assert len(F.contour_segments(xs, X * Y + 1e-9, 0.0)) > 0
 
 
 @pytest.mark.parametrize("changes", [{}, {"dataset": "spiral", "n_classes": 3},
@@ -32,7 +32,8 @@ def test_contour_segments_empty_and_saddle():
 def test_live_figures_are_valid_plotly(changes):
     run = pg.Trainer(**changes)
     run.step(3)
-    for name, spec in live_figures(run, log_loss=True).items():
+    for name, spec in live_figures(run, log_loss=True, focus=(1, 0) if run.network.n_layers > 1
+                                   else None).items():
         F.as_figure(spec)  # raises on any invalid property
         assert spec["layout"]["template"] == F.TEMPLATE, name
 
@@ -73,3 +74,17 @@ def test_gallery_has_every_dataset():
     fig = gallery_figure()
     assert len(fig["data"]) == len(pg.DATASETS)
     F.as_figure(fig)
+
+
+def test_region_image_pixels_follow_the_values():
+    import base64
+    import zlib
+
+    xs = np.linspace(-6, 6, 4)
+    out = np.zeros((4, 4, 1))
+    out[0, :] = 1.0  # bottom row (lowest x2) certain of class 1
+    fig = F.decision_figure(xs, out, "classification")
+    png = base64.b64decode(fig["layout"]["images"][0]["source"].split(",")[1])
+    idat = png[png.index(b"IDAT") + 4:png.index(b"IEND") - 8]
+    rows = np.frombuffer(zlib.decompress(idat), np.uint8).reshape(4, 5)[:, 1:]
+    assert (rows[-1] == 255).all() and (rows[0] == 0).all()  # image rows run top-down

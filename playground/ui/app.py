@@ -8,6 +8,8 @@ slice of the frame, then sends fresh arrays to figures that stay mounted.
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from ..config import Config
@@ -17,7 +19,8 @@ from .live_plot import live_plot
 from .views import PANELS, gallery_figure, live_figures
 
 FRAME = 0.1  # seconds between frames while playing
-AUTO_BUDGET = 0.045  # seconds of training per frame in "auto" speed
+AUTO_SHARE = 0.5  # in "auto" speed, train for this share of the time between frames...
+AUTO_MIN, AUTO_MAX = 0.02, 0.3  # ...within these bounds (seconds)
 SPEEDS = ("auto", 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 
 
@@ -52,9 +55,9 @@ def _apply_widgets(ss) -> None:
 
 
 # ---------------------------------------------------------------------- callbacks
-def _play_pause():
+def _play_pause(play: bool):
     ss = st.session_state
-    ss.playing = not ss.playing and ss.trainer.diverged is None
+    ss.playing = play and ss.trainer.diverged is None
 
 
 def _step():
@@ -70,7 +73,7 @@ def _reset():
 def _toolbar(ss) -> None:
     c = st.columns([1, 1, 1, 1.6, 1.2, 1.2, 1.2], vertical_alignment="bottom")
     c[0].button("Pause" if ss.playing else "Play", key="play", on_click=_play_pause,
-                type="primary", icon=":material/pause:" if ss.playing else
+                args=(not ss.playing,), type="primary", icon=":material/pause:" if ss.playing else
                 ":material/play_arrow:", width="stretch")
     c[1].button("Step", key="step", on_click=_step, icon=":material/skip_next:",
                 width="stretch", help="Train exactly one epoch")
@@ -84,6 +87,8 @@ def _toolbar(ss) -> None:
     c = st.columns([1.6, 1.2, 4.2], vertical_alignment="bottom")
     inspect.focus_control(ss, ss.trainer, c[0])
     c[1].toggle("Network diagram", key="show_network")
+    with c[2]:
+        inspect.panel_controls(ss, ss.trainer)
 
 
 def _metrics(trainer) -> None:
@@ -97,18 +102,29 @@ def _metrics(trainer) -> None:
     cols[4].metric(f"Test {score}", f"{m['test_acc']:.3f}")
 
 
+def _train_frame(ss, trainer) -> None:
+    """Train one frame's worth: a fixed number of epochs, or in "auto" about half of the
+    time between frames (which the browser's pace sets), so big networks still train fast."""
+    if ss.speed != "auto":
+        trainer.step(int(ss.speed))
+        return
+    now = time.perf_counter()
+    interval = now - ss.get("last_frame", now - FRAME)
+    ss.last_frame = now
+    trainer.step_for(min(max(AUTO_SHARE * interval, AUTO_MIN), AUTO_MAX))
+
+
 def _live_view(ss) -> None:
     @st.fragment(run_every=FRAME if ss.playing else None)
     def view():
         trainer = ss.trainer
         if ss.playing:
-            if ss.speed == "auto":
-                trainer.step_for(AUTO_BUDGET)
-            else:
-                trainer.step(int(ss.speed))
+            _train_frame(ss, trainer)
             if trainer.diverged:
                 ss.playing = False
                 st.rerun(scope="app")
+        else:
+            ss.pop("last_frame", None)
         _metrics(trainer)
         figs = live_figures(trainer, focus=inspect.focus_of(ss, trainer),
                             show_test=ss.show_test, discretize=ss.discretize,
@@ -116,20 +132,14 @@ def _live_view(ss) -> None:
                             hs_layer=ss.get("hs_layer"), hs_axes=ss.get("hs_axes", "pca"),
                             show_network=ss.show_network)
         ss.last_figures = figs
-        if "network" in figs:
-            event = live_plot({"network": figs["network"]}, key="live_network", columns=1,
-                              height=figs["network"]["layout"]["height"])
-            if inspect.handle_click(event, ss, trainer):
-                st.rerun(scope="app")
-        left, right = st.columns([1.15, 1])
-        with left:
-            live_plot({"regions": figs["regions"]}, key="live_regions", columns=1, height=460)
-        with right:
-            live_plot({"loss": figs["loss"], "accuracy": figs["accuracy"]}, key="live_curves",
-                      columns=1, height=225)
-        inspect.panel_controls(ss, trainer)
-        live_plot({"panel": figs["panel"]}, key="live_panel", columns=1,
-                  height=figs["panel"]["layout"]["height"])
+        # One component for every figure: it stays mounted, and only what changed is
+        # redrawn (see live_plot.js).
+        heights = {name: fig["layout"].get("height", 300) for name, fig in figs.items()}
+        heights.update(regions=460, curves=460)
+        event = live_plot(figs, key="live", columns=2, heights=heights,
+                          spans={"network": 2, "panel": 2})
+        if inspect.handle_click(event, ss, trainer):
+            st.rerun(scope="app")
 
     view()
 

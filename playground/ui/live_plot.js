@@ -228,6 +228,16 @@ async function renderPayload(st, payload) {
       return; // unchanged figure: skip Plotly.react entirely
     }
     cell.digest = fig.digest;
+    // Unchanged traces keep their previous object: Plotly compares data arrays by
+    // reference, so it neither recomputes nor redraws them (e.g. the data points while
+    // only the decision regions change).
+    const data = (fig.data || []).map((trace, i) =>
+      cell.data && cell.tdig && fig.tdig && cell.tdig[i] === fig.tdig[i] && cell.data[i]
+        ? cell.data[i]
+        : trace,
+    );
+    cell.data = data;
+    cell.tdig = fig.tdig;
     const layout = themedLayout(fig.layout || {}, theme, `${st.key}:${name}`);
     layout.height = height;
     const config = Object.assign(
@@ -237,13 +247,13 @@ async function renderPayload(st, payload) {
     if (!cell.plotted) {
       cell.plotted = true;
       jobs.push(
-        Plotly.newPlot(cell.div, fig.data || [], layout, config).then((gd) => {
+        Plotly.newPlot(cell.div, data, layout, config).then((gd) => {
           attachEvents(st, name, gd);
         }),
       );
     } else {
       jobs.push(
-        Plotly.react(cell.div, fig.data || [], layout, config).then((gd) => {
+        Plotly.react(cell.div, data, layout, config).then((gd) => {
           const ev = st.mouse[name];
           // Fx.hover(gd, event) measures from event.target: only the (persistent) drag layer.
           if (ev && ev.target && ev.target.isConnected && ev.target.classList.contains("drag")) {
@@ -294,7 +304,10 @@ function initState(component, key) {
   st.resizeObserver = new ResizeObserver(() => {
     if (!st.Plotly) return;
     for (const cell of st.cells.values()) {
-      if (cell.plotted) st.Plotly.Plots.resize(cell.div);
+      // Detached (being adopted) or hidden divs cannot be resized: Plotly rejects.
+      if (cell.plotted && cell.div.isConnected && cell.div.offsetParent !== null) {
+        st.Plotly.Plots.resize(cell.div).catch(() => {});
+      }
     }
   });
   st.resizeObserver.observe(grid);

@@ -33,6 +33,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import struct
 from collections.abc import Callable, Mapping
 from functools import cache
@@ -190,12 +191,27 @@ def _jsonable(node: Any) -> Any:
 
 
 def _figure_dict(fig: Any) -> dict[str, Any]:
-    """Accept a plain figure dict or a ``plotly.graph_objects.Figure``."""
+    """Accept a plain figure dict or a ``plotly.graph_objects.Figure``; keep only what
+    Plotly draws (``data``, ``layout``, ``config``)."""
     if hasattr(fig, "to_plotly_json"):
         fig = fig.to_plotly_json()
     if not isinstance(fig, Mapping):
         raise TypeError(f"figure must be a dict or plotly Figure, got {type(fig).__name__}")
-    return dict(fig)
+    return {k: fig[k] for k in ("data", "layout", "config") if k in fig}
+
+
+_OFFSETS = re.compile(r'"__nd__":\[\d+,')
+
+
+def _digest(node, chunks) -> str:
+    """Digest of a walked node and its binary chunks, independent of where in the
+    payload the chunks sit (the byte offsets are left out)."""
+    h = hashlib.blake2b(digest_size=8)
+    text = json.dumps(node, separators=(",", ":"), allow_nan=False, sort_keys=True)
+    h.update(_OFFSETS.sub('"__nd__":[', text).encode())
+    for chunk in chunks:
+        h.update(chunk)
+    return h.hexdigest()
 
 
 def encode_figures(payload: dict[str, Any], *, binary: bool = True) -> bytes | dict[str, Any]:
@@ -210,14 +226,19 @@ def encode_figures(payload: dict[str, Any], *, binary: bool = True) -> bytes | d
     walked = {k: v for k, v in payload.items() if k != "figs"}
     figs = {}
     for name, fig in payload.get("figs", {}).items():
-        first = len(packer.chunks)
-        entry = packer.walk(fig)
-        # Content digest: the browser skips Plotly.react for figures that did not change.
-        digest = hashlib.blake2b(digest_size=8)
-        digest.update(json.dumps(entry, separators=(",", ":"), allow_nan=False).encode())
-        for chunk in packer.chunks[first:]:
-            digest.update(chunk)
-        entry["digest"] = digest.hexdigest()
+        entry = {k: v for k, v in fig.items() if k != "data"}
+        entry = packer.walk(entry)
+        # Content digests, per trace and per figure: the browser skips Plotly.react for
+        # an unchanged figure, and hands Plotly the *same* trace object for an unchanged
+        # trace, so that Plotly (which compares arrays by reference) does not redraw it.
+        traces, tdig = [], []
+        for trace in fig.get("data", []):
+            first = len(packer.chunks)
+            walked_trace = packer.walk(trace)
+            traces.append(walked_trace)
+            tdig.append(_digest(walked_trace, packer.chunks[first:]))
+        entry["data"], entry["tdig"] = traces, tdig
+        entry["digest"] = _digest({**entry, "data": tdig}, [])
         figs[name] = entry
     walked = packer.walk(walked)
     walked["figs"] = figs

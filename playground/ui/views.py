@@ -12,7 +12,7 @@ from ..hidden_space import hidden_space, unit_label
 
 GRID = 100  # decision-region resolution (points per axis)
 PANELS = ("Weights", "Hidden space", "Gradients")
-CURVE_POINTS = 500  # at most this many points per drawn curve
+CURVE_POINTS = 300  # at most this many points per drawn curve
 
 
 def curve_arrays(trainer, column: str, max_points: int = CURVE_POINTS):
@@ -31,20 +31,20 @@ def curve_arrays(trainer, column: str, max_points: int = CURVE_POINTS):
 
 def live_figures(trainer, *, focus=None, show_test=True, discretize=False, log_loss=False,
                  panel=PANELS[0], hs_layer=None, hs_axes="pca", show_network=True) -> dict:
-    """Every figure of one frame: main view (output or ``focus`` = (layer, unit)), loss,
-    accuracy, the bottom panel, and the network diagram."""
+    """Every figure of one frame: main view (output or ``focus`` = (layer, unit)), loss
+    and accuracy curves, the bottom panel, and the network diagram."""
     xs, out, hidden = trainer.predict_grid(GRID, DOMAIN)
     figs = {"regions": main_view(trainer, focus, xs, out, hidden, show_test=show_test,
                                  discretize=discretize)}
-    ep, tr, te = curve_arrays(trainer, "loss")
-    figs["loss"] = F.curves_figure(ep, tr, te, title="Loss", log_y=log_loss)
-    ep, tr, te = curve_arrays(trainer, "acc")
+    ep, loss_tr, loss_te = curve_arrays(trainer, "loss")
+    _, acc_tr, acc_te = curve_arrays(trainer, "acc")
     regression = trainer.config.task == "regression"
-    figs["accuracy"] = F.curves_figure(ep, tr, te, title="R²" if regression else "Accuracy",
-                                       y_range=None if regression else (0, 1.02))
+    figs["curves"] = F.curves_pair_figure(
+        ep, (loss_tr, loss_te), (acc_tr, acc_te), score_title="R²" if regression else
+        "accuracy", log_y=log_loss, score_range=None if regression else (0, 1.02))
     figs["panel"] = panel_figure(trainer, panel, hs_layer, hs_axes)
-    if show_network:
-        figs["network"] = trainer_diagram(trainer, focus=focus)
+    if show_network:  # drawn first, above the others
+        figs = {"network": trainer_diagram(trainer, focus=focus), **figs}
     return figs
 
 

@@ -1,0 +1,227 @@
+"""End-to-end: the real app (`streamlit run`) in headless Chromium.
+
+Each test opens a fresh browser context (= a fresh Streamlit session) on the shared
+server, waits until all four live plots are painted, and fails on any browser
+console error or uncaught page error. Screenshots go to ``artifacts/e2e-*.png``.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from playground.ui.harness import ARTIFACTS, paint_probe
+
+pytestmark = pytest.mark.e2e
+
+N_PLOTS = 4  # at least: regions, loss, accuracy and the panel below them
+VIEWPORT = {"width": 1400, "height": 1900}  # tall: the main area scrolls inside the page
+
+
+# ---------------------------------------------------------------------- helpers
+class App:
+    """One page of the app in its own browser context, with console error capture."""
+
+    def __init__(self, browser, url: str):
+        self.context = browser.new_context(viewport=VIEWPORT)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("console", self._on_console)
+        self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        self.page.add_init_script(paint_probe(N_PLOTS))
+        self.page.goto(url)
+        self.page.wait_for_function("window.__probe && window.__probe.firstPaint !== null",
+                                    timeout=30_000)
+
+    def _on_console(self, msg) -> None:
+        if msg.type == "error":
+            self.errors.append(f"console.error: {msg.text} ({msg.location.get('url', '')})")
+
+    def close(self) -> None:
+        self.context.close()
+
+    # ---- reading
+    def metric(self, label: str) -> str:
+        box = self.page.locator('[data-testid="stMetric"]').filter(
+            has=self.page.locator('[data-testid="stMetricLabel"]', has_text=label)).first
+        return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+    def epoch(self) -> int:
+        return int(self.metric("Epoch").replace(",", ""))
+
+    def loss(self) -> float:
+        return float(self.metric("Training loss"))
+
+    def play_label(self) -> str:
+        return self.button("play").inner_text()
+
+    def query(self) -> dict[str, str]:
+        return {k: v[0] for k, v in parse_qs(urlsplit(self.page.url).query).items()}
+
+    def input_value(self, label: str) -> str:
+        return self.page.get_by_label(label, exact=True).input_value()
+
+    # ---- waiting
+    def wait_until(self, cond, timeout: float = 10.0, what: str = "condition"):
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                value = cond()
+            except Exception:  # noqa: BLE001 - the element may be re-rendering
+                value = None
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+            self.page.wait_for_timeout(50)
+
+    def wait_query(self, **expected: str) -> None:
+        self.wait_until(lambda: all(self.query().get(k) == v for k, v in expected.items()),
+                        what=f"URL query {expected} (have {self.query()})")
+
+    # ---- acting
+    def button(self, key: str):
+        return self.page.locator(f'.st-key-{key} button[data-testid^="stBaseButton"]:visible')
+
+    def click(self, key: str) -> None:
+        self.button(key).click()
+
+    def choose(self, label: str, option: str) -> None:
+        """Pick ``option`` in the selectbox labelled ``label``."""
+        box = self.page.locator('[data-testid="stSelectbox"]').filter(
+            has=self.page.get_by_label(label, exact=True))
+        item = self.page.get_by_role("option", name=option, exact=True)
+        for _ in range(5):  # a rerun landing right after the click may close the list again
+            box.get_by_role("button", name="Open").click()
+            try:
+                item.wait_for(timeout=2_000)
+            except PlaywrightTimeout:
+                continue
+            item.click()
+            return
+        raise AssertionError(f"selectbox {label!r} did not open")
+
+    def type_into(self, label: str, text: str) -> None:
+        """Replace the text of an input (selectbox combobox, number input) and press Enter."""
+        box = self.page.get_by_label(label, exact=True)
+        box.click()
+        box.press("ControlOrMeta+a")
+        box.press_sequentially(text)
+        box.press("Enter")
+
+    def screenshot(self, name: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"e2e-{name}.png"))
+
+    def assert_no_errors(self) -> None:
+        assert not self.errors, "browser errors:\n" + "\n".join(self.errors)
+
+
+@pytest.fixture
+def app(server, browser):
+    a = App(browser, server.url)
+    yield a
+    try:
+        a.assert_no_errors()
+    finally:
+        a.close()
+
+
+def _all_plots_drawn(page) -> bool:
+    """At least N_PLOTS live plots, all drawn (Plotly data, SVG and heatmap images)."""
+    return page.evaluate("window.__probe.allDrawn()")
+
+
+# ---------------------------------------------------------------------- tests
+def test_first_paint_play_and_pause(app):
+    assert _all_plots_drawn(app.page)
+    assert app.epoch() == 0
+    assert app.play_label().endswith("Play")
+    loss0 = app.loss()
+    app.screenshot("initial")
+
+    app.click("play")
+    app.wait_until(lambda: app.play_label().endswith("Pause"), what="the Pause label")
+    app.wait_until(lambda: app.epoch() > 0, timeout=5, what="the Epoch to rise")
+    app.wait_until(lambda: app.epoch() > 100 and app.loss() < loss0, timeout=8,
+                   what=f"training loss to fall below {loss0}")
+    first = app.epoch()
+    app.wait_until(lambda: app.epoch() > first, timeout=3, what="the Epoch to keep rising")
+    app.wait_until(lambda: _all_plots_drawn(app.page), timeout=3, what="all plots drawn")
+    app.screenshot("playing")
+
+    app.click("play")
+    app.wait_until(lambda: app.play_label().endswith("Play"), what="the Play label")
+    samples = []
+    t_end = time.monotonic() + 1.0
+    while time.monotonic() < t_end:
+        samples.append(app.epoch())
+        app.page.wait_for_timeout(100)
+    assert len(set(samples)) == 1, f"Epoch still changing after Pause: {samples}"
+    app.wait_until(lambda: _all_plots_drawn(app.page), timeout=3, what="all plots drawn")
+    app.screenshot("paused")
+
+
+def test_step_and_reset(app):
+    assert app.epoch() == 0
+    app.click("step")
+    app.wait_until(lambda: app.epoch() == 1, what="Epoch 1 after Step")
+    app.page.wait_for_timeout(300)
+    assert app.epoch() == 1, "Step must train exactly one epoch"
+    app.click("step")
+    app.wait_until(lambda: app.epoch() == 2, what="Epoch 2 after a second Step")
+    app.page.wait_for_timeout(300)
+    assert app.epoch() == 2
+    app.click("reset")
+    app.wait_until(lambda: app.epoch() == 0, what="Epoch 0 after Reset")
+    assert app.play_label().endswith("Play")
+
+
+def test_shared_url_reproduces_setup(app, browser):
+    app.choose("Dataset", "Exclusive or")
+    app.wait_query(dataset="xor")
+    app.choose("Learning rate", "0.1")
+    app.wait_query(learning_rate="0.1")
+    app.type_into("Layer 1", "7")
+    app.wait_query(hidden="7,2")
+    app.wait_until(lambda: app.epoch() == 0, what="Epoch 0")
+    metrics = {k: app.metric(k) for k in ("Epoch", "Training loss", "Test loss")}
+    url = app.page.url
+    app.screenshot("shared-setup")
+
+    other = App(browser, url)
+    try:
+        assert other.input_value("Dataset") == "Exclusive or"
+        assert other.input_value("Learning rate") == "0.1"
+        assert other.input_value("Layer 1") == "7"
+        assert other.input_value("Layer 2") == "2"
+        assert other.query() == app.query()
+        other_metrics = {k: other.metric(k) for k in metrics}
+        assert other_metrics == metrics, "same URL (same seeds) must give the same numbers"
+        other.screenshot("shared-opened")
+        other.assert_no_errors()
+    finally:
+        other.close()
+
+
+def test_typed_learning_rate(app):
+    app.type_into("Learning rate", "0.07")
+    app.wait_query(learning_rate="0.07")
+    assert app.input_value("Learning rate") == "0.07"
+
+    app.type_into("Learning rate", "fast")
+    alert = app.page.locator('[data-testid="stAlert"]').filter(has_text="learning_rate")
+    alert.first.wait_for(timeout=10_000)
+    text = alert.first.inner_text()
+    assert re.search(r"learning_rate.*fast", text, re.S), text
+    app.screenshot("bad-learning-rate")
+    # the app keeps working: the previous value stays and Step still trains
+    app.wait_query(learning_rate="0.07")
+    app.click("step")
+    app.wait_until(lambda: app.epoch() == 1, what="Epoch 1 after Step")
+    assert app.query()["learning_rate"] == "0.07"
+    app.wait_until(lambda: _all_plots_drawn(app.page), timeout=3, what="all plots drawn")
