@@ -7,7 +7,7 @@ Prints, next to its target:
   * first paint: seconds from navigation start until all four live plots are drawn
     (the server is already up; the first session also pays for imports and plotly.js);
   * per speed (auto and fixed epochs per frame), while playing: frames painted per
-    second of each plot (``gd.calcdata`` identity changes seen in a rAF loop), the
+    second of each plot (``gd.__lpFrames`` changes seen in a rAF loop), the
     blank/flicker ratio (share of animation frames where a plot is missing, blank or
     was remounted), epochs trained per second (Epoch metric delta / time), server and
     browser CPU (% of one core), websocket kB/s, JS time per Plotly.react per plot;
@@ -114,7 +114,7 @@ async (quiet) => {
 }
 """
 
-# After a key press: time until Epoch shows 0 and the regions plot has new calcdata.
+# After a key press: time until Epoch shows 0 and the regions plot was updated.
 SLIDER_WATCH = """
 () => { window.__sliderWatch = (async () => {
   const calc0 = window.__calc0;
@@ -125,7 +125,7 @@ SLIDER_WATCH = """
     const now = performance.now();
     const g = document.querySelector('.js-plotly-plot.lp-cell[data-figure="regions"]');
     if (zero === null && window.__epochText() === '0') zero = now;
-    if (redraw === null && g && g.calcdata && g.calcdata !== calc0) redraw = now;
+    if (redraw === null && g && g.__lpFrames !== calc0) redraw = now;
   }
   const key = window.__lastKey;
   return {zero: zero === null ? null : (zero - key) / 1000,
@@ -258,7 +258,7 @@ def slider_latency(page, repeats=3):
         page.wait_for_timeout(800)
         thumb.focus()
         page.evaluate("window.__calc0 = document.querySelector("
-                      "'.js-plotly-plot.lp-cell[data-figure=\"regions\"]').calcdata")
+                      "'.js-plotly-plot.lp-cell[data-figure=\"regions\"]').__lpFrames")
         page.evaluate(SLIDER_WATCH)  # starts watching, does not wait
         page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
         out.append(page.evaluate("window.__sliderWatch"))

@@ -18,7 +18,7 @@ from playground.ui.harness import ARTIFACTS, paint_probe
 
 pytestmark = pytest.mark.e2e
 
-N_PLOTS = 4  # at least: regions, loss, accuracy and the panel below them
+N_PLOTS = 4  # network, regions, curves and the panel below them
 VIEWPORT = {"width": 1400, "height": 1900}  # tall: the main area scrolls inside the page
 
 

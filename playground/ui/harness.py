@@ -5,7 +5,7 @@
 * :data:`CHROMIUM` / :data:`CHROMIUM_ARGS`: the system Chromium for Playwright
   (``executable_path=CHROMIUM``; never ``playwright install``).
 * :data:`PAINT_PROBE`: an init script that watches every live_plot graph div in a
-  ``requestAnimationFrame`` loop: painted updates per plot (``gd.calcdata`` identity
+  ``requestAnimationFrame`` loop: painted updates per plot (``gd.__lpFrames`` counter
   changes), blank frames, remounts and the time of the first full paint
   (:data:`PROBE_START` / :data:`PROBE_STOP` bracket a measurement).
 * ``/proc`` helpers: process trees, CPU ticks and resident memory.
@@ -154,6 +154,8 @@ PAINT_PROBE = """
     if (!gd.querySelector('.main-svg')) return 'nosvg';
     const hm = (gd._fullData || []).some(t => t.type === 'heatmap' && t.visible !== false);
     if (hm && !gd.querySelector('.hm image')) return 'noimage';
+    const pictures = (gd._fullLayout.images || []).length;
+    if (pictures && !gd.querySelector('.imagelayer image')) return 'noimage';
     return null;
   };
   const nameOf = (gd) => gd.dataset.figure || gd.id || 'plot';
@@ -177,8 +179,9 @@ PAINT_PROBE = """
         if (P.measuring && P.watched.includes(n)) remounted = true;
         P.names[gd.__pid] = n;
       }
-      if (gd.calcdata && P.last.get(gd.__pid) !== gd.calcdata) {
-        P.last.set(gd.__pid, gd.calcdata);
+      // gd.__lpFrames: updates live_plot.js applied to this plot (react() resolved)
+      if (gd.__lpFrames && P.last.get(gd.__pid) !== gd.__lpFrames) {
+        P.last.set(gd.__pid, gd.__lpFrames);
         if (P.measuring) P.changes[n] = (P.changes[n] || 0) + 1;
       }
     }

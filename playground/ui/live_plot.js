@@ -248,12 +248,14 @@ async function renderPayload(st, payload) {
       cell.plotted = true;
       jobs.push(
         Plotly.newPlot(cell.div, data, layout, config).then((gd) => {
+          gd.__lpFrames = 1; // updates applied to this plot (read by tests/benchmarks)
           attachEvents(st, name, gd);
         }),
       );
     } else {
       jobs.push(
         Plotly.react(cell.div, data, layout, config).then((gd) => {
+          gd.__lpFrames = (gd.__lpFrames || 0) + 1;
           const ev = st.mouse[name];
           // Fx.hover(gd, event) measures from event.target: only the (persistent) drag layer.
           if (ev && ev.target && ev.target.isConnected && ev.target.classList.contains("drag")) {
