@@ -18,9 +18,11 @@ from . import controls, inspect
 from .live_plot import live_plot
 from .views import PANELS, gallery_figure, live_figures
 
-FRAME = 0.1  # seconds between frames while playing
-AUTO_SHARE = 0.5  # in "auto" speed, train for this share of the time between frames...
-AUTO_MIN, AUTO_MAX = 0.02, 0.3  # ...within these bounds (seconds)
+FRAME = 0.06  # seconds between frames while playing (the browser may take longer)
+# per frame: the main view, and one of the other figures in turn
+SECONDARY = ({"regions", "network"}, {"regions", "curves"}, {"regions", "panel"})
+AUTO_SHARE = 0.3  # in "auto" speed, train for this share of the time between frames...
+AUTO_MIN, AUTO_MAX = 0.015, 0.3  # ...within these bounds (seconds)
 SPEEDS = ("auto", 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 
 
@@ -126,11 +128,16 @@ def _live_view(ss) -> None:
         else:
             ss.pop("last_frame", None)
         _metrics(trainer)
+        # While playing, the main view is redrawn every frame and the other figures in
+        # turn: the browser's time per frame (Plotly.react) is what limits the rate.
+        ss.frame = ss.get("frame", 0) + 1
+        only = SECONDARY[ss.frame % len(SECONDARY)] if ss.playing else None
         figs = live_figures(trainer, focus=inspect.focus_of(ss, trainer),
                             show_test=ss.show_test, discretize=ss.discretize,
                             log_loss=ss.log_loss, panel=ss.get("panel", PANELS[0]),
                             hs_layer=ss.get("hs_layer"), hs_axes=ss.get("hs_axes", "pca"),
-                            show_network=ss.show_network)
+                            show_network=ss.show_network, previous=ss.get("last_figures"),
+                            only=only)
         ss.last_figures = figs
         # One component for every figure: it stays mounted, and only what changed is
         # redrawn (see live_plot.js).

@@ -214,6 +214,17 @@ def _digest(node, chunks) -> str:
     return h.hexdigest()
 
 
+def _layout_frame(layout: Mapping[str, Any]) -> dict[str, Any]:
+    """The layout without what the browser may patch in place (image sources, shape
+    paths, title text): equal frames mean only those changed."""
+    out = dict(layout)
+    out["images"] = [{**im, "source": None} for im in layout.get("images", [])]
+    out["shapes"] = [{**sh, "path": None} for sh in layout.get("shapes", [])]
+    if isinstance(layout.get("title"), Mapping):
+        out["title"] = {**layout["title"], "text": None}
+    return out
+
+
 def encode_figures(payload: dict[str, Any], *, binary: bool = True) -> bytes | dict[str, Any]:
     """Encode the component payload.
 
@@ -238,6 +249,7 @@ def encode_figures(payload: dict[str, Any], *, binary: bool = True) -> bytes | d
             traces.append(walked_trace)
             tdig.append(_digest(walked_trace, packer.chunks[first:]))
         entry["data"], entry["tdig"] = traces, tdig
+        entry["ldig"] = _digest(_layout_frame(entry.get("layout", {})), [])
         entry["digest"] = _digest({**entry, "data": tdig}, [])
         figs[name] = entry
     walked = packer.walk(walked)

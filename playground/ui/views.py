@@ -30,21 +30,38 @@ def curve_arrays(trainer, column: str, max_points: int = CURVE_POINTS):
 
 
 def live_figures(trainer, *, focus=None, show_test=True, discretize=False, log_loss=False,
-                 panel=PANELS[0], hs_layer=None, hs_axes="pca", show_network=True) -> dict:
-    """Every figure of one frame: main view (output or ``focus`` = (layer, unit)), loss
-    and accuracy curves, the bottom panel, and the network diagram."""
-    xs, out, hidden = trainer.predict_grid(GRID, DOMAIN)
-    figs = {"regions": main_view(trainer, focus, xs, out, hidden, show_test=show_test,
-                                 discretize=discretize)}
-    ep, loss_tr, loss_te = curve_arrays(trainer, "loss")
-    _, acc_tr, acc_te = curve_arrays(trainer, "acc")
-    regression = trainer.config.task == "regression"
-    figs["curves"] = F.curves_pair_figure(
-        ep, (loss_tr, loss_te), (acc_tr, acc_te), score_title="R²" if regression else
-        "accuracy", log_y=log_loss, score_range=None if regression else (0, 1.02))
-    figs["panel"] = panel_figure(trainer, panel, hs_layer, hs_axes)
-    if show_network:  # drawn first, above the others
-        figs = {"network": trainer_diagram(trainer, focus=focus), **figs}
+                 panel=PANELS[0], hs_layer=None, hs_axes="pca", show_network=True,
+                 previous=None, only=None) -> dict:
+    """Every figure of one frame: the network diagram (if shown), the main view (output
+    or ``focus`` = (layer, unit)), loss and accuracy curves, and the bottom panel.
+
+    ``only`` (a set of names) rebuilds just those figures and takes the others from
+    ``previous``: the live view redraws the secondary figures every other frame.
+    """
+    def wanted(name):
+        return only is None or previous is None or name in only or name not in previous
+
+    names = (["network"] if show_network else []) + ["regions", "curves", "panel"]
+    figs = {}
+    for name in names:
+        if not wanted(name):
+            figs[name] = previous[name]
+        elif name == "network":
+            figs[name] = trainer_diagram(trainer, focus=focus)
+        elif name == "regions":
+            xs, out, hidden = trainer.predict_grid(GRID, DOMAIN)
+            figs[name] = main_view(trainer, focus, xs, out, hidden, show_test=show_test,
+                                   discretize=discretize)
+        elif name == "curves":
+            ep, loss_tr, loss_te = curve_arrays(trainer, "loss")
+            _, acc_tr, acc_te = curve_arrays(trainer, "acc")
+            regression = trainer.config.task == "regression"
+            figs[name] = F.curves_pair_figure(
+                ep, (loss_tr, loss_te), (acc_tr, acc_te),
+                score_title="R²" if regression else "accuracy", log_y=log_loss,
+                score_range=None if regression else (0, 1.02))
+        else:
+            figs[name] = panel_figure(trainer, panel, hs_layer, hs_axes)
     return figs
 
 
