@@ -5,7 +5,7 @@ import pytest
 
 import playground as pg
 from playground import figures as F
-from playground.ui.views import curve_arrays, gallery_figure, live_figures
+from playground.ui.views import curve_arrays, dataset_previews, live_figures
 
 
 def test_contour_segments_follow_a_circle():
@@ -70,10 +70,12 @@ def test_curves_are_thinned_and_end_at_the_current_epoch():
     assert len(tr) == len(te) == len(ep)
 
 
-def test_gallery_has_every_dataset():
-    fig = gallery_figure()
-    assert len(fig["data"]) == len(pg.DATASETS)
-    F.as_figure(fig)
+def test_previews_show_every_dataset():
+    previews = dataset_previews(size=40)
+    assert [label for label, _ in previews] == [s.label for s in pg.DATASETS.values()]
+    for _, img in previews:
+        assert img.shape == (40, 40, 3) and img.dtype == np.uint8
+        assert (img != 255).any()  # points were drawn
 
 
 def test_region_image_pixels_follow_the_values():

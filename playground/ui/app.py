@@ -16,7 +16,7 @@ from ..config import Config
 from ..trainer import Trainer
 from . import controls, inspect
 from .live_plot import live_plot
-from .views import PANELS, gallery_figure, live_figures
+from .views import PANELS, dataset_previews, live_figures
 
 FRAME = 0.06  # seconds between frames while playing (the browser may take longer)
 # per frame: the main view, and one of the other figures in turn
@@ -151,6 +151,11 @@ def _live_view(ss) -> None:
     view()
 
 
+@st.cache_data(show_spinner=False)
+def _previews():
+    return dataset_previews()
+
+
 def main() -> None:
     """The whole page."""
     st.set_page_config(page_title="Neural Playground", page_icon="🧠",
@@ -165,7 +170,8 @@ def main() -> None:
         st.header("Data")
         controls.data_controls(ss)
         with st.expander("Preview datasets"):
-            st.plotly_chart(gallery_figure(), config={"staticPlot": True}, key="gallery")
+            labels, images = zip(*_previews(), strict=True)
+            st.image(list(images), caption=list(labels), width=72)
         st.header("Network")
         controls.network_controls(ss)
         st.header("Training")

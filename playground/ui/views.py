@@ -116,31 +116,26 @@ def panel_figure(trainer, panel=PANELS[0], hs_layer=None, hs_axes="pca") -> dict
     return F.weights_figure(net.weights, net.biases, [FEATURES[f].label for f in c.features])
 
 
-def gallery_figure(n_classes: int = 3) -> dict:
-    """Small previews of every dataset (noise 0.1, 300 points), one panel each."""
-    names = list(DATASETS)
-    cols = 3
-    rows = -(-len(names) // cols)
-    data, layout = [], F.base_layout(height=110 * rows, showlegend=False,
-                                      margin={"l": 4, "r": 4, "t": 18, "b": 4})
-    annotations = []
-    for i, name in enumerate(names):
-        spec = DATASETS[name]
+def dataset_previews(size: int = 72, n_classes: int = 3) -> list[tuple[str, np.ndarray]]:
+    """A small picture (size, size, 3) uint8 of every dataset (300 points, noise 0.1):
+    plain images, so the page loads no chart library for them."""
+    previews = []
+    for name, spec in DATASETS.items():
         X, y = make_dataset(name, 300, 0.1, 0, n_classes)
-        ax = "" if i == 0 else str(i + 1)
-        trace = F.points_trace(X, y, spec.task, spec.label, "white", "circle", n_classes)
-        trace.update(xaxis=f"x{ax}", yaxis=f"y{ax}", type="scatter", hoverinfo="skip",
-                     hovertemplate=None)
-        trace["marker"].update(size=3, line={"width": 0})
-        data.append(trace)
-        r, c = divmod(i, cols)
-        x0, y1 = c / cols, 1 - r / rows
-        layout[f"xaxis{ax}"] = {"domain": [x0 + 0.01, x0 + 1 / cols - 0.01], "visible": False,
-                                "range": [-DOMAIN, DOMAIN]}
-        layout[f"yaxis{ax}"] = {"domain": [y1 - 1 / rows + 0.03, y1 - 0.03], "visible": False,
-                                "range": [-DOMAIN, DOMAIN], "anchor": f"x{ax}"}
-        annotations.append({"text": spec.label, "x": x0 + 0.5 / cols, "y": y1,
-                            "xref": "paper", "yref": "paper", "showarrow": False,
-                            "font": {"size": 10}, "yanchor": "bottom"})
-    layout["annotations"] = annotations
-    return {"data": data, "layout": layout}
+        img = np.full((size, size, 3), 255, np.uint8)
+        if spec.task == "regression":  # orange (low) to blue (high)
+            t = np.clip((y + 1) / 2, 0, 1)[:, None]
+            colors = (1 - t) * _rgb(F.CLASS_COLORS[0]) + t * _rgb(F.CLASS_COLORS[1])
+        else:
+            colors = np.array([_rgb(F.CLASS_COLORS[c % len(F.CLASS_COLORS)]) for c in y])
+        col = np.clip(((X[:, 0] + DOMAIN) / (2 * DOMAIN) * (size - 2)).astype(int), 0, size - 2)
+        row = np.clip(((DOMAIN - X[:, 1]) / (2 * DOMAIN) * (size - 2)).astype(int), 0, size - 2)
+        for dr in (0, 1):  # 2 x 2 pixel dots
+            for dc in (0, 1):
+                img[row + dr, col + dc] = colors.astype(np.uint8)
+        previews.append((spec.label, img))
+    return previews
+
+
+def _rgb(hex_color: str) -> np.ndarray:
+    return np.array([int(hex_color[i:i + 2], 16) for i in (1, 3, 5)], float)
