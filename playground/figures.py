@@ -275,8 +275,9 @@ def weights_figure(weights, biases, feature_labels, *, height=260) -> dict:
             "hovertemplate": f"layer {i + 1}: %{{y}} → %{{x}}<br>value %{{z:.4f}}<extra></extra>",
         })
         x0 = i * (width + gap)
-        layout[f"xaxis{ax}"] = {"domain": [x0, x0 + width], "tickangle": -45,
-                                "title": {"text": f"layer {i + 1}"}, "tickfont": {"size": 9}}
+        layout[f"xaxis{ax}"] = {"domain": [x0, x0 + width], "tickangle": 0, "side": "top",
+                                "title": {"text": f"layer {i + 1}", "standoff": 2},
+                                "tickfont": {"size": 9}}
         layout[f"yaxis{ax}"] = {"anchor": f"x{ax}", "autorange": "reversed",
                                 "tickfont": {"size": 9}}
     return {"data": data, "layout": layout}
