@@ -225,3 +225,47 @@ def test_typed_learning_rate(app):
     app.wait_until(lambda: app.epoch() == 1, what="Epoch 1 after Step")
     assert app.query()["learning_rate"] == "0.07"
     app.wait_until(lambda: _all_plots_drawn(app.page), timeout=3, what="all plots drawn")
+
+
+def _node_position(page, layer: int, unit: int):
+    """Page coordinates of a neuron in the network diagram (its marker's centre)."""
+    return page.evaluate("""([layer, unit]) => {
+      const gd = document.querySelector('.js-plotly-plot.lp-cell[data-figure="network"]');
+      const trace = gd._fullData[gd._fullData.length - 1];  // the neurons, drawn last
+      const i = trace.customdata.findIndex(c => c[0] === layer && c[1] === unit);
+      const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+      const box = gd.getBoundingClientRect();
+      return {x: box.left + xa._offset + xa.l2p(trace.x[i]),
+              y: box.top + ya._offset + ya.l2p(trace.y[i])};
+    }""", [layer, unit])
+
+
+def test_diagram_renders_and_a_neuron_can_be_focused(app):
+    drawn = app.page.evaluate("""() => {
+      const gd = document.querySelector('.js-plotly-plot.lp-cell[data-figure="network"]');
+      return {atlas: gd.querySelectorAll('.imagelayer image').length,
+              links: gd.querySelectorAll('.shapelayer path').length,
+              nodes: gd._fullData[gd._fullData.length - 1].x.length};
+    }""")
+    assert drawn["atlas"] == 1 and drawn["links"] >= 1
+    assert drawn["nodes"] == 2 + 4 + 2 + 1  # default 2-4-2-1 network
+    svg_title = app.page.locator('.lp-cell[data-figure="regions"] .gtitle')
+
+    def title() -> str:  # an SVG <text>: textContent, not innerText
+        return svg_title.text_content()
+
+    assert title().startswith("Output")
+    pos = _node_position(app.page, 1, 2)  # hidden neuron h1.3
+    app.page.mouse.move(pos["x"], pos["y"])
+    app.page.mouse.click(pos["x"], pos["y"])
+    app.wait_until(lambda: title().startswith("Neuron h1.3"), timeout=10,
+                   what="the main view to show neuron h1.3")
+    focus = app.page.get_by_label("Main view", exact=True)
+    app.wait_until(lambda: "h1.3" in focus.input_value() or "h1.3" in app.page.locator(
+        '.st-key-focus').inner_text(), what="the Main view select to follow the click")
+    app.screenshot("focused-neuron")
+    pos = _node_position(app.page, 3, 0)  # the output unfocuses
+    app.page.mouse.move(pos["x"], pos["y"])
+    app.page.mouse.click(pos["x"], pos["y"])
+    app.wait_until(lambda: title().startswith("Output"), timeout=10,
+                   what="the main view back on the output")
