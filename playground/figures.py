@@ -193,7 +193,7 @@ def decision_figure(xs, out, task, train=None, test=None, *, discretize=False,
         yaxis={**axis, "title": {"text": "x2"}, "scaleanchor": "x", "scaleratio": 1},
         showlegend=False, images=images, shapes=shapes)
     # "values": what the picture shows, for tests and exports (not sent to the browser)
-    return {"data": data, "layout": layout,
+    return {"data": data, "layout": layout, "patchable": True,
             "values": {"z": z, "zmin": zmin, "zmax": zmax, "colorscale": scale}}
 
 
@@ -234,9 +234,11 @@ def curves_pair_figure(epochs, loss, score, *, score_title="Accuracy", log_y=Fal
     layout = base_layout(
         height=height, margin={"l": 55, "r": 10, "t": 30, "b": 35},
         xaxis={"anchor": "y", "showticklabels": False, "matches": "x2"},
+        xaxis2={"anchor": "y2", "title": {"text": "epoch"},
+                "range": [0, max(float(epochs[-1]), 1.0)] if len(epochs) else [0, 1]},
         yaxis={"domain": [0.56, 1.0], "type": "log" if log_y else "linear",
                "zeroline": False, "title": {"text": "loss"}},
-        xaxis2={"anchor": "y2", "title": {"text": "epoch"}}, yaxis2=score_axis,
+        yaxis2=score_axis,
         legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.08})
     return {"data": data, "layout": layout}
 
@@ -263,7 +265,8 @@ def weights_figure(weights, biases, feature_labels, *, height=260) -> dict:
     gap = 0.04
     width = (1.0 - gap * (n - 1)) / n
     data, layout = [], base_layout(height=height, title={"text": "Weights and biases",
-                                                           "x": 0.02, "font": {"size": 13}})
+                                                           "x": 0.02, "font": {"size": 13}},
+                                   margin={"l": 40, "r": 10, "t": 75, "b": 10})
     for i, (W, b) in enumerate(zip(weights, biases, strict=True)):
         ax = "" if i == 0 else str(i + 1)
         data.append({

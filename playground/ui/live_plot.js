@@ -271,7 +271,7 @@ async function renderPayload(st, payload) {
     const sameTraces =
       cell.tdig && fig.tdig && cell.tdig.length === fig.tdig.length &&
       fig.tdig.every((d, i) => d === cell.tdig[i]);
-    if (cell.plotted && sameTraces && fig.ldig && fig.ldig === cell.ldig &&
+    if (fig.patchable && cell.plotted && sameTraces && fig.ldig && fig.ldig === cell.ldig &&
         theme.color === st.themeColor && !st.dragging && patchLayout(cell.div, fig.layout)) {
       cell.digest = fig.digest; // only pictures, paths or the title changed: patched
       cell.div.__lpFrames = (cell.div.__lpFrames || 0) + 1;

@@ -192,12 +192,14 @@ def _jsonable(node: Any) -> Any:
 
 def _figure_dict(fig: Any) -> dict[str, Any]:
     """Accept a plain figure dict or a ``plotly.graph_objects.Figure``; keep only what
-    Plotly draws (``data``, ``layout``, ``config``)."""
+    Plotly draws (``data``, ``layout``, ``config``) and ``patchable``: True lets the
+    browser patch image sources, shape paths and the title in place when nothing else
+    changed (one image and simple shapes, e.g. the decision regions)."""
     if hasattr(fig, "to_plotly_json"):
         fig = fig.to_plotly_json()
     if not isinstance(fig, Mapping):
         raise TypeError(f"figure must be a dict or plotly Figure, got {type(fig).__name__}")
-    return {k: fig[k] for k in ("data", "layout", "config") if k in fig}
+    return {k: fig[k] for k in ("data", "layout", "config", "patchable") if k in fig}
 
 
 _OFFSETS = re.compile(r'"__nd__":\[\d+,')
