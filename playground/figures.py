@@ -235,7 +235,7 @@ def curves_pair_figure(epochs, loss, score, *, score_title="Accuracy", log_y=Fal
         height=height, margin={"l": 55, "r": 10, "t": 30, "b": 35},
         xaxis={"anchor": "y", "showticklabels": False, "matches": "x2"},
         xaxis2={"anchor": "y2", "title": {"text": "epoch"},
-                "range": [0, max(float(epochs[-1]), 1.0)] if len(epochs) else [0, 1]},
+                **({} if len(epochs) and epochs[-1] > 0 else {"range": [0, 1]})},
         yaxis={"domain": [0.56, 1.0], "type": "log" if log_y else "linear",
                "zeroline": False, "title": {"text": "loss"}},
         yaxis2=score_axis,
