@@ -61,7 +61,10 @@ def live_figures(trainer, *, focus=None, show_test=True, discretize=False, log_l
                 score_title="R²" if regression else "accuracy", log_y=log_loss,
                 score_range=None if regression else (0, 1.02))
         else:
-            figs[name] = panel_figure(trainer, panel, hs_layer, hs_axes)
+            fig = panel_figure(trainer, panel, hs_layer, hs_axes)
+            # a new panel starts from its own axes, not the previous panel's zoom
+            fig["layout"]["uirevision"] = f"panel:{panel}"
+            figs[name] = fig
     return figs
 
 
