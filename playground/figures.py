@@ -39,14 +39,21 @@ def _lighten(hex_color: str, amount: float) -> str:
     return "#{:02x}{:02x}{:02x}".format(*mixed)
 
 
+# Regions are drawn lighter than the points, so that points of the class a region
+# predicts still stand out on it (as in TF Playground).
+REGION_LIGHTEN = 0.35
+REGION_SCALE = [[0.0, _lighten(CLASS_COLORS[0], REGION_LIGHTEN)], [0.5, "#f7f7f7"],
+                [1.0, _lighten(CLASS_COLORS[1], REGION_LIGHTEN)]]
+
+
 def class_colorscale(k: int) -> list:
     """Piecewise scale for ``class + confidence`` in [0, k]: class c spans [c, c+1),
     from pale (low confidence) to its full colour."""
     scale = []
     for c in range(k):
         color = CLASS_COLORS[c % len(CLASS_COLORS)]
-        scale.append([c / k, _lighten(color, 0.85)])
-        scale.append([(c + 1) / k - 1e-6, color])
+        scale.append([c / k, _lighten(color, 0.9)])
+        scale.append([(c + 1) / k - 1e-6, _lighten(color, REGION_LIGHTEN)])
     scale[-1][0] = 1.0
     return scale
 
@@ -118,14 +125,15 @@ def region_values(out: np.ndarray, task: str, discretize: bool = False):
         z = np.clip(out[..., 0], -1.0, 1.0)
         if discretize:
             z = np.sign(z)
-        return z, -1.0, 1.0, DIVERGING
+        return z, -1.0, 1.0, REGION_SCALE
     k = out.shape[-1]
     if k == 1:  # sigmoid (or a linear output on 0/1 labels)
         z = np.clip(out[..., 0], 0.0, 1.0)
-        return (z > 0.5).astype(float) if discretize else z, 0.0, 1.0, DIVERGING
+        return (z > 0.5).astype(float) if discretize else z, 0.0, 1.0, REGION_SCALE
     cls = out.argmax(axis=-1)
     conf = 1.0 if discretize else (out.max(axis=-1) - 1.0 / k) * k / (k - 1)
-    return cls + 0.999 * np.clip(conf, 0.0, 1.0), 0.0, float(k), class_colorscale(k)
+    # 0.97: stays inside the class band after the 256-level colour look-up
+    return cls + 0.97 * np.clip(conf, 0.0, 1.0), 0.0, float(k), class_colorscale(k)
 
 
 def points_trace(X, y, task, name, outline, symbol, k):
@@ -165,7 +173,7 @@ def decision_figure(xs, out, task, train=None, test=None, *, discretize=False,
         z, zmin, zmax, scale = region_values(out, task, discretize)
         level = 0.0 if task == "regression" else 0.5
     else:
-        (zmin, zmax), scale, level = zrange, DIVERGING, 0.5 * (zrange[0] + zrange[1])
+        (zmin, zmax), scale, level = zrange, REGION_SCALE, 0.5 * (zrange[0] + zrange[1])
         z = np.clip(out[..., 0], zmin, zmax)
     # The regions are a picture and the boundary a path: per frame, Plotly only swaps
     # them, where heatmap and line traces would recompute and redraw every trace.

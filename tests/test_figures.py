@@ -90,3 +90,13 @@ def test_region_image_pixels_follow_the_values():
     idat = png[png.index(b"IDAT") + 4:png.index(b"IEND") - 8]
     rows = np.frombuffer(zlib.decompress(idat), np.uint8).reshape(4, 5)[:, 1:]
     assert (rows[-1] == 255).all() and (rows[0] == 0).all()  # image rows run top-down
+
+
+@pytest.mark.parametrize("k", [2, 3, 4, 5])
+def test_confident_class_colour_stays_in_its_band(k):
+    # a certain prediction of class c must not round into class c+1's pale colour
+    probs = np.zeros((1, k, k))
+    probs[0, np.arange(k), np.arange(k)] = 1.0
+    z, lo, hi, _ = F.region_values(probs, "classification")
+    level = np.round((z - lo) / (hi - lo) * 255) / 255 * (hi - lo)  # the 256-level look-up
+    assert (np.floor(level[0]) == np.arange(k)).all()
