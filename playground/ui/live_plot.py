@@ -139,7 +139,8 @@ class _Packer:
             arr = arr.astype(np.uint8)
         code = _DTYPE_CODES.get(arr.dtype)
         if code is None:  # float64, int64, ... -> float32 (exact for |ints| < 2**24)
-            arr, code = arr.astype(np.float32), "f4"
+            with np.errstate(over="ignore"):  # a diverged loss of 1e300 becomes inf
+                arr, code = arr.astype(np.float32), "f4"
         raw = np.ascontiguousarray(arr).astype(arr.dtype.newbyteorder("<"), copy=False)
         data = raw.tobytes()
         ref = {"__nd__": [self.size, len(data)], "dtype": code, "shape": list(arr.shape)}
