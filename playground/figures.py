@@ -20,7 +20,8 @@ DIVERGING = [[0.0, "#f59322"], [0.5, "#f7f7f7"], [1.0, "#0877bd"]]
 WEIGHT_SCALE = [[0.0, "#f59322"], [0.5, "#ffffff"], [1.0, "#0877bd"]]
 TRAIN_COLOR, TEST_COLOR = "#0877bd", "#f59322"
 SVG_POINTS = 3000
-FONT = {"family": "Inter, Helvetica, Arial, sans-serif", "size": 12}
+FONT = {"family": "Inter, Helvetica, Arial, sans-serif", "size": 12,
+        "color": "#31333f"}  # dark text on the white figure, in light and dark themes
 
 
 def base_layout(**extra) -> dict:
