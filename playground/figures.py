@@ -206,24 +206,6 @@ def decision_figure(xs, out, task, train=None, test=None, *, discretize=False,
             "values": {"z": z, "zmin": zmin, "zmax": zmax, "colorscale": scale}}
 
 
-def curves_figure(epochs, train, test, *, title, log_y=False, y_range=None,
-                  height=220) -> dict:
-    """Training and test curves over epochs (loss, or accuracy / R²)."""
-    data = [
-        {"type": "scatter", "mode": "lines", "name": "train", "x": epochs, "y": train,
-         "line": {"color": TRAIN_COLOR, "width": 2}},
-        {"type": "scatter", "mode": "lines", "name": "test", "x": epochs, "y": test,
-         "line": {"color": TEST_COLOR, "width": 2}},
-    ]
-    yaxis = {"type": "log" if log_y else "linear", "zeroline": False}
-    if y_range is not None:
-        yaxis["range"] = list(y_range)
-    layout = base_layout(title={"text": title, "x": 0.02, "font": {"size": 13}},
-                          height=height, xaxis={"title": {"text": "epoch"}}, yaxis=yaxis,
-                          legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.15})
-    return {"data": data, "layout": layout}
-
-
 def curves_pair_figure(epochs, loss, score, *, score_title="Accuracy", log_y=False,
                        score_range=None, height=460) -> dict:
     """Loss (top) and accuracy or R² (bottom) over epochs in one figure; ``loss`` and
