@@ -147,6 +147,13 @@ def test_url_sets_widgets_and_run():
     assert at.query_params["hidden"] == ["8,6,3"] or at.query_params["hidden"] == "8,6,3"
 
 
+def test_url_beyond_the_app_ranges_is_clamped_with_a_notice():
+    at = _app({"hidden": "128,128,128,128,128,128,128,128"})
+    assert not at.exception
+    assert at.session_state.trainer.config.hidden == (32,) * 6
+    assert at.warning and "hidden" in at.warning[0].value
+
+
 @pytest.mark.parametrize("query", [
     {"learning_rate": "NaN", "hidden": "9999", "dataset": "<script>", "zzz": "1"},
     {"n_samples": "-5", "noise": "huge", "features": "", "batch_size": "1e400"},

@@ -29,7 +29,12 @@ SPEEDS = ("auto", 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 def _init_session(ss) -> None:
     config, problems = Config.from_query_lenient(st.query_params.to_dict())
     controls.seed_widgets(config, ss)
-    ss.trainer = Trainer(config)
+    shown = controls.read_config(ss, config)  # the widgets' ranges are narrower (6 x 32)
+    if shown.hidden != config.hidden:
+        widths = ",".join(map(str, shown.hidden))
+        problems.append(f"hidden: the app shows up to {controls.MAX_UI_LAYERS} layers of "
+                        f"{controls.MAX_UI_WIDTH} neurons — using {widths}")
+    ss.trainer = Trainer(shown)
     ss.playing = False
     ss.notices = [("warning", "This link had settings that could not be used:\n\n- "
                    + "\n- ".join(problems))] if problems else []
