@@ -23,6 +23,7 @@ FRAME = 0.06  # seconds between frames while playing (the browser may take longe
 SECONDARY = ({"regions", "network"}, {"regions", "curves"}, {"regions", "panel"})
 AUTO_SHARE = 0.3  # in "auto" speed, train for this share of the time between frames...
 AUTO_MIN, AUTO_MAX = 0.015, 0.3  # ...within these bounds (seconds)
+FRAME_CAP = 0.5  # seconds: a frame never trains longer, so Pause and sliders stay responsive
 SPEEDS = ("auto", 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 
 
@@ -110,10 +111,11 @@ def _metrics(trainer) -> None:
 
 
 def _train_frame(ss, trainer) -> None:
-    """Train one frame's worth: a fixed number of epochs, or in "auto" about half of the
-    time between frames (which the browser's pace sets), so big networks still train fast."""
-    if ss.speed != "auto":
-        trainer.step(int(ss.speed))
+    """Train one frame's worth: a fixed number of epochs (within ``FRAME_CAP``), or in
+    "auto" a share of the time between frames (which the browser's pace sets), so big
+    networks still train fast."""
+    if ss.speed != "auto":  # that many epochs, unless they would freeze the page
+        trainer.step_for(FRAME_CAP, max_epochs=int(ss.speed))
         return
     now = time.perf_counter()
     interval = now - ss.get("last_frame", now - FRAME)
