@@ -60,7 +60,7 @@ class _Workspace:
     """Buffers for a batch of ``m`` samples, feature-major (one column per sample), and
     the per-layer argument lists the passes loop over, made once rather than per step."""
 
-    def __init__(self, net: MLP, m: int):
+    def __init__(self, net: MLP, m: int, backward: bool = True):
         sizes, dtype = net.layer_sizes, net.dtype
         hidden_sizes = sizes[1:-1]
         # All hidden layers' outputs live in one buffer ``H``, one block of rows per layer,
@@ -69,17 +69,19 @@ class _Workspace:
         # with a single kernel call, into ``S`` (same layout).
         ends = np.cumsum([0] + [n + 1 for n in hidden_sizes])
         self.H = np.ones((int(ends[-1]), m), dtype)
-        self.S = np.empty_like(self.H)
         self.acts = [self.H[s:e] for s, e in zip(ends[:-1], ends[1:], strict=True)]
         self.hidden = [a[:-1] for a in self.acts]  # contiguous views without the ones row
-        self.slopes = [self.S[s:e - 1] for s, e in zip(ends[:-1], ends[1:], strict=True)]
         self.out = np.empty((sizes[-1], m), dtype)  # logits, then the output delta
         self.out_T = self.out.T  # (m, n_out): the layout the output functions expect
+        # forward: (A.T, where z goes, the layer's augmented output) per hidden layer
+        self.up = list(zip(net._aug_T, self.hidden, self.acts, strict=False))
+        if not backward:  # forward passes only (a plot's grid): a third of the memory
+            return
+        self.S = np.empty_like(self.H)
+        self.slopes = [self.S[s:e - 1] for s, e in zip(ends[:-1], ends[1:], strict=True)]
         # deltas[i]: dLoss/dz of layer i, (n_out_i, m); the output layer's is ``out``
         self.deltas = [np.empty((n, m), dtype) for n in hidden_sizes] + [self.out]
         self.deltas_T = [d.T for d in self.deltas]
-        # forward: (A.T, where z goes, the layer's augmented output) per hidden layer
-        self.up = list(zip(net._aug_T, self.hidden, self.acts, strict=False))
         # backward, from the output layer down to layer 1: what the gradient product and
         # the step "push the delta down through W, then through the activation" need
         self.down = [(self.acts[i - 1], self.deltas_T[i], net._gaug[i], net._W[i],
@@ -150,7 +152,7 @@ class MLP:
         for s, (r, c) in zip(bounds[:-1], shapes, strict=True):
             self.weight_mask[s:s + (r - 1) * c] = 1.0
         self._scratch = np.empty_like(self.params)
-        self._workspaces: dict[int, _Workspace] = {}
+        self._workspaces: dict[tuple[int, bool], _Workspace] = {}
         self.initialize(seed)
 
     # ------------------------------------------------------------------ parameters
@@ -192,12 +194,12 @@ class MLP:
         return net
 
     # ------------------------------------------------------------------ forward
-    def _workspace(self, m: int) -> _Workspace:
-        ws = self._workspaces.get(m)
+    def _workspace(self, m: int, backward: bool = True) -> _Workspace:
+        ws = self._workspaces.get((m, backward))
         if ws is None:
             if len(self._workspaces) > 8:  # bound memory: keep a few batch sizes only
                 self._workspaces.clear()
-            ws = self._workspaces[m] = _Workspace(self, m)
+            ws = self._workspaces[(m, backward)] = _Workspace(self, m, backward)
         return ws
 
     def _forward(self, Xa: np.ndarray, ws: _Workspace) -> np.ndarray:
@@ -214,7 +216,7 @@ class MLP:
     def _run(self, X: np.ndarray) -> tuple[np.ndarray, _Workspace]:
         """Logits (m, n_out) for inputs ``X`` (m, n_in) in a fresh workspace."""
         Xa = augment(X, self.dtype)
-        ws = _Workspace(self, Xa.shape[1])
+        ws = _Workspace(self, Xa.shape[1], backward=False)
         return self._forward(Xa, ws).T, ws
 
     def forward(self, X: np.ndarray) -> np.ndarray:

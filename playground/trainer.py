@@ -90,7 +90,7 @@ class Trainer:
         self._Fa_rows = np.ascontiguousarray(self._Fa_train.T)
         # the evaluation's own workspaces (the full batch shares the training one)
         self._ws_train = _Workspace(net, self._n_train)
-        self._ws_test = _Workspace(net, len(self.X_test))
+        self._ws_test = _Workspace(net, len(self.X_test), backward=False)
         self._eval_sets = (("train_loss", "train_acc", self._Fa_train, self._Y_train,
                             self._ws_train),
                            ("test_loss", "test_acc", self._Fa_test, self._Y_test, self._ws_test))
@@ -374,7 +374,7 @@ class Trainer:
         if params is not None:
             saved = net.params.copy()
             net.params[:] = params
-        ws = net._workspace(Fa.shape[1])
+        ws = net._workspace(Fa.shape[1], backward=False)
         with np.errstate(all="ignore"):
             out = net._forward(Fa, ws).T  # (m, k)
             net.output.activate_(out)
