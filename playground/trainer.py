@@ -35,6 +35,7 @@ DATA_FIELDS = ("dataset", "n_classes", "n_samples", "noise", "train_ratio", "dat
 NETWORK_FIELDS = ("hidden", "activation", "output", "init", "init_seed", "dtype")
 # ...the others (optimizer, learning rate, batch size, regularisation) apply live.
 SNAPSHOT_BYTES = 8 * 2**20  # memory budget of a run's weight snapshots
+MAX_PINNED = 256  # snapshots chosen with Trainer.snapshot() (and edits)
 
 
 class Trainer:
@@ -112,6 +113,7 @@ class Trainer:
                                        max(16, min(1024, SNAPSHOT_BYTES // per_snapshot)),
                                        self.network.dtype)
         self.edits: list[Edit] = []
+        self.pinned: dict[int, np.ndarray] = {}  # snapshots chosen with snapshot()
         self.gradients = GradientLog(self.network.n_layers)
         self._forward_done = False  # see _epoch
         self._good = self.network.params.copy()
@@ -288,7 +290,7 @@ class Trainer:
         del self.edits[:-1000]  # bounded, like everything in a run
         self._forward_done = False
         self._metrics_epoch = -1  # metrics must be recomputed
-        self.snapshots.add(self.epoch, self.network.params)
+        self.snapshot()  # a replay must show the edit, whatever the decimation
         return entry
 
     # ------------------------------------------------------------------ evaluation
@@ -385,9 +387,21 @@ class Trainer:
                 [h.T.reshape(r, r, -1).copy() for h in ws.hidden])
 
     # ------------------------------------------------------------------ replay
+    def snapshot(self) -> int:
+        """Keep the weights of the current epoch whatever the decimation (at most
+        ``MAX_PINNED`` such chosen snapshots, the oldest dropped first). Returns the epoch."""
+        self.pinned[self.epoch] = self.network.params.copy()
+        while len(self.pinned) > MAX_PINNED:
+            del self.pinned[next(iter(self.pinned))]
+        return self.epoch
+
     def params_at(self, epoch: int) -> tuple[int, np.ndarray]:
-        """The snapshot at or before ``epoch``: ``(snapshot_epoch, params copy)``."""
+        """The latest snapshot (recorded or chosen) at or before ``epoch``:
+        ``(snapshot_epoch, params copy)``."""
         found = self.snapshots.at_or_before(epoch)
+        pinned = [e for e in self.pinned if e <= epoch]
+        if pinned and (found is None or max(pinned) >= found[0]):
+            found = (max(pinned), self.pinned[max(pinned)])
         if found is None:
             raise ValueError(f"epoch: no snapshot at or before {epoch}")
         return found[0], found[1].copy()

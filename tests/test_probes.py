@@ -28,7 +28,7 @@ def test_edit_applies_without_reset_and_training_continues():
     loss_before = run.metrics["train_loss"]
     run.edit(0, 0, 0, 5.0)
     assert run.epoch == 3 and run.metrics["train_loss"] != loss_before
-    assert run.snapshots.at_or_before(3)[1][0] == 5.0  # replay sees the edit
+    assert run.params_at(3)[1][0] == 5.0  # replay sees the edit
     assert run.step(2) == 2
 
 

@@ -219,3 +219,18 @@ def test_live_learning_rate_and_momentum_changes_recompile_the_step():
     d = Trainer(cfg)
     d.step(3)  # the old settings throughout: a different run
     assert not np.allclose(a.network.params, d.network.params)
+
+
+def test_chosen_snapshots_survive_decimation():
+    run = Trainer(batch_size=500)
+    run.snapshots = type(run.snapshots)(run.network.params.size, capacity=8)
+    run.step(37)
+    assert run.snapshot() == 37
+    kept = run.network.params.copy()
+    run.step(200)
+    assert 37 not in run.snapshots.epochs  # decimated away...
+    epoch, params = run.params_at(40)
+    assert epoch == 37 and np.array_equal(params, kept)  # ...but the chosen one stays
+    replay = Trainer(batch_size=500)
+    replay.step(37)
+    assert np.array_equal(params, replay.network.params)
