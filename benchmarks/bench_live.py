@@ -32,7 +32,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from playground.ui.harness import (  # noqa: E402
@@ -41,6 +40,7 @@ from playground.ui.harness import (  # noqa: E402
     PROBE_START,
     PROBE_STOP,
     StreamlitServer,
+    choose_option,
     cpu_seconds,
     descendants,
     paint_probe,
@@ -176,19 +176,7 @@ def percentile(values, q):
 
 def choose_speed(page, speed: str) -> None:
     """Pick ``speed`` in the Speed selectbox (retrying: a rerun may close the list)."""
-    box = page.locator('[data-testid="stSelectbox"]').filter(
-        has=page.get_by_label("Speed (epochs per frame)", exact=True))
-    item = page.get_by_role("option", name=speed, exact=True)
-    for _ in range(5):
-        box.get_by_role("button", name="Open").click()
-        try:
-            item.wait_for(timeout=2000)
-        except PlaywrightTimeout:
-            continue
-        item.click()
-        break
-    else:
-        raise RuntimeError("the Speed selectbox did not open")
+    choose_option(page, "Speed (epochs per frame)", speed)
     page.wait_for_function(
         "(s) => { const i = document.querySelector('input[aria-label=\"Speed (epochs per "
         "frame)\"]'); return i && i.value === s; }", arg=speed, timeout=10_000)

@@ -12,9 +12,8 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from playground.ui.harness import ARTIFACTS, paint_probe
+from playground.ui.harness import ARTIFACTS, choose_option, paint_probe
 
 pytestmark = pytest.mark.e2e
 
@@ -92,18 +91,7 @@ class App:
 
     def choose(self, label: str, option: str) -> None:
         """Pick ``option`` in the selectbox labelled ``label``."""
-        box = self.page.locator('[data-testid="stSelectbox"]').filter(
-            has=self.page.get_by_label(label, exact=True))
-        item = self.page.get_by_role("option", name=option, exact=True)
-        for _ in range(5):  # a rerun landing right after the click may close the list again
-            box.get_by_role("button", name="Open").click()
-            try:
-                item.wait_for(timeout=2_000)
-            except PlaywrightTimeout:
-                continue
-            item.click()
-            return
-        raise AssertionError(f"selectbox {label!r} did not open")
+        choose_option(self.page, label, option)
 
     def type_into(self, label: str, text: str) -> None:
         """Replace the text of an input (selectbox combobox, number input) and press Enter."""

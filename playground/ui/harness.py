@@ -220,3 +220,24 @@ def paint_probe(min_plots: int = 4) -> str:
     """The init script of :data:`PAINT_PROBE`: first paint = at least ``min_plots`` live
     plots and all of them drawn (``window.__probe.allDrawn()`` tells the same any time)."""
     return PAINT_PROBE % {"min_plots": min_plots}
+
+
+def choose_option(page, label: str, option: str, attempts: int = 5) -> None:
+    """Pick ``option`` in the Streamlit selectbox labelled ``label`` (a Playwright page).
+
+    Retries: a rerun landing right after the click may close the list again.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    box = page.locator('[data-testid="stSelectbox"]').filter(
+        has=page.get_by_label(label, exact=True))
+    item = page.get_by_role("option", name=option, exact=True)
+    for _ in range(attempts):
+        box.get_by_role("button", name="Open").click()
+        try:
+            item.wait_for(timeout=2_000)
+        except PlaywrightTimeout:
+            continue
+        item.click()
+        return
+    raise AssertionError(f"selectbox {label!r} did not open")
