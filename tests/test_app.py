@@ -234,7 +234,7 @@ def test_focus_a_neuron_shows_its_map():
 
 
 def test_diagram_click_focuses_a_neuron_or_picks_a_link():
-    from playground.ui.inspect import handle_click
+    from playground.ui.inside import handle_click
 
     at = _app({"hidden": "4,2"})
     ss, trainer = at.session_state, at.session_state.trainer

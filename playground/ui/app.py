@@ -14,7 +14,7 @@ import streamlit as st
 
 from ..config import Config
 from ..trainer import Trainer
-from . import controls, inspect
+from . import controls, inside
 from .live_plot import live_plot
 from .views import PANELS, dataset_previews, live_figures
 
@@ -93,10 +93,10 @@ def _toolbar(ss) -> None:
     c[5].toggle("Discretize", key="discretize")
     c[6].toggle("Log loss", key="log_loss")
     c = st.columns([1.6, 1.2, 4.2], vertical_alignment="bottom")
-    inspect.focus_control(ss, ss.trainer, c[0])
+    inside.focus_control(ss, ss.trainer, c[0])
     c[1].toggle("Network diagram", key="show_network")
     with c[2]:
-        inspect.panel_controls(ss, ss.trainer)
+        inside.panel_controls(ss, ss.trainer)
 
 
 def _metrics(trainer) -> None:
@@ -139,7 +139,7 @@ def _live_view(ss) -> None:
         # turn: the browser's time per frame (Plotly.react) is what limits the rate.
         ss.frame = ss.get("frame", 0) + 1
         only = SECONDARY[ss.frame % len(SECONDARY)] if ss.playing else None
-        figs = live_figures(trainer, focus=inspect.focus_of(ss, trainer),
+        figs = live_figures(trainer, focus=inside.focus_of(ss, trainer),
                             show_test=ss.show_test, discretize=ss.discretize,
                             log_loss=ss.log_loss, panel=ss.get("panel", PANELS[0]),
                             hs_layer=ss.get("hs_layer"), hs_axes=ss.get("hs_axes", "pca"),
@@ -152,7 +152,7 @@ def _live_view(ss) -> None:
         heights.update(regions=460, curves=460)
         event = live_plot(figs, key="live", columns=2, heights=heights,
                           spans={"network": 2, "panel": 2})
-        if inspect.handle_click(event, ss, trainer):
+        if inside.handle_click(event, ss, trainer):
             st.rerun(scope="app")
 
     view()
@@ -172,7 +172,7 @@ def main() -> None:
         _init_session(ss)
     if ss.pop("reseed", False):
         controls.seed_widgets(ss.trainer.config, ss)
-    inspect.apply_pending(ss)
+    inside.apply_pending(ss)
     with st.sidebar:
         st.header("Data")
         controls.data_controls(ss)
@@ -193,4 +193,4 @@ def main() -> None:
     _toolbar(ss)
     _live_view(ss)
     with st.expander("Edit a weight or bias (or click a link in the diagram)"):
-        inspect.edit_form(ss, ss.trainer)
+        inside.edit_form(ss, ss.trainer)
