@@ -100,3 +100,12 @@ def test_confident_class_colour_stays_in_its_band(k):
     z, lo, hi, _ = F.region_values(probs, "classification")
     level = np.round((z - lo) / (hi - lo) * 255) / 255 * (hi - lo)  # the 256-level look-up
     assert (np.floor(level[0]) == np.arange(k)).all()
+
+
+def test_big_networks_use_a_coarser_grid():
+    from playground.ui.views import BIG_GRID, GRID, grid_resolution
+
+    assert grid_resolution(pg.Trainer()) == GRID
+    big = pg.Trainer(hidden=(32,) * 6)
+    assert grid_resolution(big) == BIG_GRID
+    assert live_figures(big)["regions"]["values"]["z"].shape == (BIG_GRID, BIG_GRID)

@@ -10,7 +10,14 @@ from ..diagram import hidden_space_figure, trainer_diagram
 from ..features import FEATURES
 from ..hidden_space import hidden_space, unit_label
 
-GRID = 100  # decision-region resolution (points per axis)
+GRID = 100  # decision-region resolution (points per axis)...
+BIG_GRID, BIG_NET = 64, 2000  # ...and for networks of more parameters than BIG_NET
+
+
+def grid_resolution(trainer) -> int:
+    """Points per axis of the decision regions: a big network's forward pass over the
+    grid is the costliest part of a frame, and the picture is smoothed anyway."""
+    return GRID if trainer.network.params.size <= BIG_NET else BIG_GRID
 PANELS = ("Weights", "Hidden space", "Gradients")
 CURVE_POINTS = 300  # at most this many points per drawn curve
 
@@ -49,7 +56,7 @@ def live_figures(trainer, *, focus=None, show_test=True, discretize=False, log_l
         elif name == "network":
             figs[name] = trainer_diagram(trainer, focus=focus)
         elif name == "regions":
-            xs, out, hidden = trainer.predict_grid(GRID, DOMAIN)
+            xs, out, hidden = trainer.predict_grid(grid_resolution(trainer), DOMAIN)
             figs[name] = main_view(trainer, focus, xs, out, hidden, show_test=show_test,
                                    discretize=discretize)
         elif name == "curves":
