@@ -260,3 +260,21 @@ def test_diagram_renders_and_a_neuron_can_be_focused(app):
     app.page.mouse.click(pos["x"], pos["y"])
     app.wait_until(lambda: title().startswith("Output"), timeout=10,
                    what="the main view back on the output")
+
+
+def test_divergence_pauses_with_a_message(server, browser):
+    page = App(browser, server.url + "?dataset=plane&learning_rate=10&hidden=4")
+    try:
+        page.click("play")
+        alert = page.page.locator('[data-testid="stAlert"]').filter(has_text="diverged")
+        alert.first.wait_for(timeout=15_000)
+        assert "learning rate (10)" in alert.first.inner_text()
+        page.wait_until(lambda: page.play_label().endswith("Play"), what="training paused")
+        epoch = page.epoch()
+        page.page.wait_for_timeout(500)
+        assert page.epoch() == epoch  # stays on the last finite state
+        assert page.loss() == page.loss()  # a number on screen, not NaN
+        page.screenshot("diverged")
+        page.assert_no_errors()
+    finally:
+        page.close()

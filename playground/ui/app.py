@@ -99,15 +99,20 @@ def _toolbar(ss) -> None:
         inside.panel_controls(ss, ss.trainer)
 
 
+def _number(value: float, digits: int) -> str:
+    """A metric's text: fixed decimals, or scientific when huge (a diverging run)."""
+    return f"{value:.{digits}f}" if abs(value) < 1e4 else f"{value:.3g}"
+
+
 def _metrics(trainer) -> None:
     m = trainer.metrics
     score = "R²" if trainer.config.task == "regression" else "accuracy"
     cols = st.columns(5)
     cols[0].metric("Epoch", f"{trainer.epoch:,}")
-    cols[1].metric("Training loss", f"{m['train_loss']:.4f}")
-    cols[2].metric("Test loss", f"{m['test_loss']:.4f}")
-    cols[3].metric(f"Training {score}", f"{m['train_acc']:.3f}")
-    cols[4].metric(f"Test {score}", f"{m['test_acc']:.3f}")
+    cols[1].metric("Training loss", _number(m["train_loss"], 4))
+    cols[2].metric("Test loss", _number(m["test_loss"], 4))
+    cols[3].metric(f"Training {score}", _number(m["train_acc"], 3))
+    cols[4].metric(f"Test {score}", _number(m["test_acc"], 3))
 
 
 def _train_frame(ss, trainer) -> None:

@@ -57,6 +57,7 @@ _CSS = """
 .lp-cell { min-width: 0; position: relative; }
 .lp-error { color: var(--st-red-color, #d33); white-space: pre-wrap; font-size: 0.8rem; }
 """
+_F32_MAX = float(np.finfo(np.float32).max)
 _DTYPE_CODES = {
     np.dtype("float32"): "f4",
     np.dtype("int8"): "i1",
@@ -138,9 +139,11 @@ class _Packer:
         if arr.dtype.kind == "b":
             arr = arr.astype(np.uint8)
         code = _DTYPE_CODES.get(arr.dtype)
+        if code is None and arr.dtype.kind == "f" and arr.size and \
+                np.nanmax(np.abs(np.where(np.isinf(arr), 0.0, arr))) > _F32_MAX:
+            arr, code = arr.astype(np.float64), "f8"  # beyond float32 (a diverging run)
         if code is None:  # float64, int64, ... -> float32 (exact for |ints| < 2**24)
-            with np.errstate(over="ignore"):  # a diverged loss of 1e300 becomes inf
-                arr, code = arr.astype(np.float32), "f4"
+            arr, code = arr.astype(np.float32), "f4"
         raw = np.ascontiguousarray(arr).astype(arr.dtype.newbyteorder("<"), copy=False)
         data = raw.tobytes()
         ref = {"__nd__": [self.size, len(data)], "dtype": code, "shape": list(arr.shape)}
