@@ -22,12 +22,13 @@ import time
 import numpy as np
 
 from .config import Config
-from .datasets import DOMAIN, make_dataset, train_test_split
+from .datasets import make_dataset, train_test_split
 from .features import feature_matrix
 from .history import METRICS, DecimatingLog, History
 from .network import MLP, _Workspace, augment
 from .optimizers import OPTIMIZERS
 from .probes import Edit, GradientLog
+from .run_views import RunViews
 
 # Changing one of these fields rebuilds the data and the network (epoch 0)...
 DATA_FIELDS = ("dataset", "n_classes", "n_samples", "noise", "train_ratio", "data_seed",
@@ -35,10 +36,9 @@ DATA_FIELDS = ("dataset", "n_classes", "n_samples", "noise", "train_ratio", "dat
 NETWORK_FIELDS = ("hidden", "activation", "output", "init", "init_seed", "dtype")
 # ...the others (optimizer, learning rate, batch size, regularisation) apply live.
 SNAPSHOT_BYTES = 8 * 2**20  # memory budget of a run's weight snapshots
-MAX_PINNED = 256  # snapshots chosen with Trainer.snapshot() (and edits)
 
 
-class Trainer:
+class Trainer(RunViews):
     """One training run built from a :class:`~playground.config.Config`.
 
     Parameters
@@ -267,32 +267,6 @@ class Trainer:
             self.gradients.record(self.epoch, net.params, net.grad, self._grad_scale,
                                   self._good, net.layer_starts)
 
-    def edit(self, layer: int, row: int, col: int, value: float) -> Edit:
-        """Set one weight (``row < n_in``) or bias (``row == n_in``) of ``layer`` to
-        ``value``, at once, without a reset; training continues from there.
-
-        The edit is logged in :attr:`edits` and the snapshot of this epoch is updated,
-        so a replay shows it.
-        """
-        n_layers = self.network.n_layers
-        if not 0 <= layer < n_layers:
-            raise ValueError(f"edit: layer must be 0..{n_layers - 1}, got {layer}")
-        A = self.network._aug[layer]
-        if not (0 <= row < A.shape[0] and 0 <= col < A.shape[1]):
-            raise ValueError(f"edit: layer {layer} has rows 0..{A.shape[0] - 1} (the last is "
-                             f"the bias) and columns 0..{A.shape[1] - 1}")
-        value = float(value)
-        if not np.isfinite(value):
-            raise ValueError(f"edit: value must be a finite number, got {value!r}")
-        entry = Edit(self.epoch, layer, row, col, float(A[row, col]), value)
-        A[row, col] = value
-        self.edits.append(entry)
-        del self.edits[:-1000]  # bounded, like everything in a run
-        self._forward_done = False
-        self._metrics_epoch = -1  # metrics must be recomputed
-        self.snapshot()  # a replay must show the edit, whatever the decimation
-        return entry
-
     # ------------------------------------------------------------------ evaluation
     @property
     def metrics(self) -> dict[str, float]:
@@ -330,78 +304,3 @@ class Trainer:
             return float(np.count_nonzero(z.argmax(axis=1) == Y.argmax(axis=1))) / len(z)
         threshold = 0.0 if name == "sigmoid" else 0.5  # logit 0 <=> p = 0.5
         return float(np.count_nonzero((z[:, 0] > threshold) == (Y[:, 0] > 0.5))) / len(z)
-
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        """Network output for points ``X`` (m, 2) (features computed here): (m, n_out)."""
-        return self.network.forward(feature_matrix(X, self.config.features))
-
-    def grid(self, resolution: int = 100, extent: float = DOMAIN):
-        """Axis values ``xs`` (resolution,) and the augmented features of the grid points,
-        feature-major (n_features + 1, resolution²) as the network consumes them, points
-        row-major with x1 fastest, so that an output reshapes to (resolution, resolution)
-        as ``z[i_x2, i_x1]``."""
-        key = (resolution, extent)
-        if key not in self._grid_cache:
-            xs = np.linspace(-extent, extent, resolution)
-            g1, g2 = np.meshgrid(xs, xs)
-            P = np.column_stack([g1.ravel(), g2.ravel()])
-            Fa = augment(feature_matrix(P, self.config.features), self.network.dtype)
-            if len(self._grid_cache) > 4:
-                self._grid_cache.clear()
-            self._grid_cache[key] = (xs, Fa)
-        return self._grid_cache[key]
-
-    def predict_grid(self, resolution: int = 100, extent: float = DOMAIN, params=None):
-        """The output over a square grid: what a decision-region plot needs.
-
-        Parameters
-        ----------
-        resolution : int
-            Points per axis.
-        extent : float
-            The grid covers ``[-extent, extent]²``.
-        params : ndarray (n_params,), optional
-            Parameters to use instead of the current ones (e.g. a snapshot).
-
-        Returns
-        -------
-        xs : ndarray (resolution,)
-        out : ndarray (resolution, resolution, n_out)
-            ``out[i_x2, i_x1]``: probabilities (sigmoid/softmax) or values (linear).
-        hidden : list of ndarray (resolution, resolution, n_hidden_i)
-            Every hidden neuron's activation over the grid.
-        """
-        xs, Fa = self.grid(resolution, extent)
-        net = self.network
-        if params is not None:
-            saved = net.params.copy()
-            net.params[:] = params
-        ws = net._workspace(Fa.shape[1], backward=False)
-        with np.errstate(all="ignore"):
-            out = net._forward(Fa, ws).T  # (m, k)
-            net.output.activate_(out)
-        if params is not None:
-            net.params[:] = saved
-        r = resolution
-        return (xs, out.reshape(r, r, -1).copy(),
-                [h.T.reshape(r, r, -1).copy() for h in ws.hidden])
-
-    # ------------------------------------------------------------------ replay
-    def snapshot(self) -> int:
-        """Keep the weights of the current epoch whatever the decimation (at most
-        ``MAX_PINNED`` such chosen snapshots, the oldest dropped first). Returns the epoch."""
-        self.pinned[self.epoch] = self.network.params.copy()
-        while len(self.pinned) > MAX_PINNED:
-            del self.pinned[next(iter(self.pinned))]
-        return self.epoch
-
-    def params_at(self, epoch: int) -> tuple[int, np.ndarray]:
-        """The latest snapshot (recorded or chosen) at or before ``epoch``:
-        ``(snapshot_epoch, params copy)``."""
-        found = self.snapshots.at_or_before(epoch)
-        pinned = [e for e in self.pinned if e <= epoch]
-        if pinned and (found is None or max(pinned) >= found[0]):
-            found = (max(pinned), self.pinned[max(pinned)])
-        if found is None:
-            raise ValueError(f"epoch: no snapshot at or before {epoch}")
-        return found[0], found[1].copy()
