@@ -76,3 +76,22 @@ def test_layout_digest_ignores_only_what_the_browser_can_patch():
     fig = _figure(z)
     fig["layout"]["height"] = 500  # anything else needs a real Plotly.react
     assert _encode({"f": fig})["figs"]["f"]["ldig"] != base
+
+
+def test_unchanged_figures_are_not_sent_again():
+    z = np.ones((3, 3))
+    sent: dict = {}
+
+    def frame(figs):
+        payload = {"order": list(figs), "figs": {k: _figure_dict(v) for k, v in figs.items()}}
+        blob = encode_figures(payload, sent=sent)
+        return decode(blob)["figs"], len(blob)
+
+    first, size_first = frame({"a": _figure(z), "b": _figure(z * 3)})
+    assert "data" in first["a"] and "data" in first["b"]
+    second, size_second = frame({"a": _figure(z), "b": _figure(z * 4)})
+    assert second["a"] == {"keep": first["a"]["digest"], "span": None, "height": None}
+    assert "data" in second["b"] and size_second < size_first
+    sent.clear()  # what the browser asks for when it lacks a kept figure
+    third, _ = frame({"a": _figure(z), "b": _figure(z * 4)})
+    assert "data" in third["a"]

@@ -240,6 +240,28 @@ function patchLayout(gd, layout) {
   return true;
 }
 
+function requestResend(st) {
+  const now = performance.now();
+  if (now - (st.lastResend || -1e9) < 1000) return; // one request in flight is enough
+  st.lastResend = now;
+  STATS.resends = (STATS.resends || 0) + 1;
+  st.setTriggerValue("resend", ++st.eventSeq);
+}
+
+/**
+ * Only the newest payload is rendered; one that arrives before the previous was drawn
+ * may say "keep" for a figure that only the previous one carried: carry it forward.
+ */
+function carryForward(pending, payload) {
+  if (!pending) return;
+  for (const [name, fig] of Object.entries(payload.figs)) {
+    const old = pending.figs[name];
+    if (fig.keep && old && !old.keep && old.digest === fig.keep) {
+      payload.figs[name] = Object.assign({}, old, { height: fig.height, span: fig.span });
+    }
+  }
+}
+
 async function renderPayload(st, payload) {
   const Plotly = st.Plotly;
   st.grid.style.setProperty("--lp-cols", String(payload.columns || 1));
@@ -265,6 +287,12 @@ async function renderPayload(st, payload) {
     const height = fig.height || (fig.layout && fig.layout.height) || payload.height || 300;
     cell.div.style.height = `${height}px`;
     cell.div.style.gridColumn = fig.span ? `span ${fig.span}` : "";
+    if (fig.keep) {
+      // Python did not resend an unchanged figure. If this cell does not hold it (a
+      // frame carrying it was never rendered here), ask for everything again.
+      if (!(cell.plotted && cell.digest === fig.keep)) requestResend(st);
+      return;
+    }
     if (cell.plotted && fig.digest && fig.digest === cell.digest && theme.color === st.themeColor) {
       return; // unchanged figure: skip Plotly.react entirely
     }
@@ -417,6 +445,7 @@ export default function livePlot(component) {
   }
   // Functions may be re-created by Streamlit between runs; always use the newest.
   st.setTriggerValue = component.setTriggerValue;
+  carryForward(st.latest, payload);
   st.latest = payload;
   loadPlotly(payload.lib)
     .then((Plotly) => {

@@ -36,7 +36,7 @@ import json
 import re
 import struct
 from collections.abc import Callable, Mapping
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -231,11 +231,16 @@ def _layout_frame(layout: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def encode_figures(payload: dict[str, Any], *, binary: bool = True) -> bytes | dict[str, Any]:
+def encode_figures(payload: dict[str, Any], *, binary: bool = True,
+                   sent: dict[str, str] | None = None) -> bytes | dict[str, Any]:
     """Encode the component payload.
 
     With ``binary=True`` the result is ``[u32 json length][json][pad][buffers]``;
     otherwise a JSON-serialisable dict with arrays as (rounded) nested lists.
+
+    ``sent`` (binary only) maps figure names to the digest last sent to this browser
+    element; a figure whose digest has not changed goes as ``{"keep": digest}`` without
+    its data, and ``sent`` is updated with what goes out.
     """
     if not binary:
         return _jsonable(payload)
@@ -243,26 +248,38 @@ def encode_figures(payload: dict[str, Any], *, binary: bool = True) -> bytes | d
     walked = {k: v for k, v in payload.items() if k != "figs"}
     figs = {}
     for name, fig in payload.get("figs", {}).items():
-        entry = {k: v for k, v in fig.items() if k != "data"}
-        entry = packer.walk(entry)
-        # Content digests, per trace and per figure: the browser skips Plotly.react for
-        # an unchanged figure, and hands Plotly the *same* trace object for an unchanged
-        # trace, so that Plotly (which compares arrays by reference) does not redraw it.
-        traces, tdig = [], []
-        for trace in fig.get("data", []):
-            first = len(packer.chunks)
-            walked_trace = packer.walk(trace)
-            traces.append(walked_trace)
-            tdig.append(_digest(walked_trace, packer.chunks[first:]))
-        entry["data"], entry["tdig"] = traces, tdig
-        entry["ldig"] = _digest(_layout_frame(entry.get("layout", {})), [])
-        entry["digest"] = _digest({**entry, "data": tdig}, [])
-        figs[name] = entry
+        entry = _walk_figure(_Packer(), fig)  # digests first, on a scratch packer
+        if sent is not None and sent.get(name) == entry["digest"]:
+            figs[name] = {"keep": entry["digest"], "span": fig.get("span"),
+                          "height": fig.get("height") or fig.get("layout", {}).get("height")}
+            continue
+        figs[name] = _walk_figure(packer, fig)
+        if sent is not None:
+            sent[name] = entry["digest"]
     walked = packer.walk(walked)
     walked["figs"] = figs
     header = json.dumps(walked, separators=(",", ":"), allow_nan=False).encode()
     pad = (-(4 + len(header))) % 8
     return b"".join([struct.pack("<I", len(header)), header, b"\0" * pad, *packer.chunks])
+
+
+def _walk_figure(packer: _Packer, fig: Mapping[str, Any]) -> dict[str, Any]:
+    """One figure with its arrays moved into ``packer``, and its digests: per trace and
+    per figure (the browser skips Plotly.react for an unchanged figure, and hands Plotly
+    the *same* trace object for an unchanged trace, so that Plotly, which compares
+    arrays by reference, does not redraw it), and of the layout minus what the browser
+    may patch in place."""
+    entry = packer.walk({k: v for k, v in fig.items() if k != "data"})
+    traces, tdig = [], []
+    for trace in fig.get("data", []):
+        first = len(packer.chunks)
+        walked_trace = packer.walk(trace)
+        traces.append(walked_trace)
+        tdig.append(_digest(walked_trace, packer.chunks[first:]))
+    entry["data"], entry["tdig"] = traces, tdig
+    entry["ldig"] = _digest(_layout_frame(entry.get("layout", {})), [])
+    entry["digest"] = _digest({**entry, "data": tdig}, [])
+    return entry
 
 
 def live_plot(
@@ -343,12 +360,25 @@ def live_plot(
         "order": list(figs),
         "figs": figs,
     }
+    import streamlit as st
+
+    # What this browser element already has: unchanged figures are not sent again.
+    sent = st.session_state.setdefault("_live_plot_sent", {}).setdefault(str(key), {})
     result = _component()(
         key=key,
-        data=encode_figures(payload, binary=binary),
+        data=encode_figures(payload, binary=binary, sent=sent if binary else None),
         on_click_change=on_click or _noop,
+        on_resend_change=partial(_forget_sent, str(key)),
     )
     return result.click if result is not None else None
+
+
+def _forget_sent(key: str) -> None:
+    """The browser lacks a figure it was told to keep (e.g. it skipped a frame that
+    carried it): send every figure in full on the rerun this trigger starts."""
+    import streamlit as st
+
+    st.session_state.get("_live_plot_sent", {}).pop(key, None)
 
 
 def _noop() -> None:
