@@ -122,7 +122,9 @@ def panel_figure(trainer, panel=PANELS[0], hs_layer=None, hs_axes="pca") -> dict
                                    height=420)
     if panel == "Gradients":
         g = trainer.gradients
-        return F.gradients_figure(g.epochs, g.grad_norms, g.update_ratios)
+        step = -(-g.n // CURVE_POINTS)  # thinned for drawing, like the curves
+        return F.gradients_figure(g.epochs[::step], g.grad_norms[::step],
+                                  g.update_ratios[::step])
     return F.weights_figure(net.weights, net.biases, [FEATURES[f].label for f in c.features])
 
 
