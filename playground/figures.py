@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .png import image_of
+from .png import image_of, rgba
 
 TEMPLATE = "plotly_white"  # explicit, so exported PNGs look the same in any theme
 # class colours: TF Playground's orange and blue first, then distinct hues
@@ -35,7 +35,7 @@ def base_layout(**extra) -> dict:
 
 def _lighten(hex_color: str, amount: float) -> str:
     """``hex_color`` mixed with white: amount 0 -> the colour, 1 -> white."""
-    rgb = np.array([int(hex_color[i:i + 2], 16) for i in (1, 3, 5)])
+    rgb = np.array(rgba(hex_color)[:3])
     mixed = np.round(rgb + (255 - rgb) * amount).astype(int)
     return "#{:02x}{:02x}{:02x}".format(*mixed)
 

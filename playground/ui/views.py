@@ -9,6 +9,7 @@ from ..datasets import DATASETS, DOMAIN, make_dataset
 from ..diagram import hidden_space_figure, trainer_diagram
 from ..features import FEATURES
 from ..hidden_space import hidden_space, unit_label
+from ..png import rgba
 
 GRID = 100  # decision-region resolution (points per axis)...
 BIG_GRID, BIG_NET = 64, 2000  # ...and for networks of more parameters than BIG_NET
@@ -150,4 +151,4 @@ def dataset_previews(size: int = 72, n_classes: int = 3) -> list[tuple[str, np.n
 
 
 def _rgb(hex_color: str) -> np.ndarray:
-    return np.array([int(hex_color[i:i + 2], 16) for i in (1, 3, 5)], float)
+    return np.array(rgba(hex_color)[:3], float)
