@@ -25,8 +25,8 @@ float64 (the table prints the largest difference; it must stay below 1e-6).
   check) is the real code path. The shared initial weights are copied in with
   ``network.set_params``; ``shuffle=False`` keeps the batch order identical to the peers.
 * **ours (bare MLP loop)**, for information: the same network's compiled training
-  step (``MLP._train_step``: forward, backward, SGD update) in a plain loop, without
-  evaluation or history.
+  programs (``MLP._train_program``: forward, backward, SGD update) in a plain loop,
+  without evaluation or history.
 * **naive** copies the style of the two seed tutorials (dict layers, ``np.dot(...) +
   bias``, the derivative recomputed from the pre-activation, new arrays at every step,
   averaged gradients, plain gradient descent), generalised to two hidden tanh layers,
@@ -135,23 +135,25 @@ def ours_trainer(data, W0, b0, batch_size, epochs, dtype="float64"):
 
 
 def ours_bare(data, W0, b0, batch_size, epochs):
-    """Bare MLP loop: the network's compiled training step (forward, backward, SGD update)
-    per batch, as the Trainer runs it; no evaluation, no history."""
+    """Bare MLP loop: the network's compiled training programs (forward, backward, SGD
+    update) per batch, as the Trainer runs them; no evaluation, no history."""
     X, y = data[0], data[1]
     net = MLP(SIZES)
     net.set_params(W0, b0)
     rows, T = augment(X).T.copy(), net.output.delta_targets(net.targets(y))
     scale, update = SGD(net.params.size, learning_rate=LR).make_update(net.params, net.grad)
-    batches = []
+    programs = []
     for s in range(0, len(T), batch_size):
-        ws = net._workspace(min(batch_size, len(T) - s))
-        batches.append((rows[s:s + batch_size].T, T[s:s + batch_size],
-                        net._train_step(ws, scale, update=update)))
+        forward, backward = net._train_program(net._workspace(min(batch_size, len(T) - s)),
+                                               rows[s:s + batch_size].T, T[s:s + batch_size],
+                                               scale, update=update)
+        programs.append(forward + backward)
 
     def run():
         for _ in range(epochs):
-            for Xb, Tb, step in batches:
-                step(Xb, Tb)
+            for program in programs:
+                for call in program:
+                    call()
 
     return run, lambda: (net.weights, net.biases)
 

@@ -5,18 +5,21 @@ Every activation is stored twice over, on purpose:
 * ``fn(z)`` and ``deriv(z)`` are the textbook definitions, readable and used by the
   tests to check the fast path;
 * ``make_forward(dtype)`` and ``make_slope(dtype)`` build the in-place *kernels* the
-  network runs in its training loop, once per network:
+  network runs in its training loop. A kernel does not compute anything itself: given
+  the arrays it will work on, it returns the list of NumPy calls that do, each bound to
+  its arguments with ``functools.partial`` (a zero-argument call). The network strings
+  these lists together into a training *program* (see ``network.py``) that runs with no
+  Python function frame between two NumPy calls.
 
-  - ``forward(h, h)`` replaces the pre-activations ``h`` by ``fn(h)``. The kernel takes
-    the array twice, like a NumPy ufunc ``f(x, out)``, so that tanh's kernel can be
-    ``np.tanh`` itself: no Python function call in between.
-  - ``slope(a, out)`` writes the derivative *in terms of the activation's output* ``a``
-    into ``out`` (e.g. tanh' = 1 - a²), so nothing is recomputed from ``z``.
+  - ``forward(h)`` -> calls that replace the pre-activations ``h`` by ``fn(h)``;
+    for tanh that is the single call ``np.tanh(h, h)``.
+  - ``slope(a, out)`` -> calls that write the derivative *in terms of the activation's
+    output* ``a`` into ``out`` (e.g. tanh' = 1 - a²), so nothing is recomputed from ``z``.
 
   Constants inside kernels are 0-d arrays of the network's dtype: NumPy converts a
   Python float at every call, which costs a third of a small ufunc call (measured).
 
-``forward_(h)`` and ``backward_(a, d, tmp)`` wrap the kernels for one-off use.
+``forward_(h)`` and ``backward_(a, d, tmp)`` run the kernels for one-off use.
 
 The registry :data:`ACTIVATIONS` maps a name (also a widget option and URL value) to
 an :class:`Activation`.
@@ -26,13 +29,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial as bind
 
 import numpy as np
 
 LEAKY_SLOPE = 0.01  # slope of leaky ReLU for z < 0
 
 
-Kernel = Callable[..., None]
+Kernel = Callable[..., list]  # arrays -> list of zero-argument NumPy calls
+
+
+def run(calls) -> None:
+    """Run a list of zero-argument calls, in order (a kernel's or a program's)."""
+    for call in calls:
+        call()
 
 
 @dataclass(frozen=True)
@@ -50,10 +60,11 @@ class Activation:
     deriv : callable
         ``deriv(z) -> da/dz``, elementwise, any shape.
     make_forward : callable
-        ``make_forward(dtype) -> forward``; ``forward(h, h)`` replaces ``h`` by ``fn(h)``.
+        ``make_forward(dtype) -> forward``; ``forward(h)`` returns the calls that replace
+        ``h`` by ``fn(h)``.
     make_slope : callable
-        ``make_slope(dtype) -> slope``; ``slope(a, out)`` writes da/dz, computed from the
-        output ``a``, into ``out``.
+        ``make_slope(dtype) -> slope``; ``slope(a, out)`` returns the calls that write
+        da/dz, computed from the output ``a``, into ``out``.
     """
 
     name: str
@@ -65,12 +76,12 @@ class Activation:
 
     def forward_(self, h: np.ndarray) -> None:
         """Replace ``h`` (pre-activations) by ``fn(h)`` in place."""
-        self.make_forward(h.dtype)(h, h)
+        run(self.make_forward(h.dtype)(h))
 
     def backward_(self, a: np.ndarray, d: np.ndarray, tmp: np.ndarray) -> None:
         """Multiply ``d`` (dLoss/da) in place by the derivative at output ``a``;
         ``tmp`` is scratch of ``a``'s shape."""
-        self.make_slope(a.dtype)(a, tmp)
+        run(self.make_slope(a.dtype)(a, tmp))
         np.multiply(d, tmp, out=d)
 
 
@@ -95,11 +106,9 @@ def sigmoid_(h):
 def _sigmoid_forward(dtype):
     half = _const(0.5, dtype)
 
-    def forward(h, out):  # sigma(z) = (tanh(z/2) + 1) / 2
-        np.multiply(h, half, out)
-        np.tanh(out, out)
-        np.multiply(out, half, out)
-        np.add(out, half, out)
+    def forward(h):  # sigma(z) = (tanh(z/2) + 1) / 2
+        return [bind(np.multiply, h, half, h), bind(np.tanh, h, h),
+                bind(np.multiply, h, half, h), bind(np.add, h, half, h)]
     return forward
 
 
@@ -107,29 +116,29 @@ def _sigmoid_slope(dtype):
     one = _const(1.0, dtype)
 
     def slope(a, out):  # sigma' = a (1 - a)
-        np.subtract(one, a, out)
-        np.multiply(out, a, out)
+        return [bind(np.subtract, one, a, out), bind(np.multiply, out, a, out)]
     return slope
 
 
 def _tanh_forward(dtype):
-    return np.tanh  # the ufunc itself: tanh(h, h) runs in place, no Python frame
+    def forward(h):
+        return [bind(np.tanh, h, h)]
+    return forward
 
 
 def _tanh_slope(dtype):
     one = _const(1.0, dtype)
 
     def slope(a, out):  # tanh' = 1 - a^2
-        np.multiply(a, a, out)
-        np.subtract(one, out, out)
+        return [bind(np.multiply, a, a, out), bind(np.subtract, one, out, out)]
     return slope
 
 
 def _relu_forward(dtype):
     zero = _const(0.0, dtype)
 
-    def forward(h, out):
-        np.maximum(h, zero, out=out)  # (maximum takes ``out`` only by keyword)
+    def forward(h):
+        return [bind(np.maximum, h, zero, out=h)]  # (maximum takes ``out`` by keyword)
     return forward
 
 
@@ -137,7 +146,7 @@ def _relu_slope(dtype):
     zero = _const(0.0, dtype)
 
     def slope(a, out):  # relu' = 1 where the output is positive, else 0
-        np.greater(a, zero, out)
+        return [bind(np.greater, a, zero, out)]
     return slope
 
 
@@ -148,8 +157,9 @@ def _leaky(z):
 def _leaky_forward(dtype):
     k = _const(LEAKY_SLOPE, dtype)
 
-    def forward(h, out):  # max(z, k z) equals leaky ReLU for 0 < k < 1
-        np.maximum(h, np.multiply(h, k), out=out)
+    def forward(h):  # max(z, k z) equals leaky ReLU for 0 < k < 1
+        kh = np.empty_like(h)
+        return [bind(np.multiply, h, k, kh), bind(np.maximum, h, kh, out=h)]
     return forward
 
 
@@ -157,15 +167,14 @@ def _leaky_slope(dtype):
     zero, k, rest = _const(0.0, dtype), _const(LEAKY_SLOPE, dtype), _const(1 - LEAKY_SLOPE, dtype)
 
     def slope(a, out):  # the output keeps the sign of z, so the slope is read from a
-        np.greater(a, zero, out)
-        np.multiply(out, rest, out)
-        np.add(out, k, out)
+        return [bind(np.greater, a, zero, out), bind(np.multiply, out, rest, out),
+                bind(np.add, out, k, out)]
     return slope
 
 
 def _linear_forward(dtype):
-    def forward(h, out):  # identity; kernels always run in place
-        pass
+    def forward(h):  # identity: nothing to do
+        return []
     return forward
 
 
@@ -173,7 +182,7 @@ def _linear_slope(dtype):
     one = _const(1.0, dtype)
 
     def slope(a, out):
-        np.copyto(out, one)
+        return [bind(np.copyto, out, one)]
     return slope
 
 

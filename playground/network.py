@@ -27,17 +27,22 @@ not the arithmetic, dominates: a mini-batch step of 10 points is ~20 calls. Henc
 * products use ``np.dot(a, b, out)``, which is ~0.3 us cheaper per call than
   ``np.matmul`` on small matrices (measured; see ``_dot`` below), and every ufunc gets
   its ``out`` positionally and its constants as 0-d arrays of the network's dtype;
-* the training step is *compiled* once per batch size by :meth:`MLP._train_step` into
-  a closure holding every array and function it needs as a local variable;
+* a training step is *compiled* once per batch by :meth:`MLP._train_program` into a
+  *program*: the plain list of the NumPy calls it makes, each bound to its arrays
+  (``functools.partial``), run by ``for call in program: call()``. Nothing is looked
+  up or unpacked per step, and no Python frame sits between two NumPy calls. Print one
+  to see backpropagation for your network, call by call (:func:`describe`);
 * the activation's derivative is computed for all hidden layers in one go, on one
   buffer holding all their outputs.
 """
 
 from __future__ import annotations
 
+from functools import partial as bind
+
 import numpy as np
 
-from .activations import ACTIVATIONS
+from .activations import ACTIVATIONS, run
 from .initializers import INITIALIZERS
 from .outputs import OUTPUTS
 
@@ -54,6 +59,21 @@ def augment(X: np.ndarray, dtype=None) -> np.ndarray:
     Xa = np.ones((X.shape[1] + 1, X.shape[0]), dtype=X.dtype)
     Xa[:-1] = X.T
     return Xa
+
+
+def describe(program) -> str:
+    """A program (list of bound calls, see :meth:`MLP._train_program`) as text, one NumPy
+    call per line with the shapes of its arrays, e.g. ``dot((16, 3), (3, 10), (16, 10))``."""
+    def arg(a):
+        if isinstance(a, np.ndarray):
+            return f"{a.item():g}" if a.ndim == 0 else str(a.shape)
+        return getattr(a, "__name__", repr(a))
+
+    lines = []
+    for call in program:
+        args = [arg(a) for a in call.args] + [f"{k}={arg(v)}" for k, v in call.keywords.items()]
+        lines.append(f"{getattr(call.func, '__name__', 'call')}({', '.join(args)})")
+    return "\n".join(lines)
 
 
 class _Workspace:
@@ -202,15 +222,20 @@ class MLP:
             ws = self._workspaces[(m, backward)] = _Workspace(self, m, backward)
         return ws
 
+    def _forward_program(self, Xa: np.ndarray, ws: _Workspace) -> list:
+        """The calls of a forward pass: augmented inputs ``Xa`` (n_in + 1, m) to logits
+        in ``ws.out`` (n_out, m)."""
+        calls, a = [], Xa
+        for A_T, h, a_next in ws.up:
+            calls.append(bind(_dot, A_T, a, h))  # z = A.T [a; 1], into the next layer's input
+            calls += self._act(h)  # a = act(z), in place
+            a = a_next
+        calls.append(bind(_dot, self._aug_T[-1], a, ws.out))
+        return calls
+
     def _forward(self, Xa: np.ndarray, ws: _Workspace) -> np.ndarray:
         """Logits (n_out, m) for augmented inputs ``Xa`` (n_in + 1, m), into ``ws``."""
-        act, dot = self._act, _dot
-        a = Xa
-        for A_T, h, a_next in ws.up:
-            dot(A_T, a, h)  # z = A.T [a; 1], straight into the next layer's input
-            act(h, h)
-            a = a_next
-        dot(self._aug_T[-1], a, ws.out)
+        run(self._forward_program(Xa, ws))
         return ws.out
 
     def _run(self, X: np.ndarray) -> tuple[np.ndarray, _Workspace]:
@@ -243,57 +268,40 @@ class MLP:
         w = self.params * self.weight_mask
         return float(l1 * np.abs(w).sum() + 0.5 * l2 * (w @ w))
 
-    def _train_step(self, ws: _Workspace, scale=1.0, l1=0.0, l2=0.0, update=None):
-        """Compile a training step for batches of ``ws``'s size into a closure.
+    def _train_program(self, ws: _Workspace, Xa, T, scale=1.0, l1=0.0, l2=0.0,
+                       update=()) -> tuple[list, list]:
+        """Compile a training step on the batch ``Xa``, ``T`` into two programs.
 
-        ``step(Xa, T, forward=True)`` runs the forward pass on augmented inputs ``Xa``
-        (n_in + 1, m) (skip it with ``forward=False`` when ``ws`` already holds it), then
-        the backward pass, which writes ``scale * gradient`` of the mean loss (plus the
-        penalty ``l1``, ``l2``) into ``self.grad``, then ``update()`` if given. ``T``
-        (m, n_out) are the targets as ``output.make_delta`` expects them (see
-        :meth:`Output.delta_targets`). ``ws.out`` is overwritten by the output delta.
-
-        Everything the step touches is bound here, once, to local variables of the
-        closure: no attribute lookups per step. The loops below run once per layer.
+        ``forward`` runs the forward pass on augmented inputs ``Xa`` (n_in + 1, m) into
+        the workspace ``ws`` (made for m samples). ``backward`` (which needs the forward
+        pass in ``ws``) writes ``scale * gradient`` of the mean loss, plus the penalty
+        ``l1``, ``l2``, into ``self.grad``, then runs the calls in ``update`` (e.g. an
+        optimizer's). ``T`` (m, n_out) are the targets as ``output.make_delta`` expects
+        them (see :meth:`Output.delta_targets`); ``ws.out`` is overwritten by the output
+        delta. Both programs are lists of zero-argument calls; the arrays they are bound
+        to (parameters, workspace, batch) are updated in place, so a program stays valid
+        for the life of the network.
         """
-        dot, mul, add, sign = _dot, np.multiply, np.add, np.sign
-        act, slope = self._act, self._slope
+        mul, add = np.multiply, np.add
+        forward = self._forward_program(Xa, ws)
         # ``scale`` (e.g. -learning_rate) and the mean's 1/m enter once, in the output
         # delta: every gradient below is linear in it
-        delta = self.output.make_delta(self.dtype, scale / ws.out.shape[1])
-        up, down, H, S = ws.up, ws.down, ws.H, ws.S
-        A_out_T, out, out_T = self._aug_T[-1], ws.out, ws.out_T
-        g_first, delta_first_T = self._gaug[0], ws.deltas_T[0]
+        backward = self.output.make_delta(self.dtype, scale / ws.out.shape[1])(ws.out_T, T)
+        backward += self._slope(ws.H, ws.S)  # the derivative, all hidden layers at once
+        for a_in, delta_T, g, W, d, d_down, slope_down in ws.down:
+            backward += [bind(_dot, a_in, delta_T, g),  # [a; 1] @ delta.T: W and b at once
+                         bind(_dot, W, d, d_down),  # delta back through the weights...
+                         bind(mul, d_down, slope_down, d_down)]  # ...and the activation
+        backward.append(bind(_dot, Xa, ws.deltas_T[0], self._gaug[0]))
         params, grad, s = self.params, self.grad, self._scratch
-        l2_mask = self.weight_mask * (l2 * scale) if l2 else None  # d/dw (l2/2) w^2 = l2 w
-        l1_mask = self.weight_mask * (l1 * scale) if l1 else None  # d/dw l1 |w| = l1 sign(w)
-
-        def step(Xa, T, forward=True):
-            if forward:
-                a = Xa
-                for A_T, h, a_next in up:
-                    dot(A_T, a, h)  # z = A.T [a; 1], straight into the next layer's input
-                    act(h, h)
-                    a = a_next
-                dot(A_out_T, a, out)
-            delta(out_T, T)  # the output layer's delta, in place of the logits
-            slope(H, S)  # the activation's derivative, all hidden layers at once
-            for a_in, delta_T, g, W, d, d_down, slope_down in down:
-                dot(a_in, delta_T, g)  # [a; 1] @ delta.T: weights and bias row at once
-                dot(W, d, d_down)  # delta back through the weights...
-                mul(d_down, slope_down, d_down)  # ...and through the activation
-            dot(Xa, delta_first_T, g_first)
-            if l2_mask is not None:  # weights only: the mask is 0 on biases
-                mul(params, l2_mask, s)
-                add(grad, s, grad)
-            if l1_mask is not None:
-                sign(params, s)
-                mul(s, l1_mask, s)
-                add(grad, s, grad)
-            if update is not None:
-                update()
-
-        return step
+        if l2:  # d/dw (l2/2) w^2 = l2 w, on weights only: the mask is 0 on biases
+            backward += [bind(mul, params, self.weight_mask * (l2 * scale), s),
+                         bind(add, grad, s, grad)]
+        if l1:  # d/dw l1 |w| = l1 sign(w)
+            backward += [bind(np.sign, params, s),
+                         bind(mul, s, self.weight_mask * (l1 * scale), s),
+                         bind(add, grad, s, grad)]
+        return forward, backward + list(update)
 
     def targets(self, y: np.ndarray) -> np.ndarray:
         """Targets ``y`` (m,) as the (m, n_out) matrix this network's output compares to."""
@@ -329,7 +337,7 @@ class MLP:
             z = self._forward(Xa, ws)
             loss = self.output.loss(z.T, Y) + self.penalty(l1, l2)
             # the training step's own backward pass, on the forward pass just done
-            self._train_step(ws, 1.0, l1, l2)(Xa, self.output.delta_targets(Y), False)
+            run(self._train_program(ws, Xa, self.output.delta_targets(Y), 1.0, l1, l2)[1])
         return (loss, [g[:-1].copy() for g in self._gaug], [g[-1].copy() for g in self._gaug])
 
     def __repr__(self):

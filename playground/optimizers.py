@@ -11,9 +11,10 @@ Two ways to run an optimizer:
 * ``make_update(params, grad) -> (scale, update)``: the trainer's fast path. The
   backward pass is asked to write ``scale * gradient`` into ``grad`` instead of the
   gradient (it folds ``scale`` into the output layer's delta: every gradient is linear
-  in it, so this is exact up to rounding), and then ``update()`` finishes the step. For
-  SGD ``scale = -learning_rate`` and the update is a single add. The trainer rebuilds
-  the pair whenever a hyperparameter changes.
+  in it, so this is exact up to rounding), and then the calls in the list ``update``
+  (zero-argument, bound with ``functools.partial``) finish the step. For SGD
+  ``scale = -learning_rate`` and the update is a single add. The trainer rebuilds the
+  pair whenever a hyperparameter changes.
 """
 
 from __future__ import annotations
@@ -39,10 +40,10 @@ class SGD:
         np.subtract(params, grad, out=params)
 
     def make_update(self, params: np.ndarray, grad: np.ndarray):
-        """``(scale, update)``: ``update()`` finishes a step once ``grad`` holds
-        ``scale * gradient`` (see the module docstring)."""
+        """``(scale, update)``: the calls in ``update`` finish a step once ``grad``
+        holds ``scale * gradient`` (see the module docstring)."""
         # grad holds -lr * gradient: the whole update is params += grad, one NumPy call
-        return -self.learning_rate, partial(np.add, params, grad, params)
+        return -self.learning_rate, [partial(np.add, params, grad, params)]
 
     def state(self) -> dict:
         """Copy of the optimizer state (to restore after a diverging step)."""
@@ -72,13 +73,10 @@ class Momentum(SGD):
         np.add(params, v, out=params)
 
     def make_update(self, params, grad):
-        v, mu, mul, add = self.velocity, np.array(self.momentum, params.dtype), np.multiply, np.add
-
-        def update():  # grad holds -lr * gradient: v = mu v + grad, params += v
-            mul(v, mu, v)
-            add(v, grad, v)
-            add(params, v, params)
-        return -self.learning_rate, update
+        v, mu = self.velocity, np.array(self.momentum, params.dtype)
+        # grad holds -lr * gradient: v = mu v + grad, params += v
+        return -self.learning_rate, [partial(np.multiply, v, mu, v), partial(np.add, v, grad, v),
+                                     partial(np.add, params, v, params)]
 
     def state(self):
         return {"velocity": self.velocity.copy()}
@@ -124,7 +122,7 @@ class Adam(SGD):
 
     def make_update(self, params, grad):
         # Adam is not linear in the gradient: it gets the exact gradient and its own step
-        return 1.0, partial(self.step, params, grad)
+        return 1.0, [partial(self.step, params, grad)]
 
     def state(self):
         return {"t": self.t, "m": self.m.copy(), "v": self.v.copy()}

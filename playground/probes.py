@@ -19,12 +19,15 @@ class GradientLog(DecimatingLog):
     layer ``i``, on the epoch's last mini-batch) and the update/weight ratio
     ``||A_i(after) - A_i(before)|| / ||A_i(after)||`` over the epoch.
 
-    Rows hold ``n_layers`` gradient norms, then ``n_layers`` ratios.
+    Recording runs after every epoch, so it only stores the three squared sums per
+    layer (one reduction over a stacked buffer); the norms and ratios are computed when
+    read. Rows hold ``n_layers`` values of each: ``||g||²``, ``||change||²``, ``||A||²``.
     """
 
     def __init__(self, n_layers: int, capacity: int = 4096):
-        super().__init__(2 * n_layers, capacity)
+        super().__init__(3 * n_layers, capacity)
         self.n_layers = n_layers
+        self._stack = None  # (3, n_params) scratch, made on the first record
 
     def record(self, epoch: int, params, grad, grad_scale: float, before, starts) -> None:
         """Add a row for ``epoch`` (if the stride keeps it).
@@ -39,22 +42,26 @@ class GradientLog(DecimatingLog):
         """
         if not self.wants(epoch):
             return
-        gnorm = np.sqrt(np.add.reduceat(grad * grad, starts)) / abs(grad_scale)
-        d = params - before
-        change = np.sqrt(np.add.reduceat(d * d, starts))
-        size = np.sqrt(np.add.reduceat(params * params, starts))
-        ratio = np.divide(change, size, out=np.zeros_like(change), where=size > 0)
-        self.add(epoch, np.concatenate([gnorm, ratio]))
+        if self._stack is None or self._stack.shape[1] != params.size:
+            self._stack = np.empty((3, params.size), np.float64)
+        st = self._stack
+        np.multiply(grad, 1.0 / abs(grad_scale), st[0])
+        np.subtract(params, before, st[1])
+        st[2] = params
+        np.multiply(st, st, st)
+        self.add(epoch, np.add.reduceat(st, starts, axis=1).ravel())
 
     @property
     def grad_norms(self) -> np.ndarray:
         """(n, n_layers) gradient norms."""
-        return self.rows[:, : self.n_layers]
+        return np.sqrt(self.rows[:, : self.n_layers])
 
     @property
     def update_ratios(self) -> np.ndarray:
         """(n, n_layers) update/weight ratios."""
-        return self.rows[:, self.n_layers:]
+        L, rows = self.n_layers, self.rows
+        change, size = rows[:, L:2 * L], rows[:, 2 * L:]
+        return np.sqrt(np.divide(change, size, out=np.zeros_like(change), where=size > 0))
 
 
 @dataclass(frozen=True)

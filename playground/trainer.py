@@ -92,9 +92,14 @@ class Trainer(RunViews):
         # the evaluation's own workspaces (the full batch shares the training one)
         self._ws_train = _Workspace(net, self._n_train)
         self._ws_test = _Workspace(net, len(self.X_test), backward=False)
-        self._eval_sets = (("train_loss", "train_acc", self._Fa_train, self._Y_train,
-                            self._ws_train),
-                           ("test_loss", "test_acc", self._Fa_test, self._Y_test, self._ws_test))
+        # each set's forward program and metrics (what depends on its targets alone is
+        # computed once); the training set's pass is also the full batch's (see _epoch)
+        regression = c.task == "regression"
+        self._eval_sets = tuple(
+            (net._forward_program(Fa, ws), ws.out,
+             net.output.make_metrics(Y, regression) if len(Y) else None)
+            for ws, Fa, Y in ((self._ws_train, self._Fa_train, self._Y_train),
+                              (self._ws_test, self._Fa_test, self._Y_test)))
         self._grid_cache: dict = {}
         self.reset()
 
@@ -117,7 +122,8 @@ class Trainer(RunViews):
         self.gradients = GradientLog(self.network.n_layers)
         self._forward_done = False  # see _epoch
         self._good = self.network.params.copy()
-        self._record(self.evaluate())
+        with np.errstate(all="ignore"):
+            self._record(self._evaluate())
 
     def _make_optimizer(self):
         c = self.config
@@ -132,6 +138,7 @@ class Trainer(RunViews):
         n, net = self._n_train, self.network
         bs = min(self.config.batch_size, n)
         self._full_batch = bs == n
+        self._shuffle = self.config.shuffle and not self._full_batch
         self._steps_key = None
         if self._full_batch:
             # One batch, run in the evaluation's workspace: the evaluation that ends an
@@ -148,23 +155,21 @@ class Trainer(RunViews):
                           net._workspace(min(bs, n - s))) for s in range(0, n, bs)]
 
     def _compiled_steps(self):
-        """``(inputs, targets, step)`` per batch, ``step`` compiled by
-        ``MLP._train_step`` with the optimizer's update folded in. Recompiled only when
-        something baked into it changes: the batches or the optimizer (which reset the
-        key), the learning rate, momentum or regularisation (checked here, as the app
-        may change them between epochs)."""
+        """``(forward + backward, backward)`` programs per batch (see
+        ``MLP._train_program``), the optimizer's update folded in. Recompiled only when
+        something baked into them changes: the batches or the optimizer (which reset the
+        key), the learning rate, momentum or regularisation (checked at each call of
+        :meth:`step`, as the app may change them between calls)."""
         opt, c = self.optimizer, self.config
         key = (opt.learning_rate, getattr(opt, "momentum", None), c.l1, c.l2)
         if key != self._steps_key:
             net = self.network
             scale, update = opt.make_update(net.params, net.grad)
             self._grad_scale = scale  # net.grad holds scale * gradient after a step
-            compiled = {}  # one step per workspace (batch size), shared by its batches
             self._steps = []
             for Xb, Tb, ws in self._batches:
-                if id(ws) not in compiled:
-                    compiled[id(ws)] = net._train_step(ws, scale, c.l1, c.l2, update)
-                self._steps.append((Xb, Tb, compiled[id(ws)]))
+                forward, backward = net._train_program(ws, Xb, Tb, scale, c.l1, c.l2, update)
+                self._steps.append((forward + backward, backward))
             self._steps_key = key
         return self._steps
 
@@ -192,6 +197,7 @@ class Trainer(RunViews):
             opt.learning_rate, opt.momentum = config.learning_rate, config.momentum
         if config.batch_size != old.batch_size:
             self._make_batches()
+        self._shuffle = config.shuffle and not self._full_batch
         self.diverged = None  # new settings deserve a new try from the last good state
         return "live"
 
@@ -204,8 +210,9 @@ class Trainer(RunViews):
         start = self.epoch
         self._forward_done = False  # parameters may have been edited since the last call
         with np.errstate(all="ignore"):
+            steps = self._compiled_steps()  # settings cannot change inside this call
             while self.epoch - start < n_epochs and self.diverged is None:
-                self._epoch()
+                self._epoch(steps)
         return self.epoch - start
 
     def step_for(self, seconds: float, max_epochs: int = 10**9) -> int:
@@ -214,39 +221,45 @@ class Trainer(RunViews):
         start = self.epoch
         self._forward_done = False
         with np.errstate(all="ignore"):
+            steps = self._compiled_steps()
             while self.diverged is None and self.epoch - start < max_epochs:
-                self._epoch()
+                self._epoch(steps)
                 if time.perf_counter() >= end:
                     break
         return self.epoch - start
 
-    def _epoch(self):
-        net, opt, c = self.network, self.optimizer, self.config
-        params = net.params
+    def _epoch(self, steps):
+        """One epoch: the mini-batch ``steps`` (from :meth:`_compiled_steps`), then the
+        divergence check, the evaluation and the records. For a 2-16-16-1 network every
+        NumPy call here costs as much as a tenth of an epoch's arithmetic, so the
+        bookkeeping is kept to a few calls."""
+        params, opt = self.network.params, self.optimizer
         state = opt.state()
         np.copyto(self._good, params)
-        steps = self._compiled_steps()
-        if c.shuffle and not self._full_batch:
+        if self._shuffle:
             perm = self._rng.permutation(self._n_train)
             np.take(self._Fa_rows, perm, axis=0, out=self._Xbuf)
             np.take(self._T_train, perm, axis=0, out=self._Tbuf)
-        forward = not self._forward_done  # full batch: the last evaluation did it
-        for Xb, Tb, step in steps:
-            step(Xb, Tb, forward)  # forward, backward, optimizer update
+        which = 1 if self._forward_done else 0  # full batch: the last evaluation did it
+        for programs in steps:  # forward (unless done), backward, optimizer update
+            for call in programs[which]:
+                call()
         self.epoch += 1
         self._forward_done = False
-        finite = math.isfinite(float(params.sum()))
+        metrics = None
+        finite = math.isfinite(params.sum())
         if finite and self.history.wants(self.epoch):
             metrics = self._evaluate()  # (step() has silenced NumPy's warnings already)
-            finite = math.isfinite(metrics["train_loss"])
-            self._forward_done = finite and self._full_batch
+            finite = math.isfinite(metrics[0])
+            self._forward_done = self._full_batch
         if not finite:  # roll back to the state before this epoch
             np.copyto(params, self._good)
             opt.load_state(state)
             self.epoch -= 1
+            self._forward_done = False
             self.diverged = self._divergence_message()
             return
-        self._record(metrics if self.history.wants(self.epoch) else None)
+        self._record(metrics)
 
     def _divergence_message(self) -> str:
         lr = self.config.learning_rate
@@ -255,52 +268,40 @@ class Trainer(RunViews):
                 f"{lr / 10:g} or lower, or Adam. The network was kept at epoch {self.epoch}, "
                 f"its last finite state.")
 
-    def _record(self, metrics: dict | None):
-        """Store ``metrics`` (if given) in the history and snapshot the weights if due."""
+    def _record(self, metrics: list | None):
+        """Store ``metrics`` (values in :data:`METRICS` order, if given) in the history,
+        the gradient log, and snapshot the weights if due."""
+        epoch, net = self.epoch, self.network
         if metrics is not None:
-            self._metrics, self._metrics_epoch = metrics, self.epoch
-            self.history.add(self.epoch, [metrics[m] for m in METRICS])
-        if self.snapshots.wants(self.epoch):
-            self.snapshots.add(self.epoch, self.network.params)
-        if self.epoch and metrics is not None:
-            net = self.network
-            self.gradients.record(self.epoch, net.params, net.grad, self._grad_scale,
-                                  self._good, net.layer_starts)
+            self._metrics, self._metrics_epoch = metrics, epoch
+            self.history.add(epoch, metrics)
+            if epoch:
+                self.gradients.record(epoch, net.params, net.grad, self._grad_scale,
+                                      self._good, net.layer_starts)
+        if self.snapshots.wants(epoch):
+            self.snapshots.add(epoch, net.params)
 
     # ------------------------------------------------------------------ evaluation
     @property
     def metrics(self) -> dict[str, float]:
         """Latest ``train_loss``, ``test_loss``, ``train_acc``, ``test_acc`` (at this epoch)."""
         if self._metrics_epoch != self.epoch:
-            self._metrics, self._metrics_epoch = self.evaluate(), self.epoch
-        return self._metrics
+            with np.errstate(all="ignore"):
+                self._metrics, self._metrics_epoch = self._evaluate(), self.epoch
+        return dict(zip(METRICS, self._metrics, strict=True))
 
     def evaluate(self) -> dict[str, float]:
         """Loss (without the penalty) and accuracy — R² for regression — on both sets."""
         with np.errstate(all="ignore"):
-            return self._evaluate()
+            return dict(zip(METRICS, self._evaluate(), strict=True))
 
-    def _evaluate(self) -> dict[str, float]:
+    def _evaluate(self) -> list[float]:
         # two forward passes into contiguous workspaces; the training one is also the
         # full batch's, so the next epoch can skip its forward pass
-        forward, loss, score, out = self.network._forward, self.network.output.loss, \
-            self._score, {}
-        for loss_key, acc_key, Fa, Y, ws in self._eval_sets:
-            if len(Y):
-                z = forward(Fa, ws).T  # logits (m, k)
-                out[loss_key], out[acc_key] = loss(z, Y), score(z, Y)
-            else:
-                out[loss_key] = out[acc_key] = math.nan
-        return out
-
-    def _score(self, z, Y) -> float:
-        """Accuracy for classification, R² for regression, from logits ``z``."""
-        name = self.network.output.name
-        if self.config.task == "regression":
-            ss_res = float(((z - Y) ** 2).sum())
-            ss_tot = float(((Y - Y.mean()) ** 2).sum())
-            return 1.0 - ss_res / ss_tot if ss_tot > 0 else 0.0
-        if name == "softmax":
-            return float(np.count_nonzero(z.argmax(axis=1) == Y.argmax(axis=1))) / len(z)
-        threshold = 0.0 if name == "sigmoid" else 0.5  # logit 0 <=> p = 0.5
-        return float(np.count_nonzero((z[:, 0] > threshold) == (Y[:, 0] > 0.5))) / len(z)
+        values = []
+        for forward, z, metrics in self._eval_sets:
+            for call in forward:
+                call()
+            values.append(metrics(z) if metrics else (math.nan, math.nan))
+        (loss, acc), (loss_t, acc_t) = values
+        return [loss, loss_t, acc, acc_t]  # METRICS order

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from playground import ACTIVATIONS, INITIALIZERS, MLP, OUTPUTS
-from playground.network import augment
+from playground.activations import run
+from playground.network import augment, describe
 
 RNG = np.random.default_rng(123)
 X = RNG.normal(size=(9, 3)) * 2
@@ -176,17 +177,32 @@ def test_train_step_folds_the_scale_into_the_gradient(activation, output, reg):
     _, dW, db = net.loss_and_gradients(X, y, l1, l2)
     exact = _flat(net, dW, db)
     scale = -0.37
-    step = net._train_step(net._workspace(len(X)), scale, l1, l2)
-    step(augment(X), net.output.delta_targets(net.targets(y)))
+    forward, backward = net._train_program(net._workspace(len(X)), augment(X),
+                                           net.output.delta_targets(net.targets(y)), scale, l1, l2)
+    run(forward + backward)
     assert np.allclose(net.grad, scale * exact, rtol=1e-12, atol=1e-15)
 
 
-def test_train_step_runs_the_update_and_reuses_its_workspace():
+def test_train_programs_share_a_workspace_and_run_the_update():
     net = MLP((3, 6, 2, 1), seed=1)
-    calls = []
-    step = net._train_step(net._workspace(4), update=lambda: calls.append(1))
-    for s in (0, 4):  # two batches through one compiled step
-        before = net.grad.copy()
-        step(augment(X[s:s + 4]), net.output.delta_targets(net.targets(X[s:s + 4, 0] > 0)))
-        assert not np.array_equal(net.grad, before)
-    assert len(calls) == 2
+    ws, calls = net._workspace(4), []
+    programs = [net._train_program(ws, augment(X[s:s + 4]),
+                                   net.output.delta_targets(net.targets(X[s:s + 4, 0] > 0)),
+                                   update=[lambda: calls.append(1)]) for s in (0, 4)]
+    grads = []
+    for forward, backward in programs:  # two batches through one workspace
+        run(forward + backward)
+        grads.append(net.grad.copy())
+    assert not np.array_equal(grads[0], grads[1]) and len(calls) == 2
+    # each program is bound to its own batch: rerunning the first gives its gradient again
+    run(programs[0][0] + programs[0][1])
+    assert np.array_equal(net.grad, grads[0])
+
+
+def test_describe_lists_the_calls_of_a_program():
+    net = MLP((2, 16, 16, 1))
+    Xb = np.random.default_rng(0).normal(size=(10, 2))
+    forward, backward = net._train_program(net._workspace(10), augment(Xb), np.ones((10, 1)))
+    text = describe(forward + backward).splitlines()
+    assert text[0] == "dot((16, 3), (3, 10), (16, 10))" and text[1].startswith("tanh(")
+    assert len(text) == 18 and text[-1] == "dot((3, 10), (10, 16), (3, 16))"
