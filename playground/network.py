@@ -303,6 +303,35 @@ class MLP:
                          bind(add, grad, s, grad)]
         return forward, backward + list(update)
 
+    def _train_programs(self, batches, scale=1.0, l1=0.0, l2=0.0, update=()) -> list:
+        """:meth:`_train_program` for every ``(Xa, T, ws)`` in ``batches``; returns
+        ``(forward + backward, backward)`` per batch (``backward`` alone only for the
+        first batch of each size, the one a full batch is).
+
+        Batches of one size share a workspace, so their programs differ only in the
+        calls that read ``Xa`` or ``T``: the program is built once per workspace and the
+        other batches get copies with just those calls rebound. (Thousands of batches of
+        size 1 then cost a list of pointers each, not a full program.)
+        """
+        built, out = {}, []
+        for Xa, T, ws in batches:
+            if id(ws) not in built:
+                forward, backward = self._train_program(ws, Xa, T, scale, l1, l2, update)
+                program = forward + backward
+                reads = [i for i, c in enumerate(program)  # the calls that read Xa or T
+                         if any(a is Xa or a is T for a in c.args)]
+                built[id(ws)] = (Xa, T, program, reads, len(forward))
+                out.append((program, backward))
+                continue
+            Xa0, T0, program, reads, n_forward = built[id(ws)]
+            program = program.copy()
+            for i in reads:
+                c = program[i]
+                args = [Xa if a is Xa0 else T if a is T0 else a for a in c.args]
+                program[i] = bind(c.func, *args, **c.keywords)
+            out.append((program, None))  # (only a full batch, built first, skips forward)
+        return out
+
     def targets(self, y: np.ndarray) -> np.ndarray:
         """Targets ``y`` (m,) as the (m, n_out) matrix this network's output compares to."""
         return self.output.targets(y, self.layer_sizes[-1], self.dtype)

@@ -166,10 +166,7 @@ class Trainer(RunViews):
             net = self.network
             scale, update = opt.make_update(net.params, net.grad)
             self._grad_scale = scale  # net.grad holds scale * gradient after a step
-            self._steps = []
-            for Xb, Tb, ws in self._batches:
-                forward, backward = net._train_program(ws, Xb, Tb, scale, c.l1, c.l2, update)
-                self._steps.append((forward + backward, backward))
+            self._steps = net._train_programs(self._batches, scale, c.l1, c.l2, update)
             self._steps_key = key
         return self._steps
 

@@ -199,6 +199,21 @@ def test_train_programs_share_a_workspace_and_run_the_update():
     assert np.array_equal(net.grad, grads[0])
 
 
+def test_programs_for_many_batches_match_programs_built_one_by_one():
+    net = MLP((3, 6, 2, 1), seed=1)
+    rng = np.random.default_rng(2)
+    batches = [(augment(rng.normal(size=(4, 3))), rng.choice([-1.0, 1.0], size=(4, 1)))
+               for _ in range(3)]
+    ws = net._workspace(4)
+    shared = net._train_programs([(Xa, T, ws) for Xa, T in batches], -0.1, 0.01, 0.02)
+    for (Xa, T), (program, _) in zip(batches, shared, strict=True):
+        run(program)
+        got = net.grad.copy()
+        forward, backward = net._train_program(ws, Xa, T, -0.1, 0.01, 0.02)
+        run(forward + backward)
+        assert np.array_equal(got, net.grad)
+
+
 def test_describe_lists_the_calls_of_a_program():
     net = MLP((2, 16, 16, 1))
     Xb = np.random.default_rng(0).normal(size=(10, 2))
