@@ -34,8 +34,6 @@ class Output:
         Human label for the UI.
     activate_ : callable
         ``activate_(z)`` turns logits (m, k) into outputs in place.
-    loss : callable
-        ``loss(z, Y) -> float``: mean loss over the m rows, from logits.
     grad_scale : float
         dLoss/dz = grad_scale * (output - Y) / m.
     make_delta : callable
@@ -60,7 +58,6 @@ class Output:
     name: str
     label: str
     activate_: Callable[[np.ndarray], None]
-    loss: Callable[[np.ndarray, np.ndarray], float]
     grad_scale: float
     make_delta: Callable[[np.dtype, float], Callable[[np.ndarray, np.ndarray], list]]
     delta_targets: Callable[[np.ndarray], np.ndarray]
@@ -79,33 +76,16 @@ class Output:
             return Y
         return y.astype(dtype).reshape(-1, 1)
 
+    def loss(self, z: np.ndarray, Y: np.ndarray) -> float:
+        """Mean loss over the m rows of logits ``z`` (m, k) against targets ``Y`` (m, k):
+        the metrics' loss (one-off use; the trainer keeps its ``make_metrics`` closures)."""
+        return self.make_metrics(Y, self.name == "linear")(np.ascontiguousarray(z.T))[0]
+
     def forward(self, z: np.ndarray) -> np.ndarray:
         """Outputs (probabilities for sigmoid/softmax) for logits ``z`` (m, k)."""
         out = np.array(z, dtype=z.dtype, copy=True)
         self.activate_(out)
         return out
-
-
-def _softplus(z):
-    # log(1 + e^z) without overflow
-    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
-
-
-def _mean(x):
-    # the same sum and division as np.mean, without its overhead (called every epoch)
-    return float(x.sum() / x.size)
-
-
-def _bce_loss(z, Y):
-    # -[y log p + (1-y) log(1-p)] with p = sigmoid(z) equals softplus(z) - y z;
-    # softplus computed as below, in one buffer (the trainer calls this every epoch)
-    t = np.abs(z)
-    np.negative(t, out=t)
-    np.exp(t, out=t)
-    np.log1p(t, out=t)
-    t += np.maximum(z, 0.0)
-    t -= Y * z
-    return _mean(t)
 
 
 def _sigmoid_delta(dtype, c):
@@ -142,16 +122,6 @@ def _softmax_(z):
     np.subtract(z, z.max(axis=1, keepdims=True), out=z)
     np.exp(z, out=z)
     np.divide(z, z.sum(axis=1, keepdims=True), out=z)
-
-
-def _ce_loss(z, Y):
-    zmax = z.max(axis=1, keepdims=True)
-    logsumexp = zmax[:, 0] + np.log(np.exp(z - zmax).sum(axis=1))
-    return _mean(logsumexp - (Y * z).sum(axis=1))
-
-
-def _mse_loss(z, Y):
-    return _mean(((z - Y) ** 2).sum(axis=1))
 
 
 # ---------------------------------------------------------------------- per-epoch metrics
@@ -212,19 +182,19 @@ def _softmax_metrics(Y, regression=False):
         np.exp(e, e)
         lse = np.log(e.sum(axis=0))
         lse += zmax
-        loss = (float(lse.sum()) - float(z.take(picked).sum())) / m
-        return loss, np.count_nonzero(z.argmax(axis=0) == labels) / m
+        lse -= z.take(picked)  # per column first: a difference of two sums loses digits
+        return float(lse.sum()) / m, np.count_nonzero(z.argmax(axis=0) == labels) / m
     return metrics
 
 
 OUTPUTS: dict[str, Output] = {
     o.name: o
     for o in (
-        Output("sigmoid", "Sigmoid + cross-entropy", sigmoid_, _bce_loss, 1.0,
+        Output("sigmoid", "Sigmoid + cross-entropy", sigmoid_, 1.0,
                _sigmoid_delta, _sigmoid_delta_targets, _sigmoid_metrics),
-        Output("softmax", "Softmax + cross-entropy", _softmax_, _ce_loss, 1.0,
+        Output("softmax", "Softmax + cross-entropy", _softmax_, 1.0,
                _difference_delta(1.0, _softmax_), _same, _softmax_metrics),
-        Output("linear", "Linear + squared error", lambda z: None, _mse_loss, 2.0,
+        Output("linear", "Linear + squared error", lambda z: None, 2.0,
                _difference_delta(2.0), _same, _linear_metrics),
     )
 }
