@@ -39,6 +39,12 @@ LEAKY_SLOPE = 0.01  # slope of leaky ReLU for z < 0
 Kernel = Callable[..., list]  # arrays -> list of zero-argument NumPy calls
 
 
+# np.dot first checks its arguments for __array_function__ overrides, through a small
+# Python function, on every call (~0.1 us, a quarter of a small product). The C function
+# underneath skips that check; the engine never passes overrides.
+dot = getattr(np.dot, "_implementation", np.dot)
+
+
 def run(calls) -> None:
     """Run a list of zero-argument calls, in order (a kernel's or a program's)."""
     for call in calls:
@@ -130,7 +136,7 @@ def _tanh_slope(dtype):
     one = _const(1.0, dtype)
 
     def slope(a, out):  # tanh' = 1 - a^2
-        return [bind(np.multiply, a, a, out), bind(np.subtract, one, out, out)]
+        return [bind(np.square, a, out), bind(np.subtract, one, out, out)]
     return slope
 
 

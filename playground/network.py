@@ -25,7 +25,7 @@ in-place NumPy calls, because for small layers the cost of a NumPy call (~0.2-0.
 not the arithmetic, dominates: a mini-batch step of 10 points is ~20 calls. Hence:
 
 * products use ``np.dot(a, b, out)``, which is ~0.3 us cheaper per call than
-  ``np.matmul`` on small matrices (measured; see ``_dot`` below), and every ufunc gets
+  ``np.matmul`` on small matrices (measured; see ``activations.dot``), and every ufunc gets
   its ``out`` positionally and its constants as 0-d arrays of the network's dtype;
 * a training step is *compiled* once per batch by :meth:`MLP._train_program` into a
   *program*: the plain list of the NumPy calls it makes, each bound to its arrays
@@ -43,13 +43,9 @@ from functools import partial as bind
 import numpy as np
 
 from .activations import ACTIVATIONS, run
+from .activations import dot as _dot  # np.dot without its dispatch check
 from .initializers import INITIALIZERS
 from .outputs import OUTPUTS
-
-# np.dot first checks its arguments for __array_function__ overrides, through a small
-# Python function, on every call (~0.1 us, a quarter of a small product; 8 products per
-# training step). The C function underneath skips that check; we never pass overrides.
-_dot = getattr(np.dot, "_implementation", np.dot)
 
 
 def augment(X: np.ndarray, dtype=None) -> np.ndarray:
@@ -78,9 +74,11 @@ def describe(program) -> str:
 
 class _Workspace:
     """Buffers for a batch of ``m`` samples, feature-major (one column per sample), and
-    the per-layer argument lists the passes loop over, made once rather than per step."""
+    the per-layer argument lists the passes loop over, made once rather than per step.
+    ``out`` (n_out, m), C-contiguous, if given, is where the logits go (e.g. a block of a
+    larger buffer); by default the workspace makes its own."""
 
-    def __init__(self, net: MLP, m: int, backward: bool = True):
+    def __init__(self, net: MLP, m: int, backward: bool = True, out=None):
         sizes, dtype = net.layer_sizes, net.dtype
         hidden_sizes = sizes[1:-1]
         # All hidden layers' outputs live in one buffer ``H``, one block of rows per layer,
@@ -91,7 +89,7 @@ class _Workspace:
         self.H = np.ones((int(ends[-1]), m), dtype)
         self.acts = [self.H[s:e] for s, e in zip(ends[:-1], ends[1:], strict=True)]
         self.hidden = [a[:-1] for a in self.acts]  # contiguous views without the ones row
-        self.out = np.empty((sizes[-1], m), dtype)  # logits, then the output delta
+        self.out = np.empty((sizes[-1], m), dtype) if out is None else out  # logits, then delta
         self.out_T = self.out.T  # (m, n_out): the layout the output functions expect
         # forward: (A.T, where z goes, the layer's augmented output) per hidden layer
         self.up = list(zip(net._aug_T, self.hidden, self.acts, strict=False))

@@ -19,6 +19,7 @@ from functools import partial as bind
 
 import numpy as np
 
+from .activations import dot as _dot
 from .activations import sigmoid, sigmoid_
 
 
@@ -47,12 +48,15 @@ class Output:
     delta_targets : callable
         ``delta_targets(Y) -> T``, computed once per data set, not at every step.
     make_metrics : callable
-        ``make_metrics(Y, regression) -> metrics``; ``metrics(z) -> (loss, score)`` for
-        logits ``z`` stored *feature-major*, (k, m), as the network's passes leave them:
-        the mean loss and the accuracy (the fraction of points strictly on the right side
-        of the decision boundary), or R² when ``regression``. ``Y`` (m, k) is fixed (a
-        data set's targets), so everything that depends on it alone is computed once; the
-        trainer calls ``metrics`` on its training and test sets after every epoch.
+        ``make_metrics(Y, regression, sizes=None) -> metrics``. ``Y`` (M, k) holds the
+        targets of one or more data sets laid end to end, of ``sizes`` points each (one
+        set of M by default). ``metrics(z)``, for the logits ``z`` of all M points stored
+        *feature-major*, (k, M), as the network's passes leave them, returns a (2, S)
+        float64 array: row 0 the mean loss of each set, row 1 its accuracy (the fraction
+        of points strictly on the right side of the decision boundary), or R² when
+        ``regression``; NaN for an empty set. The array is scratch, rewritten by the next
+        call. ``Y`` is fixed, so everything that depends on it alone is computed once; the
+        trainer measures its training and test sets with one call after every epoch.
     """
 
     name: str
@@ -61,7 +65,7 @@ class Output:
     grad_scale: float
     make_delta: Callable[[np.dtype, float], Callable[[np.ndarray, np.ndarray], list]]
     delta_targets: Callable[[np.ndarray], np.ndarray]
-    make_metrics: Callable[[np.ndarray, bool], Callable[[np.ndarray], tuple[float, float]]]
+    make_metrics: Callable[..., Callable[[np.ndarray], np.ndarray]]
 
     def n_outputs(self, n_classes: int) -> int:
         """Number of output units for a problem with ``n_classes`` (1 for regression)."""
@@ -79,7 +83,7 @@ class Output:
     def loss(self, z: np.ndarray, Y: np.ndarray) -> float:
         """Mean loss over the m rows of logits ``z`` (m, k) against targets ``Y`` (m, k):
         the metrics' loss (one-off use; the trainer keeps its ``make_metrics`` closures)."""
-        return self.make_metrics(Y, self.name == "linear")(np.ascontiguousarray(z.T))[0]
+        return float(self.make_metrics(Y, self.name == "linear")(np.ascontiguousarray(z.T))[0, 0])
 
     def forward(self, z: np.ndarray) -> np.ndarray:
         """Outputs (probabilities for sigmoid/softmax) for logits ``z`` (m, k)."""
@@ -125,65 +129,98 @@ def _softmax_(z):
 
 
 # ---------------------------------------------------------------------- per-epoch metrics
-# Each factory takes a data set's targets Y (m, k) and returns ``metrics(z)`` for its
-# feature-major logits z (k, m), with scratch buffers and constants made once.
+# Each factory takes the targets Y (M, k) of one or more data sets laid end to end (the
+# trainer passes training then test points) and their sizes, and returns ``metrics(z)``
+# for the feature-major logits z (k, M) of all of them. It writes one row of per-point
+# terms for the loss and one for the score into ``P`` (2, M), then a single product with
+# a 0/1 segment matrix sums both rows per data set: every set is measured in the same
+# ten-odd NumPy calls, whatever their number. Scratch buffers and everything that depends
+# on Y alone are made once.
 
-def _sigmoid_metrics(Y, regression=False):
-    Y = Y.T  # (1, m)
-    m, dtype = Y.shape[1], Y.dtype
-    sign = np.ascontiguousarray(1.0 - 2.0 * Y)  # -1 for class 1, +1 for class 0
-    u, t, wrong = np.empty_like(sign), np.empty_like(sign), np.empty(sign.shape, bool)
-    zero = np.array(0.0, dtype)
+def _segment_means(P, Y, sizes, regression):
+    """``finish()`` turning the per-point rows ``P`` (2, M) into ``out`` (2, S): per
+    segment of ``sizes``, the mean of row 0 (the loss) and the mean of row 1 (the
+    fraction right), or for ``regression`` 1 - sum(row 0) / sum of squares of the
+    targets about their mean (R²). An empty segment gives NaN."""
+    sizes = [int(n) for n in sizes]
+    bounds = np.cumsum([0] + sizes)
+    seg = np.zeros((P.shape[1], len(sizes)), P.dtype)  # seg[i, j] = 1: point i is in set j
+    count = np.array(sizes, np.float64)
+    count[count == 0] = np.nan
+    divisor, offset = np.array([count, count]), np.zeros((2, len(sizes)))
+    for j, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
+        seg[a:b, j] = 1
+        if regression and b > a:
+            ss_tot = float(((Y[a:b] - Y[a:b].mean(axis=0)) ** 2).sum())
+            # R² = 1 - ss_res / ss_tot; constant targets (ss_tot = 0) score 0
+            divisor[1, j], offset[1, j] = (-ss_tot, 1.0) if ss_tot > 0 else (np.inf, 0.0)
+    sums, out = np.empty((P.shape[0], len(sizes)), P.dtype), np.empty((2, len(sizes)))
+
+    def finish():
+        _dot(P, seg, sums)  # both rows summed per set, in one product
+        np.divide(sums, divisor, out)  # exact counts over sizes: accuracy as count / m
+        if regression:
+            np.add(out, offset, out)
+        return out
+    return finish
+
+
+def _sigmoid_metrics(Y, regression=False, sizes=None):
+    sign = np.ascontiguousarray(1.0 - 2.0 * Y.T)  # (1, M): -1 for class 1, +1 for class 0
+    P, u = np.empty((2, sign.shape[1]), Y.dtype), np.empty_like(sign)
+    loss, right = P[:1], P[1:]
+    zero, minus_one = np.array(0.0, Y.dtype), np.array(-1.0, Y.dtype)
+    finish = _segment_means(P, Y, sizes or [len(Y)], False)
 
     def metrics(z):
         # the loss -[y log p + (1-y) log(1-p)] with p = sigmoid(z) is softplus(u), where
         # u = (1 - 2y) z; a point is on the right side iff u < 0
         np.multiply(z, sign, u)
-        right = np.count_nonzero(np.less(u, zero, wrong))
-        np.abs(u, t)
-        np.negative(t, t)
-        np.exp(t, t)
-        np.log1p(t, t)  # log(1 + e^-|u|): softplus(u) - max(u, 0), never overflows
+        np.less(u, zero, right)
+        np.copysign(z, minus_one, loss)  # -|z| = -|u|
+        np.exp(loss, loss)
+        np.log1p(loss, loss)  # log(1 + e^-|u|) = softplus(u) - max(u, 0): never overflows
         np.maximum(u, zero, out=u)
-        np.add(t, u, t)
-        return float(t.sum()) / m, right / m
+        np.add(loss, u, loss)
+        return finish()
     return metrics
 
 
-def _linear_metrics(Y, regression=True):
-    Y = np.ascontiguousarray(Y.T)  # (k, m)
-    m = Y.shape[1]
-    d = np.empty_like(Y)
-    ss_tot = float(((Y - Y.mean(axis=1, keepdims=True)) ** 2).sum())
-    above, half = np.empty(Y.shape, bool), np.array(0.5, Y.dtype)
-    label = Y > 0.5
+def _linear_metrics(Y, regression=True, sizes=None):
+    Yt = np.ascontiguousarray(Y.T)  # (k, M)
+    P, d = np.empty((2, Yt.shape[1]), Y.dtype), np.empty_like(Yt)
+    above, half, label = np.empty(Yt.shape, bool), np.array(0.5, Y.dtype), Yt > 0.5
+    finish = _segment_means(P[:1] if regression else P, Y, sizes or [len(Y)], regression)
 
     def metrics(z):
-        np.subtract(z, Y, d)
-        np.multiply(d, d, d)
-        ss_res = float(d.sum())  # mean squared error summed over outputs, averaged over rows
-        if regression:
-            return ss_res / m, (1.0 - ss_res / ss_tot if ss_tot > 0 else 0.0)
-        np.greater(z, half, above)  # 0/1 targets read through a 0.5 threshold
-        return ss_res / m, np.count_nonzero(np.equal(above, label, above)) / m
+        np.subtract(z, Yt, d)
+        np.square(d, d)
+        np.sum(d, axis=0, out=P[0])  # squared error summed over outputs
+        if not regression:  # 0/1 targets read through a 0.5 threshold
+            np.greater(z, half, above)
+            np.equal(above[0], label[0], P[1])
+        return finish()
     return metrics
 
 
-def _softmax_metrics(Y, regression=False):
-    k, m = Y.shape[1], Y.shape[0]
-    labels = Y.argmax(axis=1)
-    picked = labels * m + np.arange(m)  # flat index of z[label_i, i] in a (k, m) array
-    e = np.empty((k, m), Y.dtype)
+def _softmax_metrics(Y, regression=False, sizes=None):
+    (M, k), labels = Y.shape, Y.argmax(axis=1)
+    picked = labels * M + np.arange(M)  # flat index of z[label_i, i] in a (k, M) array
+    P, e = np.empty((2, M), Y.dtype), np.empty((k, M), Y.dtype)
+    loss = P[0]
+    finish = _segment_means(P, Y, sizes or [M], False)
 
     def metrics(z):
         # cross-entropy = logsumexp(z) - z[label], per column
         zmax = z.max(axis=0)
         np.subtract(z, zmax, e)
         np.exp(e, e)
-        lse = np.log(e.sum(axis=0))
-        lse += zmax
-        lse -= z.take(picked)  # per column first: a difference of two sums loses digits
-        return float(lse.sum()) / m, np.count_nonzero(z.argmax(axis=0) == labels) / m
+        np.sum(e, axis=0, out=loss)
+        np.log(loss, loss)
+        np.add(loss, zmax, loss)
+        np.subtract(loss, z.take(picked), loss)
+        np.equal(z.argmax(axis=0), labels, P[1])
+        return finish()
     return metrics
 
 

@@ -8,6 +8,7 @@ learning rate that is too large the update/weight ratio climbs towards 1 and bey
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial as bind
 
 import numpy as np
 
@@ -20,36 +21,44 @@ class GradientLog(DecimatingLog):
     ``||A_i(after) - A_i(before)|| / ||A_i(after)||`` over the epoch.
 
     Recording runs after every epoch, so it only stores the three squared sums per
-    layer (one reduction over a stacked buffer); the norms and ratios are computed when
-    read. Rows hold ``n_layers`` values of each: ``||g||²``, ``||change||²``, ``||A||²``.
+    layer, measured by a few NumPy calls bound once (:meth:`bind`); the norms and ratios
+    are computed when read. Rows hold ``n_layers`` values of each: ``||g||²``,
+    ``||change||²``, ``||A||²``.
     """
 
     def __init__(self, n_layers: int, capacity: int = 4096):
         super().__init__(3 * n_layers, capacity)
         self.n_layers = n_layers
-        self._stack = None  # (3, n_params) scratch, made on the first record
+        self._calls: list = []
 
-    def record(self, epoch: int, params, grad, grad_scale: float, before, starts) -> None:
-        """Add a row for ``epoch`` (if the stride keeps it).
+    def bind(self, params, grad, grad_scale: float, before, starts) -> None:
+        """Set what :meth:`record` measures.
 
         Parameters
         ----------
         params, grad, before : ndarray (n_params,)
-            Parameters now, the gradient buffer (holding ``grad_scale * gradient``) and
-            the parameters at the start of the epoch.
+            The parameters, the gradient buffer (it holds ``grad_scale * gradient`` after
+            a training step) and the parameters as they were when the epoch began.
         starts : ndarray (n_layers,)
             Offset of each layer's block in the flat vectors.
         """
-        if not self.wants(epoch):
+        st = np.empty((3, params.size), params.dtype)
+        self._sums = np.empty((3, len(starts)), params.dtype)
+        unscale = np.array(1.0 / abs(grad_scale), params.dtype)
+        self._calls = [bind(np.multiply, grad, unscale, st[0]),
+                       bind(np.subtract, params, before, st[1]),
+                       bind(np.copyto, st[2], params),
+                       bind(np.square, st, st),
+                       bind(np.add.reduceat, st, starts, axis=1, out=self._sums)]
+
+    def record(self, epoch: int) -> None:
+        """Add a row for ``epoch`` (if the stride keeps it), from the arrays given to
+        :meth:`bind`."""
+        if epoch % self.stride:
             return
-        if self._stack is None or self._stack.shape[1] != params.size:
-            self._stack = np.empty((3, params.size), np.float64)
-        st = self._stack
-        np.multiply(grad, 1.0 / abs(grad_scale), st[0])
-        np.subtract(params, before, st[1])
-        st[2] = params
-        np.multiply(st, st, st)
-        self.add(epoch, np.add.reduceat(st, starts, axis=1).ravel())
+        for call in self._calls:
+            call()
+        self.add(epoch, self._sums.ravel())
 
     @property
     def grad_norms(self) -> np.ndarray:

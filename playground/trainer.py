@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import time
+from functools import partial as bind
 
 import numpy as np
 
@@ -81,25 +82,22 @@ class Trainer(RunViews):
                            dtype)
         net = self.network
         # inputs as augmented feature-major matrices (one column per point, see network.py)
-        self._n_train = len(self.X_train)
+        n, n_test = len(self.X_train), len(self.X_test)
+        self._n_train = n
         self._Fa_train = augment(feature_matrix(self.X_train, c.features), dtype)
         self._Fa_test = augment(feature_matrix(self.X_test, c.features), dtype)
+        self._Fa_all = np.concatenate([self._Fa_train, self._Fa_test], axis=1)
         # targets as the loss expects them (m, k), and as the backward pass does (m, k)
-        self._Y_train, self._Y_test = net.targets(self.y_train), net.targets(self.y_test)
-        self._T_train = np.ascontiguousarray(net.output.delta_targets(self._Y_train))
+        Y_train, Y_test = net.targets(self.y_train), net.targets(self.y_test)
+        self._T_train = np.ascontiguousarray(net.output.delta_targets(Y_train))
         # the training points one per row, for shuffling into contiguous mini-batches
         self._Fa_rows = np.ascontiguousarray(self._Fa_train.T)
-        # the evaluation's own workspaces (the full batch shares the training one)
-        self._ws_train = _Workspace(net, self._n_train)
-        self._ws_test = _Workspace(net, len(self.X_test), backward=False)
-        # each set's forward program and metrics (what depends on its targets alone is
-        # computed once); the training set's pass is also the full batch's (see _epoch)
-        regression = c.task == "regression"
-        self._eval_sets = tuple(
-            (net._forward_program(Fa, ws), ws.out,
-             net.output.make_metrics(Y, regression) if len(Y) else None)
-            for ws, Fa, Y in ((self._ws_train, self._Fa_train, self._Y_train),
-                              (self._ws_test, self._Fa_test, self._Y_test)))
+        # Evaluation: the logits of the training then the test points go into one buffer
+        # ``_Z`` (n_out, n + n_test), which one metrics call measures (see outputs.py)
+        self._Z = np.empty((net.layer_sizes[-1], n + n_test), dtype)
+        self._measure = net.output.make_metrics(np.concatenate([Y_train, Y_test]),
+                                                c.task == "regression", (n, n_test))
+        self._eval_workspaces: dict[str, _Workspace] = {}  # made when first needed
         self._grid_cache: dict = {}
         self.reset()
 
@@ -134,17 +132,19 @@ class Trainer(RunViews):
 
     def _make_batches(self):
         """``(inputs, targets, workspace)`` per mini-batch: inputs (n_in + 1, m) and
-        targets (m, k), as the network's passes take them."""
+        targets (m, k), as the network's passes take them; and the evaluation's calls."""
         n, net = self._n_train, self.network
         bs = min(self.config.batch_size, n)
         self._full_batch = bs == n
         self._shuffle = self.config.shuffle and not self._full_batch
         self._steps_key = None
+        self._eval = self._eval_program()
         if self._full_batch:
             # One batch, run in the evaluation's workspace: the evaluation that ends an
             # epoch is then also the next epoch's forward pass. Shuffling a single batch
             # would only reorder a sum, so a full batch is never shuffled.
-            self._batches = [(self._Fa_train, self._T_train, self._ws_train)]
+            ws = self._eval_workspaces["train"]
+            self._batches = [(self._Fa_train, self._T_train, ws)]
             return
         # Shuffling writes whole rows (points) into these buffers; a batch is then a block
         # of rows, contiguous in memory, and its transpose is the (n_in + 1, m) input. (A
@@ -154,19 +154,50 @@ class Trainer(RunViews):
         self._batches = [(self._Xbuf[s:s + bs].T, self._Tbuf[s:s + bs],
                           net._workspace(min(bs, n - s))) for s in range(0, n, bs)]
 
-    def _compiled_steps(self):
-        """``(forward + backward, backward)`` programs per batch (see
-        ``MLP._train_program``), the optimizer's update folded in. Recompiled only when
-        something baked into them changes: the batches or the optimizer (which reset the
-        key), the learning rate, momentum or regularisation (checked at each call of
-        :meth:`step`, as the app may change them between calls)."""
+    def _eval_program(self) -> list:
+        """The calls that write the logits of every training, then test, point into
+        ``_Z``: one forward pass over all points; with a full batch, one pass per set, the
+        training one in the workspace the next epoch's training step reads."""
+        net, Z, n = self.network, self._Z, self._n_train
+        ws = self._eval_workspaces
+        if not self._full_batch:
+            if "all" not in ws:
+                ws["all"] = _Workspace(net, Z.shape[1], backward=False, out=Z)
+            return net._forward_program(self._Fa_all, ws["all"])
+        joint = Z.shape[0] == 1  # one output: each set's logits can be a block of Z
+        if "train" not in ws:
+            ws["train"] = _Workspace(net, n, out=Z[:, :n] if joint else None)
+            ws["test"] = _Workspace(net, Z.shape[1] - n, backward=False,
+                                    out=Z[:, n:] if joint else None)
+        program = (net._forward_program(self._Fa_train, ws["train"])
+                   + net._forward_program(self._Fa_test, ws["test"]))
+        if not joint:  # k outputs: (k, n) column blocks of Z are strided, so copy
+            program += [bind(np.copyto, Z[:, :n], ws["train"].out),
+                        bind(np.copyto, Z[:, n:], ws["test"].out)]
+        return program
+
+    def _compiled_steps(self) -> tuple[list, list]:
+        """An epoch's training as two flat programs (lists of bound NumPy calls, see
+        ``MLP._train_program``): keep the parameters as they are (for a rollback), then
+        every mini-batch's forward pass, backward pass and optimizer update; the second
+        program, for a full batch whose forward pass the last evaluation did, skips that
+        pass. One flat list per epoch: no Python loop around each batch.
+
+        Recompiled only when something baked into them changes: the batches or the
+        optimizer (which reset the key), the learning rate, momentum or regularisation
+        (checked at each call of :meth:`step`, as the app may change them between calls).
+        """
         opt, c = self.optimizer, self.config
         key = (opt.learning_rate, getattr(opt, "momentum", None), c.l1, c.l2)
         if key != self._steps_key:
             net = self.network
             scale, update = opt.make_update(net.params, net.grad)
-            self._grad_scale = scale  # net.grad holds scale * gradient after a step
-            self._steps = net._train_programs(self._batches, scale, c.l1, c.l2, update)
+            programs = net._train_programs(self._batches, scale, c.l1, c.l2, update)
+            keep = [bind(np.copyto, self._good, net.params)]
+            with_forward = keep + [call for program, _ in programs for call in program]
+            without = keep + programs[0][1] if self._full_batch else with_forward
+            self._steps = (with_forward, without)
+            self.gradients.bind(net.params, net.grad, scale, self._good, net.layer_starts)
             self._steps_key = key
         return self._steps
 
@@ -226,21 +257,19 @@ class Trainer(RunViews):
         return self.epoch - start
 
     def _epoch(self, steps):
-        """One epoch: the mini-batch ``steps`` (from :meth:`_compiled_steps`), then the
+        """One epoch: the training ``steps`` (from :meth:`_compiled_steps`), then the
         divergence check, the evaluation and the records. For a 2-16-16-1 network every
         NumPy call here costs as much as a tenth of an epoch's arithmetic, so the
         bookkeeping is kept to a few calls."""
         params, opt = self.network.params, self.optimizer
         state = opt.state()
-        np.copyto(self._good, params)
         if self._shuffle:
             perm = self._rng.permutation(self._n_train)
             np.take(self._Fa_rows, perm, axis=0, out=self._Xbuf)
             np.take(self._T_train, perm, axis=0, out=self._Tbuf)
-        which = 1 if self._forward_done else 0  # full batch: the last evaluation did it
-        for programs in steps:  # forward (unless done), backward, optimizer update
-            for call in programs[which]:
-                call()
+        # full batch: the last evaluation did the forward pass, if _forward_done
+        for call in steps[self._forward_done]:
+            call()
         self.epoch += 1
         self._forward_done = False
         metrics = None
@@ -265,18 +294,17 @@ class Trainer(RunViews):
                 f"{lr / 10:g} or lower, or Adam. The network was kept at epoch {self.epoch}, "
                 f"its last finite state.")
 
-    def _record(self, metrics: list | None):
+    def _record(self, metrics: np.ndarray | None):
         """Store ``metrics`` (values in :data:`METRICS` order, if given) in the history,
         the gradient log, and snapshot the weights if due."""
-        epoch, net = self.epoch, self.network
+        epoch = self.epoch
         if metrics is not None:
-            self._metrics, self._metrics_epoch = metrics, epoch
+            self._metrics, self._metrics_epoch = metrics.copy(), epoch
             self.history.add(epoch, metrics)
             if epoch:
-                self.gradients.record(epoch, net.params, net.grad, self._grad_scale,
-                                      self._good, net.layer_starts)
+                self.gradients.record(epoch)
         if self.snapshots.wants(epoch):
-            self.snapshots.add(epoch, net.params)
+            self.snapshots.add(epoch, self.network.params)
 
     # ------------------------------------------------------------------ evaluation
     @property
@@ -284,21 +312,16 @@ class Trainer(RunViews):
         """Latest ``train_loss``, ``test_loss``, ``train_acc``, ``test_acc`` (at this epoch)."""
         if self._metrics_epoch != self.epoch:
             with np.errstate(all="ignore"):
-                self._metrics, self._metrics_epoch = self._evaluate(), self.epoch
-        return dict(zip(METRICS, self._metrics, strict=True))
+                self._metrics, self._metrics_epoch = self._evaluate().copy(), self.epoch
+        return dict(zip(METRICS, self._metrics.tolist(), strict=True))
 
     def evaluate(self) -> dict[str, float]:
         """Loss (without the penalty) and accuracy — R² for regression — on both sets."""
         with np.errstate(all="ignore"):
-            return dict(zip(METRICS, self._evaluate(), strict=True))
+            return dict(zip(METRICS, self._evaluate().tolist(), strict=True))
 
-    def _evaluate(self) -> list[float]:
-        # two forward passes into contiguous workspaces; the training one is also the
-        # full batch's, so the next epoch can skip its forward pass
-        values = []
-        for forward, z, metrics in self._eval_sets:
-            for call in forward:
-                call()
-            values.append(metrics(z) if metrics else (math.nan, math.nan))
-        (loss, acc), (loss_t, acc_t) = values
-        return [loss, loss_t, acc, acc_t]  # METRICS order
+    def _evaluate(self) -> np.ndarray:
+        """The four :data:`METRICS`, (4,), in a scratch array the next call rewrites."""
+        for call in self._eval:  # every point's logits into _Z (see _eval_program)
+            call()
+        return self._measure(self._Z).ravel()  # [[losses], [scores]]: METRICS order
