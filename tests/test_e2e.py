@@ -155,6 +155,11 @@ def test_first_paint_play_and_pause(app):
         app.page.wait_for_timeout(100)
     assert len(set(samples)) == 1, f"Epoch still changing after Pause: {samples}"
     app.wait_until(lambda: _all_plots_drawn(app.page), timeout=3, what="all plots drawn")
+    # paused, every view shows the same epoch: the decision regions' title included
+    title = app.page.locator('.lp-cell[data-figure="regions"] .gtitle')
+    app.wait_until(lambda: title.text_content() == f"Output at epoch {samples[-1]:,}",
+                   timeout=3, what=f"the regions' title at epoch {samples[-1]:,} "
+                                   f"(have {title.text_content()!r})")
     app.screenshot("paused")
 
 

@@ -241,11 +241,32 @@ function patchLayout(gd, layout) {
 }
 
 function requestResend(st) {
-  const now = performance.now();
-  if (now - (st.lastResend || -1e9) < 1000) return; // one request in flight is enough
-  st.lastResend = now;
+  const wait = (st.lastResend || -1e9) + 1000 - performance.now();
+  if (wait > 0) {
+    // One request in flight is enough, but do not drop this one: if a figure is still
+    // missing once the last request had time to land, ask again. (Dropping it could leave
+    // a paused view showing an old frame for good: no new payload would come to retry.)
+    if (!st.resendTimer) {
+      st.resendTimer = setTimeout(() => {
+        st.resendTimer = null;
+        if (missingKept(st)) requestResend(st);
+      }, wait);
+    }
+    return;
+  }
+  st.lastResend = performance.now();
   STATS.resends = (STATS.resends || 0) + 1;
   st.setTriggerValue("resend", ++st.eventSeq);
+}
+
+/** Whether the last rendered payload told a cell to keep a figure it does not hold. */
+function missingKept(st) {
+  const payload = st.rendered;
+  if (!payload || !st.parent) return false;
+  return Object.entries(payload.figs).some(([name, fig]) => {
+    const cell = st.cells.get(name);
+    return fig.keep && !(cell && cell.plotted && cell.digest === fig.keep);
+  });
 }
 
 /**
@@ -264,6 +285,7 @@ function carryForward(pending, payload) {
 
 async function renderPayload(st, payload) {
   const Plotly = st.Plotly;
+  st.rendered = payload;
   st.grid.style.setProperty("--lp-cols", String(payload.columns || 1));
   st.grid.style.setProperty("--lp-gap", `${payload.gap ?? 8}px`);
   const names = payload.order || Object.keys(payload.figs);
@@ -416,6 +438,7 @@ function adopt(st, parentElement) {
 function destroy(st) {
   for (const type of ["pointerup", "pointercancel", "blur"]) window.removeEventListener(type, st.onUp);
   st.resizeObserver.disconnect();
+  clearTimeout(st.resendTimer);
   if (st.Plotly) for (const cell of st.cells.values()) st.Plotly.purge(cell.div);
   st.grid.remove();
   if (st.errorBox) st.errorBox.remove();
