@@ -31,6 +31,7 @@ class DecimatingLog:
         self._rows = np.zeros((self.capacity, width), dtype)
         self.n = 0
         self.stride = 1
+        self._last = -1  # the last recorded epoch, as a Python int (checked at every add)
 
     def wants(self, epoch: int) -> bool:
         """Whether a row for ``epoch`` would be kept."""
@@ -40,21 +41,21 @@ class DecimatingLog:
         """Record ``row`` for ``epoch`` if the stride keeps it (epochs must increase)."""
         if epoch % self.stride:
             return
-        if self.n and epoch <= self._epochs[self.n - 1]:
-            self._rows[self.n - 1] = row  # same epoch again (e.g. after an edit): overwrite
+        n = self.n
+        if n and epoch <= self._last:
+            self._rows[n - 1] = row  # same epoch again (e.g. after an edit): overwrite
             return
-        if self.n == self.capacity:
-            keep = self._epochs[: self.n] % (2 * self.stride) == 0
-            k = int(keep.sum())
-            self._epochs[:k] = self._epochs[: self.n][keep]
-            self._rows[:k] = self._rows[: self.n][keep]
-            self.n = k
+        if n == self.capacity:
+            keep = self._epochs[:n] % (2 * self.stride) == 0
+            n = self.n = int(keep.sum())
+            self._epochs[:n] = self._epochs[:self.capacity][keep]
+            self._rows[:n] = self._rows[:self.capacity][keep]
             self.stride *= 2
             if epoch % self.stride:
                 return
-        self._epochs[self.n] = epoch
-        self._rows[self.n] = row
-        self.n += 1
+        self._epochs[n] = self._last = epoch
+        self._rows[n] = row
+        self.n = n + 1
 
     @property
     def epochs(self) -> np.ndarray:
