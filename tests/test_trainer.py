@@ -234,3 +234,32 @@ def test_chosen_snapshots_survive_decimation():
     replay = Trainer(batch_size=500)
     replay.step(37)
     assert np.array_equal(params, replay.network.params)
+
+
+@pytest.mark.parametrize("changes", [
+    dict(dataset="circle"),  # sigmoid: one output, logits straight into the joint buffer
+    dict(dataset="blobs", n_classes=3),  # softmax: k outputs, copied into it
+    dict(dataset="plane"),  # linear: R²
+])
+def test_metrics_are_each_sets_own_in_both_batch_modes(changes):
+    # One metrics call measures the training and test points together (full batch: two
+    # passes, mini-batches: one pass over all points); each set must read as its own,
+    # also after switching between the modes live.
+    run = Trainer(**changes, n_samples=120, train_ratio=0.7, batch_size=10)  # 84 | 36
+    F = [feature_matrix(X, run.config.features) for X in (run.X_train, run.X_test)]
+    net = run.network
+    for batch_size in (10, 1000, 10):
+        run.update(run.config.replace(batch_size=batch_size))
+        run.step(3)
+        m = run.metrics
+        for part, X, y in (("train", F[0], run.y_train), ("test", F[1], run.y_test)):
+            assert m[f"{part}_loss"] == pytest.approx(net.loss(X, y), rel=1e-12)
+            out = net.forward(X)
+            if run.config.task == "regression":
+                score = 1 - ((out[:, 0] - y) ** 2).sum() / ((y - y.mean()) ** 2).sum()
+            elif out.shape[1] > 1:
+                score = np.mean(out.argmax(axis=1) == y)
+            else:
+                score = np.mean((out[:, 0] > 0.5) == (y == 1))
+            assert m[f"{part}_acc"] == pytest.approx(score, rel=1e-12), (part, batch_size)
+        assert run.history.train_loss[-1] == m["train_loss"]
