@@ -259,14 +259,16 @@ function requestResend(st) {
   st.setTriggerValue("resend", ++st.eventSeq);
 }
 
+/** Whether ``fig`` says "keep" for a figure that ``cell`` does not hold. */
+function lacksKept(cell, fig) {
+  return Boolean(fig.keep) && !(cell && cell.plotted && cell.digest === fig.keep);
+}
+
 /** Whether the last rendered payload told a cell to keep a figure it does not hold. */
 function missingKept(st) {
   const payload = st.rendered;
   if (!payload || !st.parent) return false;
-  return Object.entries(payload.figs).some(([name, fig]) => {
-    const cell = st.cells.get(name);
-    return fig.keep && !(cell && cell.plotted && cell.digest === fig.keep);
-  });
+  return Object.entries(payload.figs).some(([name, fig]) => lacksKept(st.cells.get(name), fig));
 }
 
 /**
@@ -312,7 +314,7 @@ async function renderPayload(st, payload) {
     if (fig.keep) {
       // Python did not resend an unchanged figure. If this cell does not hold it (a
       // frame carrying it was never rendered here), ask for everything again.
-      if (!(cell.plotted && cell.digest === fig.keep)) requestResend(st);
+      if (lacksKept(cell, fig)) requestResend(st);
       return;
     }
     if (cell.plotted && fig.digest && fig.digest === cell.digest && theme.color === st.themeColor) {
