@@ -130,7 +130,7 @@ def region_values(out: np.ndarray, task: str, discretize: bool = False):
     k = out.shape[-1]
     if k == 1:  # sigmoid (or a linear output on 0/1 labels)
         z = np.clip(out[..., 0], 0.0, 1.0)
-        return (z > 0.5).astype(float) if discretize else z, 0.0, 1.0, REGION_SCALE
+        return (z >= 0.5).astype(float) if discretize else z, 0.0, 1.0, REGION_SCALE
     cls = out.argmax(axis=-1)
     conf = 1.0 if discretize else (out.max(axis=-1) - 1.0 / k) * k / (k - 1)
     # 0.97: stays inside the class band after the 256-level colour look-up

@@ -167,16 +167,20 @@ def _segment_means(P, Y, sizes, regression):
 
 def _sigmoid_metrics(Y, regression=False, sizes=None):
     sign = np.ascontiguousarray(1.0 - 2.0 * Y.T)  # (1, M): -1 for class 1, +1 for class 0
+    label = Y.T > 0.5  # (1, M)
     P, u = np.empty((2, sign.shape[1]), Y.dtype), np.empty_like(sign)
+    says_one = np.empty(label.shape, bool)
     loss, right = P[:1], P[1:]
     zero, minus_one = np.array(0.0, Y.dtype), np.array(-1.0, Y.dtype)
     finish = _segment_means(P, Y, sizes or [len(Y)], False)
 
     def metrics(z):
         # the loss -[y log p + (1-y) log(1-p)] with p = sigmoid(z) is softplus(u), where
-        # u = (1 - 2y) z; a point is on the right side iff u < 0
+        # u = (1 - 2y) z. The network says class 1 when p >= 0.5, i.e. z >= 0 (a tie
+        # counts as class 1, so a point exactly on the boundary is right for one class)
         np.multiply(z, sign, u)
-        np.less(u, zero, right)
+        np.greater_equal(z, zero, says_one)
+        np.equal(says_one, label, right)
         np.copysign(z, minus_one, loss)  # -|z| = -|u|
         np.exp(loss, loss)
         np.log1p(loss, loss)  # log(1 + e^-|u|) = softplus(u) - max(u, 0): never overflows
@@ -197,7 +201,7 @@ def _linear_metrics(Y, regression=True, sizes=None):
         np.square(d, d)
         np.sum(d, axis=0, out=P[0])  # squared error summed over outputs
         if not regression:  # 0/1 targets read through a 0.5 threshold
-            np.greater(z, half, above)
+            np.greater_equal(z, half, above)  # a tie counts as class 1
             np.equal(above[0], label[0], P[1])
         return finish()
     return metrics

@@ -15,7 +15,7 @@ def _textbook(name, z, Y, regression):
         y = Y[:, 0]
         with np.errstate(divide="ignore"):
             loss = np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p)))
-        return loss, np.mean((z[:, 0] > 0) == (y > 0.5))
+        return loss, np.mean((z[:, 0] >= 0) == (y > 0.5))  # p >= 0.5 says class 1
     if name == "softmax":
         e = np.exp(z - z.max(axis=1, keepdims=True))
         p = e / e.sum(axis=1, keepdims=True)
@@ -24,7 +24,7 @@ def _textbook(name, z, Y, regression):
     loss = np.mean(((z - Y) ** 2).sum(axis=1))
     if regression:
         return loss, 1 - ((z - Y) ** 2).sum() / ((Y - Y.mean()) ** 2).sum()
-    return loss, np.mean((z[:, 0] > 0.5) == (Y[:, 0] > 0.5))
+    return loss, np.mean((z[:, 0] >= 0.5) == (Y[:, 0] > 0.5))
 
 
 @pytest.mark.parametrize("name,regression", [("sigmoid", False), ("softmax", False),
@@ -91,3 +91,13 @@ def test_accuracy_is_an_exact_fraction():
     for dtype in (np.float64, np.float32):
         acc = OUTPUTS["sigmoid"].make_metrics(Y.astype(dtype))(z.astype(dtype))[1, 0]
         assert acc == 97 / 100
+
+
+@pytest.mark.parametrize("name,tie", [("sigmoid", 0.0), ("linear", 0.5)])
+def test_a_point_on_the_boundary_counts_as_class_one(name, tie):
+    # an output of exactly 0.5 must be right for one class, not wrong for both
+    y = np.array([0, 1, 1, 0, 1])
+    Y = OUTPUTS[name].targets(y, 2)
+    z = np.full((1, 5), tie)
+    acc = OUTPUTS[name].make_metrics(Y, False)(z)[1, 0]
+    assert acc == 3 / 5

@@ -263,3 +263,15 @@ def test_metrics_are_each_sets_own_in_both_batch_modes(changes):
                 score = np.mean((out[:, 0] > 0.5) == (y == 1))
             assert m[f"{part}_acc"] == pytest.approx(score, rel=1e-12), (part, batch_size)
         assert run.history.train_loss[-1] == m["train_loss"]
+
+
+def test_relu_network_at_epoch_0_counts_boundary_points_as_class_one():
+    # Xavier with zero biases: every hidden ReLU is off for many points, whose output is
+    # then exactly 0.5; they used to count wrong for both classes (accuracy 0.036)
+    run = Trainer(dataset="circle", activation="relu")
+    p = run.predict(run.X_train)[:, 0]
+    ties = p == 0.5
+    assert ties.mean() > 0.3
+    expected = np.mean((p >= 0.5) == (run.y_train == 1))
+    assert run.metrics["train_acc"] == pytest.approx(expected)
+    assert run.metrics["train_acc"] > 0.3
