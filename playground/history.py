@@ -72,6 +72,11 @@ class DecimatingLog:
         i = int(np.searchsorted(self.epochs, epoch, side="right")) - 1
         return None if i < 0 else (int(self._epochs[i]), self._rows[i])
 
+    def truncate(self, epoch: int) -> None:
+        """Drop the rows recorded after ``epoch`` (keep those at epochs <= ``epoch``)."""
+        self.n = int(np.searchsorted(self.epochs, epoch, side="right"))
+        self._last = int(self._epochs[self.n - 1]) if self.n else -1
+
     def nbytes(self) -> int:
         """Memory held by the log's buffers."""
         return self._epochs.nbytes + self._rows.nbytes

@@ -12,6 +12,7 @@ from .network import augment
 from .probes import Edit
 
 MAX_PINNED = 256  # snapshots chosen with snapshot() (and edits)
+EDIT_LIMIT = 100.0  # a hand edit sets a weight or bias within [-EDIT_LIMIT, EDIT_LIMIT]
 
 
 class RunViews:
@@ -92,6 +93,43 @@ class RunViews:
             raise ValueError(f"epoch: no snapshot at or before {epoch}")
         return found[0], found[1].copy()
 
+    def rewind(self, epoch: int) -> int:
+        """Go back to the latest snapshot at or before ``epoch``: the way out of a run
+        that diverged or went astray, short of a reset.
+
+        The parameters are restored from the snapshot (:meth:`params_at`); the history,
+        snapshots, chosen snapshots, gradient log and edits after it are dropped; the
+        optimizer starts afresh (its state belongs to the abandoned epochs), the shuffling
+        restarts from a seed derived from the epoch (so a rewound run trains the same way
+        every time), and :attr:`diverged` is cleared.
+
+        Parameters
+        ----------
+        epoch : int
+            ``0 <= epoch <= self.epoch``.
+
+        Returns
+        -------
+        int
+            The epoch the run is now at (the snapshot's, ``<= epoch``).
+        """
+        if not 0 <= epoch <= self.epoch:
+            raise ValueError(f"rewind: epoch must be 0..{self.epoch}, got {epoch}")
+        at, params = self.params_at(epoch)
+        np.copyto(self.network.params, params)
+        self.epoch = at
+        for log in (self.history, self.snapshots, self.gradients):
+            log.truncate(at)
+        self.pinned = {e: p for e, p in self.pinned.items() if e <= at}
+        self.edits = [e for e in self.edits if e.epoch <= at]
+        self._make_optimizer()  # fresh state, as the config says
+        # as reset() at epoch 0; otherwise a stream of its own per epoch
+        self._rng = np.random.default_rng([self.config.init_seed, 1] + ([at] if at else []))
+        self.diverged = None
+        self._forward_done = False
+        self._metrics_epoch = -1  # metrics must be recomputed
+        return at
+
     def edit(self, layer: int, row: int, col: int, value: float) -> Edit:
         """Set one weight (``row < n_in``) or bias (``row == n_in``) of ``layer`` to
         ``value``, at once, without a reset; training continues from there.
@@ -109,6 +147,9 @@ class RunViews:
         value = float(value)
         if not np.isfinite(value):
             raise ValueError(f"edit: value must be a finite number, got {value!r}")
+        if abs(value) > EDIT_LIMIT:  # larger values only overflow the outputs
+            raise ValueError(f"A weight or bias must be between −{EDIT_LIMIT:g} and "
+                             f"{EDIT_LIMIT:g}; got {value:g}.")
         entry = Edit(self.epoch, layer, row, col, float(A[row, col]), value)
         A[row, col] = value
         self.edits.append(entry)
