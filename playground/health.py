@@ -88,9 +88,11 @@ def diagnose(trainer) -> Diagnosis | None:
     layer = _dead_layer(trainer)
     if layer is not None:
         rewind = _rewind_epoch(trainer, _last_alive(trainer))
+        width = trainer.config.hidden[layer - 1]
+        narrow = f" A layer of {width} units dies easily: widen it." if width < 4 else ""
         return Diagnosis("dead_relu", f"Every hidden ReLU in layer {layer} is off for all "
                          "points: the network outputs a constant. Try a smaller learning "
-                         "rate or leaky ReLU." + _way_out(trainer, rewind), rewind)
+                         f"rate or leaky ReLU.{narrow}" + _way_out(trainer, rewind), rewind)
     window = losses[-RISING_WINDOW:]
     level = float(np.median(window))
     if (trainer.epoch >= RISING_MIN_EPOCH and level > RISING_FACTOR * start

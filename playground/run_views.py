@@ -145,7 +145,7 @@ class RunViews:
             raise ValueError(f"edit: layer {layer} has rows 0..{A.shape[0] - 1} (the last is "
                              f"the bias) and columns 0..{A.shape[1] - 1}")
         value = float(value)
-        if not np.isfinite(value):
+        if np.isnan(value):
             raise ValueError(f"edit: value must be a finite number, got {value!r}")
         if abs(value) > EDIT_LIMIT:  # larger values only overflow the outputs
             raise ValueError(f"A weight or bias must be between −{EDIT_LIMIT:g} and "
