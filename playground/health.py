@@ -78,7 +78,8 @@ def diagnose(trainer) -> Diagnosis | None:
     if trainer.diverged:
         rewind = _rewind_epoch(trainer)
         cause = _blame(trainer, "made the outputs overflow")
-        return Diagnosis("overflow", f"{cause} Training stopped at epoch {trainer.epoch:,}."
+        return Diagnosis("overflow", f"{cause} Training diverged and stopped at epoch "
+                         f"{trainer.epoch:,}."
                          + _way_out(trainer, rewind), rewind)
     if not np.isfinite(current) or current > ABSURD_FACTOR * max(start, ABSURD_FLOOR):
         rewind = _rewind_epoch(trainer)

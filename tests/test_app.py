@@ -129,6 +129,23 @@ def test_divergence_pauses_with_a_clear_message():
     assert at.session_state.trainer.diverged is None
 
 
+def test_after_divergence_the_app_offers_the_last_sane_epoch():
+    at = _app({"dataset": "plane", "learning_rate": "10", "hidden": "4"})
+    at.selectbox(key="speed").set_value(50).run()
+    _button(at, "play").click().run()
+    for _ in range(3):
+        at.run()
+    assert at.session_state.trainer.diverged
+    at.selectbox(key="w_learning_rate").set_value("0.01").run()  # still at loss ~1e+230
+    assert any("absurd" in e.value for e in at.error)
+    start = at.session_state.trainer.history.train_loss[0]
+    _button(at, "rewind").click().run()
+    trainer = at.session_state.trainer
+    assert not at.exception and not at.error and trainer.diverged is None
+    assert _epoch(at) == trainer.epoch and trainer.metrics["train_loss"] <= 1.5 * start
+    assert _button(at, "play").label == "Play"
+
+
 def test_url_sets_widgets_and_run():
     q = {"dataset": "xor", "hidden": "8,6,3", "learning_rate": "0.1", "activation": "relu",
          "noise": "0.2", "data_seed": "7", "init_seed": "3", "optimizer": "adam",

@@ -13,6 +13,7 @@ import time
 import streamlit as st
 
 from ..config import Config
+from ..health import diagnose
 from ..trainer import Trainer
 from . import controls, inside
 from .live_plot import live_plot
@@ -78,6 +79,28 @@ def _reset():
     st.session_state.trainer.reset()
 
 
+def _rewind(epoch: int):
+    st.session_state.playing = False
+    st.session_state.trainer.rewind(epoch)
+
+
+def _health(trainer) -> None:
+    """What is wrong with the run, if anything, and the way out: back to the last sane
+    epoch, or Reset."""
+    found = diagnose(trainer)
+    if found is None:
+        return
+    severe = found.kind in ("overflow", "absurd")
+    c = st.columns([6, 1.4, 1], vertical_alignment="center")
+    (c[0].error if severe else c[0].warning)(found.message, icon=":material/warning:")
+    if found.rewind_epoch is not None:
+        c[1].button(f"Back to epoch {found.rewind_epoch:,}", key="rewind", on_click=_rewind,
+                    args=(found.rewind_epoch,), type="primary" if severe else "secondary",
+                    icon=":material/history:", width="stretch")
+    c[2].button("Reset", key="health_reset", on_click=_reset, icon=":material/replay:",
+                width="stretch")
+
+
 def _toolbar(ss) -> None:
     c = st.columns([1, 1, 1, 1.6, 1.2, 1.2, 1.2], vertical_alignment="bottom")
     c[0].button("Pause" if ss.playing else "Play", key="play", on_click=_play_pause,
@@ -139,6 +162,7 @@ def _live_view(ss) -> None:
                 st.rerun(scope="app")
         else:
             ss.pop("last_frame", None)
+        _health(trainer)
         _metrics(trainer)
         # While playing, the main view is redrawn every frame and the other figures in
         # turn: the browser's time per frame (Plotly.react) is what limits the rate.
@@ -193,8 +217,6 @@ def main() -> None:
     for kind, text in ss.notices:
         getattr(st, kind)(text)
     ss.notices = []
-    if ss.trainer.diverged:
-        st.error(ss.trainer.diverged, icon=":material/warning:")
     _toolbar(ss)
     _live_view(ss)
     with st.expander("Edit a weight or bias (or click a link in the diagram)"):
