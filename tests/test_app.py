@@ -112,12 +112,18 @@ def test_data_change_resets():
     assert not np.array_equal(at.session_state.trainer.X_train, data_before)
 
 
-def test_divergence_pauses_with_a_clear_message():
+def _diverged_app() -> AppTest:
+    """The app after playing a run that diverges (plane, learning rate 10)."""
     at = _app({"dataset": "plane", "learning_rate": "10", "hidden": "4"})
     at.selectbox(key="speed").set_value(50).run()
     _button(at, "play").click().run()
     for _ in range(3):
         at.run()
+    return at
+
+
+def test_divergence_pauses_with_a_clear_message():
+    at = _diverged_app()
     assert not at.exception
     assert not at.session_state.playing
     assert any("diverged" in e.value and "learning rate" in e.value for e in at.error)
@@ -130,11 +136,7 @@ def test_divergence_pauses_with_a_clear_message():
 
 
 def test_after_divergence_the_app_offers_the_last_sane_epoch():
-    at = _app({"dataset": "plane", "learning_rate": "10", "hidden": "4"})
-    at.selectbox(key="speed").set_value(50).run()
-    _button(at, "play").click().run()
-    for _ in range(3):
-        at.run()
+    at = _diverged_app()
     assert at.session_state.trainer.diverged
     at.selectbox(key="w_learning_rate").set_value("0.01").run()  # still at loss ~1e+230
     assert any("absurd" in e.value for e in at.error)
