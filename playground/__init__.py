@@ -14,6 +14,7 @@ from .activations import ACTIVATIONS, Activation
 from .config import Config
 from .datasets import DATASETS, DOMAIN, make_dataset, train_test_split
 from .features import FEATURES, feature_matrix
+from .health import Diagnosis, diagnose
 from .history import DecimatingLog, History
 from .initializers import INITIALIZERS
 from .network import MLP
@@ -25,6 +26,7 @@ Run = Trainer  # an alias that reads well in notebooks
 
 __all__ = [
     "ACTIVATIONS", "Activation", "Config", "DATASETS", "DOMAIN", "DecimatingLog",
-    "FEATURES", "History", "INITIALIZERS", "MLP", "OPTIMIZERS", "OUTPUTS", "Run", "Trainer",
-    "feature_matrix", "make_dataset", "train_test_split",
+    "Diagnosis", "FEATURES", "History", "INITIALIZERS", "MLP", "OPTIMIZERS", "OUTPUTS", "Run",
+    "Trainer",
+    "diagnose", "feature_matrix", "make_dataset", "train_test_split",
 ]
