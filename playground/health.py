@@ -13,10 +13,10 @@ The rules, over the training loss (``L0`` is its value at epoch 0):
   ``ABSURD_FACTOR * max(L0, ABSURD_FLOOR)`` (a million times where it started).
 * ``"dead_relu"``: plain ReLU, and after epoch 0 (at epoch 0 it is the init, not a
   lesson about training) some hidden layer outputs exactly 0 for every training point.
-* ``"rising"``: from epoch ``RISING_MIN_EPOCH`` on, the median of the last
-  ``RISING_WINDOW`` recorded losses is above ``RISING_FACTOR * L0`` and is not clearly
-  falling (the median of the last ``RISING_TAIL`` rows is not below
-  ``RECOVERING`` times it).
+* ``"rising"``: ``RISING_MIN_EPOCH`` epochs or more after the start (or the last
+  rewind), the median of the last ``RISING_WINDOW`` recorded losses since then is above
+  ``RISING_FACTOR * L0`` and is not clearly falling (the median of the last
+  ``RISING_TAIL`` rows is not below ``RECOVERING`` times it).
 
 The epoch to go back to is the restorable epoch (a snapshot, see
 :meth:`~playground.trainer.Trainer.params_at`, with its loss recorded and no edit made
@@ -94,9 +94,10 @@ def diagnose(trainer) -> Diagnosis | None:
         return Diagnosis("dead_relu", f"Every hidden ReLU in layer {layer} is off for all "
                          "points: the network outputs a constant. Try a smaller learning "
                          f"rate or leaky ReLU.{narrow}" + _way_out(trainer, rewind), rewind)
-    window = losses[-RISING_WINDOW:]
+    since = _rewound_at(trainer)
+    window = losses[np.searchsorted(trainer.history.epochs, since):][-RISING_WINDOW:]
     level = float(np.median(window))
-    if (trainer.epoch >= RISING_MIN_EPOCH and level > RISING_FACTOR * start
+    if (trainer.epoch - since >= RISING_MIN_EPOCH and level > RISING_FACTOR * start
             and not np.median(window[-RISING_TAIL:]) < RECOVERING * level):
         lr = trainer.config.learning_rate
         rewind = _rewind_epoch(trainer)
@@ -105,6 +106,13 @@ def diagnose(trainer) -> Diagnosis | None:
                          f"too high, every step overshoots. Try {lr / 10:g}."
                          + _way_out(trainer, rewind), rewind)
     return None
+
+
+def _rewound_at(trainer) -> int:
+    """The epoch this history was last rewound to (0 if never): the losses recorded
+    before it belong to a path the run has left."""
+    rewound = getattr(trainer, "_rewound", None)
+    return rewound[1] if rewound is not None and rewound[0] is trainer.history else 0
 
 
 def _rewind_epoch(trainer, upto: int | None = None) -> int | None:

@@ -128,6 +128,7 @@ class RunViews:
         self.diverged = None
         self._forward_done = False
         self._metrics_epoch = -1  # metrics must be recomputed
+        self._rewound = (self.history, at)  # health.py judges the loss from here on
         return at
 
     def edit(self, layer: int, row: int, col: int, value: float) -> Edit:

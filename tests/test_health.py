@@ -132,6 +132,14 @@ def test_rising_loss_says_the_learning_rate_is_too_high():
     assert d.rewind_epoch is not None
     loss = run.history.train_loss[list(run.history.epochs).index(d.rewind_epoch)]
     assert loss == run.history.train_loss.min()
+    run.rewind(d.rewind_epoch)  # the path it left is not held against it...
+    assert diagnose(run) is None
+    run.step(100)  # ...but the same learning rate goes astray again
+    assert diagnose(run).kind == "rising"
+    run.rewind(d.rewind_epoch)
+    run.update(run.config.replace(learning_rate=0.3))
+    run.step(100)
+    assert diagnose(run) is None and run.metrics["train_loss"] < loss
 
 
 @pytest.mark.parametrize("changes", [{}, {"dataset": "xor", "hidden": (8, 8)},
