@@ -190,3 +190,19 @@ def test_edits_stay_within_the_limit():
         with pytest.raises(ValueError, match="between −100 and 100"):
             run.edit(0, 0, 0, value)
     assert len(run.edits) == 2 and run.network.weights[0][0, 0] == EDIT_LIMIT
+
+
+@pytest.mark.parametrize("changes", [{"activation": "relu", "learning_rate": 10},
+                                     {"batch_size": 500, "activation": "relu",
+                                      "learning_rate": 10}])
+def test_diagnosing_every_epoch_leaves_the_run_bit_for_bit(changes):
+    watched, plain = Trainer(**changes), Trainer(**changes)
+    kinds = set()
+    for _ in range(80):
+        watched.step(1)
+        kinds.add(getattr(diagnose(watched), "kind", None))
+    plain.step(80)
+    assert kinds - {None}  # something was diagnosed (and the dead check swapped weights)
+    assert np.array_equal(watched.network.params, plain.network.params)
+    for key, column in watched.history.as_dict().items():
+        assert np.array_equal(column, plain.history.as_dict()[key])
