@@ -71,6 +71,19 @@ def diagnose(trainer) -> Diagnosis | None:
     the dead-layer check (one forward pass over at most ``DEAD_SAMPLE`` training points,
     all of them only when those say dead) is cached on the trainer until the
     parameters change.
+
+    Parameters
+    ----------
+    trainer : Trainer
+        Read only: its history (losses over epochs), snapshots, edits, config,
+        ``diverged``, and one forward pass of its network over the training points
+        (m, 2) for a ReLU network; the run is left bit for bit as it was.
+
+    Returns
+    -------
+    Diagnosis or None
+        The first that applies of ``"overflow"``, ``"absurd"``, ``"dead_relu"``,
+        ``"rising"`` (rules in the module docstring).
     """
     losses = trainer.history.train_loss
     start = float(losses[0])
@@ -79,8 +92,7 @@ def diagnose(trainer) -> Diagnosis | None:
         rewind = _rewind_epoch(trainer)
         cause = _blame(trainer, "made the outputs overflow")
         return Diagnosis("overflow", f"{cause} Training diverged and stopped at epoch "
-                         f"{trainer.epoch:,}."
-                         + _way_out(trainer, rewind), rewind)
+                         f"{trainer.epoch:,}." + _way_out(trainer, rewind), rewind)
     if not np.isfinite(current) or current > ABSURD_FACTOR * max(start, ABSURD_FLOOR):
         rewind = _rewind_epoch(trainer)
         cause = _blame(trainer, "made the loss absurd")
