@@ -138,9 +138,12 @@ class Config:
         return dataclasses.replace(self, **changes)
 
     # ------------------------------------------------------------------ URL form
-    def to_query(self) -> dict[str, str]:
-        """Every field as a string, e.g. ``{"hidden": "4,2", "learning_rate": "0.03"}``."""
-        return {f.name: _format(getattr(self, f.name)) for f in fields(self)}
+    def to_query(self, short: bool = False) -> dict[str, str]:
+        """Every field as a string, e.g. ``{"hidden": "4,2", "learning_rate": "0.03"}``;
+        with ``short``, only the fields that differ from the defaults (a short link)."""
+        default = Config() if short else None
+        return {f.name: _format(getattr(self, f.name)) for f in fields(self)
+                if not short or getattr(self, f.name) != getattr(default, f.name)}
 
     @classmethod
     def from_query(cls, query) -> Config:
@@ -215,10 +218,13 @@ def _check(name: str, kind: str, value):
             raise ValueError(f"{name}: each layer needs 1 to {MAX_WIDTH} neurons, got {widths}")
         return widths
     names = tuple(str(s) for s in items)  # features
+    labels = ", ".join(f.label for f in FEATURES.values())
+    if not names:
+        raise ValueError(f"{name}: pick at least one input feature ({labels})")
     bad = [s for s in names if s not in FEATURES]
-    if bad or not names or len(set(names)) != len(names):
-        raise ValueError(f"{name}: pick one or more distinct features from "
-                         f"{', '.join(FEATURES)}, got {value!r}")
+    if bad or len(set(names)) != len(names):
+        keys = ", ".join(k if k == f.label else f"{k} ({f.label})" for k, f in FEATURES.items())
+        raise ValueError(f"{name}: pick distinct input features from {keys}; got {value!r}")
     return names
 
 

@@ -1,5 +1,6 @@
 """The Streamlit app through AppTest: every control and path, figure specs."""
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +49,7 @@ def test_play_pause():
     _button(at, "play").click().run()
     assert at.session_state.playing and _button(at, "play").label == "Pause"
     first = _epoch(at)
+    time.sleep(0.1)  # at the default 30 epochs/s, more epochs are due
     at.run()  # a frame while playing trains more epochs
     assert _epoch(at) > first > 0
     _button(at, "play").click().run()
@@ -57,13 +59,25 @@ def test_play_pause():
     assert _epoch(at) == paused
 
 
-def test_fixed_speed_trains_that_many_epochs_per_frame():
+def test_a_pace_in_epochs_per_second_never_runs_ahead():
     at = _app()
-    at.selectbox(key="speed").set_value(20).run()
+    assert at.selectbox(key="speed").value == "30"  # the default pace: a class can watch
+    at.selectbox(key="speed").set_value("10").run()
+    t0 = time.perf_counter()
     _button(at, "play").click().run()
-    assert _epoch(at) == 20
+    assert _epoch(at) == 1  # the first epoch at once
+    for _ in range(3):
+        at.run()
+    elapsed = time.perf_counter() - t0
+    assert 1 <= _epoch(at) <= 1 + 10 * elapsed
+    assert at.query_params["speed"] in (["10"], "10")
+
+
+def test_max_speed_trains_many_epochs_per_frame():
+    at = _app({"speed": "max"})
+    _button(at, "play").click().run()
     at.run()
-    assert _epoch(at) == 40
+    assert _epoch(at) > 5
 
 
 def test_live_learning_rate_change_keeps_weights():
@@ -89,7 +103,7 @@ def test_any_learning_rate_from_the_url_is_offered():
 def test_architecture_change_resets_and_says_so():
     at = _app()
     _button(at, "step").click().run()
-    at.slider(key="w_n_layers").set_value(3).run()
+    at.number_input(key="w_n_layers").set_value(3).run()
     trainer = at.session_state.trainer
     assert trainer.epoch == 0 and trainer.config.hidden == (4, 2, 4)
     assert any("restarted" in t.value for t in at.toast)
@@ -102,7 +116,7 @@ def test_data_change_resets():
     _button(at, "step").click().run()
     at.selectbox(key="w_dataset").set_value("spiral").run()
     assert at.session_state.trainer.epoch == 0
-    at.slider(key="w_n_classes").set_value(4).run()
+    at.number_input(key="w_n_classes").set_value(4).run()
     t = at.session_state.trainer
     assert t.config.num_classes == 4 and t.network.layer_sizes[-1] == 4
     _button(at, "step").click().run()
@@ -115,7 +129,7 @@ def test_data_change_resets():
 def _diverged_app() -> AppTest:
     """The app after playing a run that diverges (plane, learning rate 10)."""
     at = _app({"dataset": "plane", "learning_rate": "10", "hidden": "4"})
-    at.selectbox(key="speed").set_value(50).run()
+    at.selectbox(key="speed").set_value("max").run()
     _button(at, "play").click().run()
     for _ in range(3):
         at.run()
@@ -155,7 +169,7 @@ def test_url_sets_widgets_and_run():
     at = _app(q)
     assert not at.exception and not at.warning
     assert at.selectbox(key="w_dataset").value == "xor"
-    assert at.slider(key="w_n_layers").value == 3
+    assert at.number_input(key="w_n_layers").value == 3
     assert at.number_input(key="w_width_1").value == 6
     assert at.selectbox(key="w_learning_rate").value == "0.1"
     assert at.multiselect(key="w_features").value == ["x1", "x2", "x1x2"]
@@ -283,13 +297,13 @@ def test_diagram_click_focuses_a_neuron_or_picks_a_link():
 
 def test_hidden_space_and_gradient_panels():
     at = _app({"hidden": "6,4", "dataset": "spiral"})
-    at.radio(key="panel").set_value("Hidden space").run()
+    at.radio(key="panel").set_value("hidden").run()
     fig = at.session_state.last_figures["panel"]
     assert "Hidden layer 2" in fig["layout"]["title"]["text"]  # the last hidden layer
     at.selectbox(key="hs_layer").set_value(1).run()
     assert "Hidden layer 1" in at.session_state.last_figures["panel"]["layout"]["title"]["text"]
     _button(at, "step").click().run()
-    at.radio(key="panel").set_value("Gradients").run()
+    at.radio(key="panel").set_value("gradients").run()
     fig = at.session_state.last_figures["panel"]
     assert fig["layout"]["yaxis"]["type"] == "log"
     assert len(fig["data"]) == 2 * 3  # norms and ratios for each of 3 layers
@@ -299,6 +313,7 @@ def test_hidden_space_and_gradient_panels():
 def test_edit_a_weight_from_the_form():
     at = _app({"hidden": "3"})
     _button(at, "step").click().run()
+    _button(at, "edit_open_button").click().run()  # View menu: Edit a weight or bias
     at.selectbox(key="edit_layer").set_value(1).run()
     at.selectbox(key="edit_from").set_value(1).run()
     at.selectbox(key="edit_to").set_value(2).run()
@@ -306,6 +321,7 @@ def test_edit_a_weight_from_the_form():
     _button(at, "edit_apply").click().run()
     trainer = at.session_state.trainer
     assert trainer.network.weights[0][1, 2] == 0.625 and trainer.epoch == 1
-    assert any("set to 0.625" in t.value for t in at.toast)
+    assert any("Set x2→h1.3 to 0.625" in t.value for t in at.toast)
+    assert not at.session_state.edit_open  # the editor closed
     _button(at, "step").click().run()
     assert at.session_state.trainer.epoch == 2

@@ -64,9 +64,9 @@ def test_output_resolution():
     ("hidden", "4,x", r"hidden: expected an integer"),
     ("hidden", "4,0", r"hidden: each layer needs 1 to 128 neurons"),
     ("hidden", "1,1,1,1,1,1,1,1,1", r"hidden: at most 8 hidden layers"),
-    ("features", "", r"features: pick one or more"),
-    ("features", "x1,x3", r"features: pick one or more"),
-    ("features", "x1,x1", r"features: pick one or more"),
+    ("features", "", r"features: pick at least one input feature \(x1, x2, x1², x2², x1·x2, sin x1"),
+    ("features", "x1,x3", r"features: pick distinct input features from x1, x2, x1sq \(x1²\)"),
+    ("features", "x1,x1", r"features: pick distinct input features"),
 ])
 def test_bad_values_name_the_field(field, value, match):
     with pytest.raises(ValueError, match=match):
@@ -115,3 +115,11 @@ def test_every_range_is_checked_at_both_ends():
     for field, (lo, hi) in RANGES.items():
         Config.from_query({field: str(lo)})
         Config.from_query({field: str(hi)})
+
+
+def test_short_query_leaves_out_the_defaults():
+    assert Config().to_query(short=True) == {}
+    c = Config(dataset="xor", hidden=(8, 8), learning_rate=0.1)
+    assert c.to_query(short=True) == {"dataset": "xor", "hidden": "8,8", "learning_rate": "0.1"}
+    assert Config.from_query(c.to_query(short=True)) == c
+    assert len(c.to_query()) == len(Config.__dataclass_fields__)  # the full form stays

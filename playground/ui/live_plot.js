@@ -288,7 +288,9 @@ function carryForward(pending, payload) {
 async function renderPayload(st, payload) {
   const Plotly = st.Plotly;
   st.rendered = payload;
+  st.grid.classList.toggle("lp-auto", payload.columns === 0);
   st.grid.style.setProperty("--lp-cols", String(payload.columns || 1));
+  st.grid.style.setProperty("--lp-min", `${payload.minWidth || 380}px`);
   st.grid.style.setProperty("--lp-gap", `${payload.gap ?? 8}px`);
   const names = payload.order || Object.keys(payload.figs);
   // Remove figures that disappeared.
@@ -310,6 +312,10 @@ async function renderPayload(st, payload) {
     if (st.grid.children[idx] !== cell.div) st.grid.insertBefore(cell.div, st.grid.children[idx]);
     const height = fig.height || (fig.layout && fig.layout.height) || payload.height || 300;
     cell.div.style.height = `${height}px`;
+    if (fig.label && cell.div.getAttribute("aria-label") !== fig.label) {
+      cell.div.setAttribute("aria-label", fig.label);
+      cell.div.setAttribute("role", "figure");
+    }
     cell.div.style.gridColumn = fig.span ? `span ${fig.span}` : "";
     if (fig.keep) {
       // Python did not resend an unchanged figure. If this cell does not hold it (a
@@ -343,8 +349,11 @@ async function renderPayload(st, payload) {
     cell.tdig = fig.tdig;
     const layout = themedLayout(fig.layout || {}, theme, `${st.key}:${name}`);
     layout.height = height;
+    // Offline only: no button that sends a chart to an online service.
     const config = Object.assign(
-      { displaylogo: false, responsive: false, displayModeBar: "hover" },
+      { displaylogo: false, responsive: false, displayModeBar: "hover",
+        showSendToCloud: false, showEditInChartStudio: false, showLink: false,
+        modeBarButtonsToRemove: ["sendDataToCloud", "select2d", "lasso2d"] },
       fig.config || {},
     );
     if (!cell.plotted) {

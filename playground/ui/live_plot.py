@@ -54,6 +54,10 @@ _CSS = """
   gap: var(--lp-gap, 8px);
   width: 100%;
 }
+/* columns=0: as many columns as fit, each at least --lp-min wide (one on a phone) */
+.lp-grid.lp-auto {
+  grid-template-columns: repeat(auto-fill, minmax(min(var(--lp-min, 380px), 100%), 1fr));
+}
 .lp-cell { min-width: 0; position: relative; }
 .lp-error { color: var(--st-red-color, #d33); white-space: pre-wrap; font-size: 0.8rem; }
 """
@@ -291,6 +295,8 @@ def live_plot(
     spans: Mapping[str, int] | None = None,
     heights: Mapping[str, int] | None = None,
     configs: Mapping[str, Mapping[str, Any]] | None = None,
+    labels: Mapping[str, str] | None = None,
+    min_width: int = 380,
     on_click: Callable[[], None] | None = None,
     binary: bool = True,
 ) -> dict[str, Any] | None:
@@ -308,7 +314,8 @@ def live_plot(
         Stable element key. Same key => same DOM and Plotly instances (no
         remount). Changing it remounts the component.
     columns
-        Number of grid columns; figures fill the grid row by row.
+        Number of grid columns; figures fill the grid row by row. 0: as many columns
+        as fit with each at least ``min_width`` px (one column on a phone).
     height
         Default height in px of each figure (``layout.height`` or ``heights``
         override it).
@@ -317,9 +324,14 @@ def live_plot(
     heights
         Optional ``{name: px}`` per-figure heights.
     configs
-        Optional ``{name: plotly config}`` (merged over
-        ``{"displaylogo": False, "displayModeBar": "hover"}``); a figure dict's
+        Optional ``{name: plotly config}`` (merged over ``{"displaylogo": False,
+        "displayModeBar": "hover"}`` and the offline-only defaults); a figure dict's
         own ``"config"`` key also works.
+    labels
+        Optional ``{name: text}``: the accessible name (``aria-label``) of a figure's
+        box, by which assistive technology and tests find it.
+    min_width
+        With ``columns=0``, the narrowest a column may get, in px.
     on_click
         Optional callback run (before the rerun) when a point is clicked.
     binary
@@ -343,8 +355,11 @@ def live_plot(
     heights = heights or {}
     configs = configs or {}
     figs: dict[str, Any] = {}
+    labels = labels or {}
     for name, fig in figures.items():
         entry = _figure_dict(fig)
+        if name in labels:
+            entry["label"] = str(labels[name])
         if name in spans:
             entry["span"] = int(spans[name])
         if name in heights:
@@ -356,6 +371,7 @@ def live_plot(
         "key": str(key),
         "lib": plotly_js_url(),
         "columns": int(columns),
+        "minWidth": int(min_width),
         "height": int(height),
         "order": list(figs),
         "figs": figs,

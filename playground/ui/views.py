@@ -13,13 +13,13 @@ from ..png import rgba
 
 GRID = 100  # decision-region resolution (points per axis)...
 BIG_GRID, BIG_NET = 64, 2000  # ...and for networks of more parameters than BIG_NET
+DIAGRAM_ASPECT = 0.95  # width / height of the diagram's box on the stage (1280x720: ~1)
 
 
 def grid_resolution(trainer) -> int:
     """Points per axis of the decision regions: a big network's forward pass over the
     grid is the costliest part of a frame, and the picture is smoothed anyway."""
     return GRID if trainer.network.params.size <= BIG_NET else BIG_GRID
-PANELS = ("Weights", "Hidden space", "Gradients")
 CURVE_POINTS = 300  # at most this many points per drawn curve
 
 
@@ -27,7 +27,7 @@ def curve_arrays(trainer, column: str, max_points: int = CURVE_POINTS):
     """History of ``column`` for train and test, thinned to at most ``max_points`` for
     drawing, with the current epoch last (the decimated history may not hold it yet)."""
     h = trainer.history
-    step = -(-h.n // max_points)
+    step = max(1, -(-h.n // max_points))
     epochs = h.epochs[::step]
     tr, te = getattr(h, f"train_{column}")[::step], getattr(h, f"test_{column}")[::step]
     if h.n and epochs[-1] == trainer.epoch:
@@ -38,10 +38,11 @@ def curve_arrays(trainer, column: str, max_points: int = CURVE_POINTS):
 
 
 def live_figures(trainer, *, focus=None, show_test=True, discretize=False, log_loss=False,
-                 panel=PANELS[0], hs_layer=None, hs_axes="pca", show_network=True,
-                 previous=None, only=None) -> dict:
-    """Every figure of one frame: the network diagram (if shown), the main view (output
-    or ``focus`` = (layer, unit)), loss and accuracy curves, and the bottom panel.
+                 panel="weights", hs_layer=None, hs_axes="pca", show_network=True,
+                 previous=None, only=None, stage_height=460) -> dict:
+    """Every figure of one frame, in the order the page lays them out: the main view
+    (output or ``focus`` = (layer, unit)), the network diagram (if shown), loss and
+    accuracy curves, and the panel. The first three are ``stage_height`` px tall.
 
     ``only`` (a set of names) rebuilds just those figures and takes the others from
     ``previous``: the live view redraws the secondary figures every other frame.
@@ -49,17 +50,18 @@ def live_figures(trainer, *, focus=None, show_test=True, discretize=False, log_l
     def wanted(name):
         return only is None or previous is None or name in only or name not in previous
 
-    names = (["network"] if show_network else []) + ["regions", "curves", "panel"]
+    names = ["regions"] + (["network"] if show_network else []) + ["curves", "panel"]
     figs = {}
     for name in names:
         if not wanted(name):
             figs[name] = previous[name]
         elif name == "network":
-            figs[name] = trainer_diagram(trainer, focus=focus)
+            figs[name] = trainer_diagram(trainer, focus=focus, height=stage_height,
+                                         aspect=DIAGRAM_ASPECT)
         elif name == "regions":
             xs, out, hidden = trainer.predict_grid(grid_resolution(trainer), DOMAIN)
             figs[name] = main_view(trainer, focus, xs, out, hidden, show_test=show_test,
-                                   discretize=discretize)
+                                   discretize=discretize, height=stage_height)
         elif name == "curves":
             ep, loss_tr, loss_te = curve_arrays(trainer, "loss")
             _, acc_tr, acc_te = curve_arrays(trainer, "acc")
@@ -67,7 +69,7 @@ def live_figures(trainer, *, focus=None, show_test=True, discretize=False, log_l
             figs[name] = F.curves_pair_figure(
                 ep, (loss_tr, loss_te), (acc_tr, acc_te),
                 score_title="R²" if regression else "accuracy", log_y=log_loss,
-                score_range=None if regression else (0, 1.02))
+                score_range=None if regression else (0, 1.02), height=stage_height)
         else:
             fig = panel_figure(trainer, panel, hs_layer, hs_axes)
             # a new panel starts from its own axes, not the previous panel's zoom
@@ -76,13 +78,13 @@ def live_figures(trainer, *, focus=None, show_test=True, discretize=False, log_l
     return figs
 
 
-def main_view(trainer, focus, xs, out, hidden, *, show_test, discretize) -> dict:
+def main_view(trainer, focus, xs, out, hidden, *, show_test, discretize, height=420) -> dict:
     """The decision regions, or the focused neuron's map over the input square."""
     c = trainer.config
     train, test = (trainer.X_train, trainer.y_train), (trainer.X_test, trainer.y_test)
     if focus is None:
         return F.decision_figure(xs, out, c.task, train, test, discretize=discretize,
-                                 show_test=show_test,
+                                 show_test=show_test, height=height,
                                  title=f"Output at epoch {trainer.epoch:,}")
     layer, unit = focus
     label = unit_label(layer, unit, trainer.network.layer_sizes, c.features)
@@ -93,7 +95,7 @@ def main_view(trainer, focus, xs, out, hidden, *, show_test, discretize) -> dict
         values = hidden[layer - 1][..., unit]
     lo, hi = _value_range(trainer.config.activation if layer else "linear", values)
     return F.decision_figure(xs, values[..., None], c.task, train, test, show_test=show_test,
-                             title=f"Neuron {label} at epoch {trainer.epoch:,}",
+                             title=f"Neuron {label} at epoch {trainer.epoch:,}", height=height,
                              zrange=(lo, hi))
 
 
@@ -106,10 +108,11 @@ def _value_range(activation, values):
     return -m, m
 
 
-def panel_figure(trainer, panel=PANELS[0], hs_layer=None, hs_axes="pca") -> dict:
-    """The bottom panel: weight heatmaps, a hidden layer's space, or gradients."""
+def panel_figure(trainer, panel="weights", hs_layer=None, hs_axes="pca") -> dict:
+    """The panel below the stage: weight heatmaps (``"weights"``), a hidden layer's
+    space (``"hidden"``), or gradients (``"gradients"``)."""
     net, c = trainer.network, trainer.config
-    if panel == "Hidden space" and net.n_layers > 1:
+    if panel == "hidden" and net.n_layers > 1:
         last = net.n_layers - 1  # the last hidden layer shows the most untangling
         layer = last if hs_layer is None else min(max(int(hs_layer), 1), last)
         axes = hs_axes
@@ -121,9 +124,9 @@ def panel_figure(trainer, panel=PANELS[0], hs_layer=None, hs_axes="pca") -> dict
                                    max(c.num_classes, 2), f"Hidden layer {layer}: how it maps "
                                    "the input square and the data", hs.axis_labels,
                                    height=420)
-    if panel == "Gradients":
+    if panel == "gradients":
         g = trainer.gradients
-        step = -(-g.n // CURVE_POINTS)  # thinned for drawing, like the curves
+        step = max(1, -(-g.n // CURVE_POINTS))  # thinned for drawing, like the curves
         return F.gradients_figure(g.epochs[::step], g.grad_norms[::step],
                                   g.update_ratios[::step])
     return F.weights_figure(net.weights, net.biases, [FEATURES[f].label for f in c.features])
