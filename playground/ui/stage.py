@@ -14,6 +14,9 @@ from .view_state import SPEEDS, View
 
 LABELS = {"regions": "Decision regions", "network": "Network diagram",
           "curves": "Loss and accuracy curves", "panel": "Panel"}
+# the diagram pans and zooms by dragging and double-click; a mode bar would cover its
+# layer titles
+CONFIGS = {"network": {"displayModeBar": False}}
 SHORTCUTS = "Keyboard: Space play/pause · → or S one step · R reset"
 # widget key -> View field (the URL keys of the view)
 VIEW_KEYS = {"speed": "speed", "show_test": "test", "discretize": "discretize",
