@@ -109,8 +109,9 @@ def toolbar(ss) -> None:
         c[3].selectbox("Speed", SPEEDS, key="speed", label_visibility="collapsed",
                        format_func=lambda s: "max speed" if s == "max" else f"{s} epochs/s",
                        help="Epochs per second; max trains as many as fit each frame")
-    with c[4].popover("View", icon=":material/tune:", width="stretch"):
-        view_options(ss, hide)
+    if not hide.hides("all"):  # hide=all: only the stage
+        with c[4].popover("View", icon=":material/tune:", width="stretch"):
+            view_options(ss, hide)
     shortcuts()
 
 
