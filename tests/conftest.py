@@ -22,7 +22,7 @@ from playground.ui.harness import (
 )
 
 __all__ = ["ARTIFACTS", "CHROMIUM", "CHROMIUM_ARGS", "ROOT", "App", "StreamlitServer",
-           "all_plots_drawn"]
+           "all_plots_drawn", "button", "run_app"]
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +41,25 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+# ---------------------------------------------------------------------- AppTest
+APP = str(ROOT / "app.py")
+
+
+def run_app(query=None):
+    """The app through Streamlit's AppTest, opened with URL ``query``, after its first run."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def button(at, key):
+    """The AppTest button with Streamlit key ``key``."""
+    return next(b for b in at.button if b.key == key)
 
 
 # ---------------------------------------------------------------------- a page of the app

@@ -2,27 +2,13 @@
 epoch 0, the editor, values out of range."""
 
 import math
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
-
-def _app(query=None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    return at.run()
+from conftest import button, run_app
 
 
 def _query(at) -> dict:
     return {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
-
-
-def _button(at, key):
-    return next(b for b in at.button if b.key == key)
 
 
 def _keys(at) -> set:
@@ -34,10 +20,10 @@ def _keys(at) -> set:
 @pytest.mark.parametrize("panel", ["weights", "hidden", "gradients"])
 def test_every_panel_at_epoch_0_after_reset_and_a_new_dataset(panel):
     # the Gradients panel at epoch 0 replaced every plot with "slice step cannot be zero"
-    at = _app({"panel": panel})
+    at = run_app({"panel": panel})
     assert not at.exception and "panel" in at.session_state.last_figures
-    _button(at, "step").click().run()
-    _button(at, "reset").click().run()
+    button(at, "step").click().run()
+    button(at, "reset").click().run()
     assert not at.exception
     at.selectbox(key="w_dataset").set_value("xor").run()
     assert not at.exception
@@ -48,7 +34,7 @@ def test_every_panel_at_epoch_0_after_reset_and_a_new_dataset(panel):
 
 # ---------------------------------------------------------------------- the URL
 def test_default_link_is_empty_and_a_change_adds_only_that_key():
-    at = _app()
+    at = run_app()
     assert _query(at) == {}
     at.selectbox(key="w_learning_rate").set_value("0.1").run()
     assert _query(at) == {"learning_rate": "0.1"}
@@ -59,7 +45,7 @@ def test_default_link_is_empty_and_a_change_adds_only_that_key():
 def test_the_whole_view_travels_in_the_url():
     view = {"speed": "100", "test": "false", "discretize": "true", "log_loss": "true",
             "diagram": "false", "panel": "gradients", "focus": "h1.3"}
-    at = _app({**view, "dataset": "xor"})
+    at = run_app({**view, "dataset": "xor"})
     assert not at.exception and not at.warning
     ss = at.session_state
     assert (ss.speed, ss.show_test, ss.discretize, ss.log_loss, ss.show_network, ss.panel,
@@ -72,7 +58,7 @@ def test_the_whole_view_travels_in_the_url():
 
 
 def test_an_input_feature_can_be_focused_by_its_url_name():
-    at = _app({"features": "x1,x2,x1sq", "focus": "x1sq"})
+    at = run_app({"features": "x1,x2,x1sq", "focus": "x1sq"})
     assert at.session_state.last_figures["regions"]["layout"]["title"]["text"].startswith(
         "Neuron x1²")
 
@@ -82,19 +68,19 @@ def test_an_input_feature_can_be_focused_by_its_url_name():
     {"hide": "everything"}, {"focus": "h9.9"},
 ])
 def test_a_tampered_view_opens_with_defaults_and_a_notice(query):
-    at = _app(query)
+    at = run_app(query)
     assert not at.exception
     if query != {"focus": "h9.9"}:  # (a neuron the network lacks: just the output)
         assert at.warning and "could not be used" in at.warning[0].value
     assert at.session_state.last_figures["regions"]["layout"]["title"]["text"].startswith(
         "Output")
-    _button(at, "step").click().run()
+    button(at, "step").click().run()
     assert not at.exception
 
 
 # ---------------------------------------------------------------------- classroom
 def test_hide_sections_and_single_controls_keeps_their_values():
-    at = _app({"hide": "data,learning_rate", "dataset": "xor", "learning_rate": "0.1",
+    at = run_app({"hide": "data,learning_rate", "dataset": "xor", "learning_rate": "0.1",
                "noise": "0.2"})
     keys = _keys(at)
     assert "w_dataset" not in keys and "w_noise" not in keys  # the data section is gone
@@ -109,18 +95,18 @@ def test_hide_sections_and_single_controls_keeps_their_values():
 
 
 def test_hide_all_leaves_only_the_stage():
-    at = _app({"hide": "all", "hidden": "3"})
+    at = run_app({"hide": "all", "hidden": "3"})
     assert not [w for w in at.sidebar if getattr(w, "key", None)]
     assert {"play", "step", "reset"} <= _keys(at)
     assert "speed" not in _keys(at)  # a single view control is hidden too
-    _button(at, "step").click().run()
+    button(at, "step").click().run()
     assert at.session_state.trainer.epoch == 1
     assert at.session_state.trainer.config.hidden == (3,)
 
 
 # ---------------------------------------------------------------------- the editor
 def test_a_click_on_a_link_opens_the_editor_with_its_current_value():
-    at = _app({"hidden": "3"})
+    at = run_app({"hidden": "3"})
     at.session_state["pending_edit_layer"] = 1
     at.session_state["pending_edit_from"] = 0
     at.session_state["pending_edit_to"] = 2
@@ -129,18 +115,18 @@ def test_a_click_on_a_link_opens_the_editor_with_its_current_value():
     w = at.session_state.trainer.network.weights[0][0, 2]
     box = at.number_input(key="edit_value")
     assert box.value == pytest.approx(round(w, 4)) and "now" in box.label
-    _button(at, "edit_apply").click().run()  # Apply without typing keeps the weight
+    button(at, "edit_apply").click().run()  # Apply without typing keeps the weight
     assert at.session_state.trainer.network.weights[0][0, 2] == pytest.approx(w, abs=1e-4)
     assert any("Set x1→h1.3 to" in t.value for t in at.toast)
 
 
 def test_the_editor_keeps_values_in_a_sane_range():
-    at = _app({"hidden": "3"})
-    _button(at, "edit_open_button").click().run()
+    at = run_app({"hidden": "3"})
+    button(at, "edit_open_button").click().run()
     at.number_input(key="edit_value").set_value(1e308).run()
     assert not at.exception
     assert abs(at.number_input(key="edit_value").value) <= 100
-    _button(at, "edit_apply").click().run()
+    button(at, "edit_apply").click().run()
     assert math.isfinite(at.session_state.trainer.metrics["train_loss"])
 
 
@@ -154,7 +140,7 @@ def test_the_editor_keeps_values_in_a_sane_range():
     ("w_n_samples", 10**9, "n_samples", 10_000),
 ])
 def test_values_out_of_range_are_clamped_with_a_notice(key, value, field, expected):
-    at = _app()
+    at = run_app()
     at.number_input(key=key).set_value(value).run()
     assert not at.exception
     assert getattr(at.session_state.trainer.config, field) == expected
