@@ -191,17 +191,22 @@ def _format(value) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
+def parse_bool(name: str, value) -> bool:
+    """A yes/no URL value (``true``/``false``, ``1``/``0``, ``yes``/``no``, ``on``/``off``)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes", "on"):
+        return True
+    if text in ("false", "0", "no", "off"):
+        return False
+    raise ValueError(f"{name}: expected true or false, got {value!r}")
+
+
 def _check(name: str, kind: str, value):
     """Parse ``value`` (typed or a string) for field ``name`` and check its range."""
     if kind == "bool":
-        if isinstance(value, bool):
-            return value
-        text = str(value).strip().lower()
-        if text in ("true", "1", "yes", "on"):
-            return True
-        if text in ("false", "0", "no", "off"):
-            return False
-        raise ValueError(f"{name}: expected true or false, got {value!r}")
+        return parse_bool(name, value)
     if kind in ("int", "float"):
         return _check_number(name, kind, value)
     if kind == "str":

@@ -272,6 +272,8 @@ def network_diagram(layer_sizes, weights, biases, neuron_maps, input_maps, unit_
                           "color": "rgba(0,0,0,0)", "line": {"width": 0}}}]
     pad = 60 * g.p / screen  # room for the labels
     titles = ["Input", *(f"Hidden {i}" for i in range(1, len(sizes) - 1)), "Output"]
+    if len(sizes) > 5:  # deep: short titles, so that neighbours do not run into each other
+        titles = ["In", *(f"H{i}" for i in range(1, len(sizes) - 1)), "Out"]
     layout = base_layout(
         height=height, showlegend=False, hovermode="closest", dragmode="pan",
         uirevision=f"diagram {sizes} {height} {aspect}",  # a new geometry resets the zoom

@@ -192,8 +192,10 @@ def decision_figure(xs, out, task, train=None, test=None, *, discretize=False,
     k = out.shape[-1] if out.shape[-1] > 1 else 2
     if train is not None:
         data.append(points_trace(*train, task, "train", "white", "circle", k))
-    if test is not None and show_test:
-        data.append(points_trace(*test, task, "test", "#222222", "circle", k))
+    if test is not None and show_test:  # as TF Playground: test points ringed in black
+        test_trace = points_trace(*test, task, "test", "#111111", "circle", k)
+        test_trace["marker"].update(size=7, line={"width": 1.8, "color": "#111111"})
+        data.append(test_trace)
     axis = {"range": [-extent, extent], "constrain": "domain", "zeroline": False,
             "showgrid": False, "ticks": "outside"}
     layout = base_layout(
@@ -230,7 +232,8 @@ def curves_pair_figure(epochs, loss, score, *, score_title="Accuracy", log_y=Fal
         yaxis={"domain": [0.56, 1.0], "type": "log" if log_y else "linear",
                "zeroline": False, "title": {"text": "loss"}},
         yaxis2=score_axis,
-        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.08})
+        # the legend at the top left: the mode bar appears at the top right
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"})
     return {"data": data, "layout": layout}
 
 
@@ -308,12 +311,20 @@ def gradients_figure(epochs, grad_norms, update_ratios, *, height=260) -> dict:
                          "line": {"color": color, "width": 1.5},
                          "hovertemplate": f"layer {i + 1}<br>epoch %{{x}}<br>%{{y:.3g}}"
                                           "<extra></extra>"})
+    # before the first epoch the log is empty: show epochs from 0, not Plotly's -1 … 1
+    start = {} if len(epochs) and epochs[-1] > 0 else {"range": [0, 1]}
+    # automargin: the axis titles make room for the tick labels instead of overlapping
+    axis = {"title": {"text": "epoch"}, "automargin": True, "rangemode": "nonnegative",
+            **start}
+    log = {"type": "log", "exponentformat": "power", "automargin": True}
     layout = base_layout(
-        height=height, title={"text": "Gradients per layer", "x": 0.02, "font": {"size": 13}},
-        xaxis={"domain": [0, 0.46], "title": {"text": "epoch"}},
-        yaxis={"type": "log", "title": {"text": "‖gradient‖"}, "exponentformat": "power"},
-        xaxis2={"domain": [0.56, 1], "title": {"text": "epoch"}},
-        yaxis2={"type": "log", "anchor": "x2", "title": {"text": "‖update‖ / ‖weights‖"},
-                "exponentformat": "power"},
-        legend={"orientation": "h", "y": 1.18, "x": 1, "xanchor": "right"})
+        height=height, title={"text": "Gradients per layer", "x": 0.02, "y": 0.98,
+                              "yanchor": "top", "font": {"size": 13}},
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        xaxis={"domain": [0, 0.44], **axis},
+        yaxis={**log, "title": {"text": "‖gradient‖", "standoff": 4}},
+        xaxis2={"domain": [0.58, 1], **axis},
+        yaxis2={**log, "anchor": "x2", "title": {"text": "‖update‖ / ‖weights‖",
+                                                  "standoff": 4}},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "xanchor": "left"})
     return {"data": data, "layout": layout}

@@ -5,13 +5,24 @@ The helpers live in :mod:`playground.ui.harness` (also used by ``benchmarks/``).
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from playground.ui.harness import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, StreamlitServer
+from playground.ui.harness import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    StreamlitServer,
+    choose_option,
+    paint_probe,
+)
 
-__all__ = ["ARTIFACTS", "CHROMIUM", "CHROMIUM_ARGS", "ROOT", "StreamlitServer"]
+__all__ = ["ARTIFACTS", "CHROMIUM", "CHROMIUM_ARGS", "ROOT", "App", "StreamlitServer",
+           "all_plots_drawn", "button", "run_app"]
 
 
 @pytest.fixture(scope="module")
@@ -30,3 +41,132 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+# ---------------------------------------------------------------------- AppTest
+APP = str(ROOT / "app.py")
+
+
+def run_app(query=None):
+    """The app through Streamlit's AppTest, opened with URL ``query``, after its first run."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def button(at, key):
+    """The AppTest button with Streamlit key ``key``."""
+    return next(b for b in at.button if b.key == key)
+
+
+# ---------------------------------------------------------------------- a page of the app
+N_PLOTS = 4  # network, regions, curves and the panel below them
+VIEWPORT = {"width": 1400, "height": 1900}  # tall: the main area scrolls inside the page
+
+
+# ---------------------------------------------------------------------- helpers
+class App:
+    """One page of the app in its own browser context, with console error capture."""
+
+    def __init__(self, browser, url: str, viewport=None):
+        self.context = browser.new_context(viewport=viewport or VIEWPORT)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("console", self._on_console)
+        self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        self.page.add_init_script(paint_probe(N_PLOTS))
+        self.page.goto(url)
+        self.page.wait_for_function("window.__probe && window.__probe.firstPaint !== null",
+                                    timeout=30_000)
+
+    def _on_console(self, msg) -> None:
+        if msg.type == "error":
+            self.errors.append(f"console.error: {msg.text} ({msg.location.get('url', '')})")
+
+    def close(self) -> None:
+        self.context.close()
+
+    # ---- reading
+    def metric(self, label: str) -> str:
+        box = self.page.locator('[data-testid="stMetric"]').filter(
+            has=self.page.locator('[data-testid="stMetricLabel"]', has_text=label)).first
+        return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+    def epoch(self) -> int:
+        return int(self.metric("Epoch").replace(",", ""))
+
+    def loss(self) -> float:
+        return float(self.metric("Training loss"))
+
+    def play_label(self) -> str:
+        return self.button("play").inner_text()
+
+    def query(self) -> dict[str, str]:
+        return {k: v[0] for k, v in parse_qs(urlsplit(self.page.url).query).items()}
+
+    def input_value(self, label: str) -> str:
+        return self.page.get_by_label(label, exact=True).input_value()
+
+    # ---- waiting
+    def wait_until(self, cond, timeout: float = 10.0, what: str = "condition"):
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                value = cond()
+            except Exception:  # noqa: BLE001 - the element may be re-rendering
+                value = None
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+            self.page.wait_for_timeout(50)
+
+    def wait_query(self, **expected: str) -> None:
+        self.wait_until(lambda: all(self.query().get(k) == v for k, v in expected.items()),
+                        what=f"URL query {expected} (have {self.query()})")
+
+    # ---- acting
+    def button(self, key: str):
+        return self.page.locator(f'.st-key-{key} button[data-testid^="stBaseButton"]:visible')
+
+    def click(self, key: str) -> None:
+        self.button(key).click()
+
+    def choose(self, label: str, option: str) -> None:
+        """Pick ``option`` in the selectbox labelled ``label``."""
+        choose_option(self.page, label, option)
+
+    def type_into(self, label: str, text: str) -> None:
+        """Replace the text of an input (selectbox combobox, number input) and press Enter."""
+        box = self.page.get_by_label(label, exact=True)
+        box.click()
+        box.press("ControlOrMeta+a")
+        box.press_sequentially(text)
+        box.press("Enter")
+
+    def screenshot(self, name: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"e2e-{name}.png"))
+
+    def assert_no_errors(self) -> None:
+        assert not self.errors, "browser errors:\n" + "\n".join(self.errors)
+
+
+@pytest.fixture
+def app(server, browser):
+    a = App(browser, server.url)
+    yield a
+    try:
+        a.assert_no_errors()
+    finally:
+        a.close()
+
+
+def all_plots_drawn(page) -> bool:
+    """At least N_PLOTS live plots, all drawn (Plotly data, SVG and heatmap images)."""
+    return page.evaluate("window.__probe.allDrawn()")
+
+

@@ -1,70 +1,56 @@
 """The Streamlit app through AppTest: every control and path, figure specs."""
 
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
-
-def _app(query=None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    return at.run()
+from conftest import button, run_app
 
 
 def _epoch(at) -> int:
     return int(at.metric[0].value.replace(",", ""))
 
 
-def _button(at, key):
-    return next(b for b in at.button if b.key == key)
-
-
 def test_first_page_shows_epoch_zero_and_controls():
-    at = _app()
+    at = run_app()
     assert not at.exception
     assert at.metric[0].label == "Epoch" and _epoch(at) == 0
-    assert _button(at, "play").label == "Play"
+    assert button(at, "play").label == "Play"
     assert at.session_state.trainer.config.hidden == (4, 2)
 
 
 def test_step_then_reset():
-    at = _app()
-    _button(at, "step").click().run()
+    at = run_app()
+    button(at, "step").click().run()
     assert _epoch(at) == 1
-    _button(at, "step").click().run()
+    button(at, "step").click().run()
     assert _epoch(at) == 2
-    _button(at, "reset").click().run()
+    button(at, "reset").click().run()
     assert _epoch(at) == 0
     assert not at.exception
 
 
 def test_play_pause():
-    at = _app()
-    _button(at, "play").click().run()
-    assert at.session_state.playing and _button(at, "play").label == "Pause"
+    at = run_app()
+    button(at, "play").click().run()
+    assert at.session_state.playing and button(at, "play").label == "Pause"
     first = _epoch(at)
     time.sleep(0.1)  # at the default 30 epochs/s, more epochs are due
     at.run()  # a frame while playing trains more epochs
     assert _epoch(at) > first > 0
-    _button(at, "play").click().run()
-    assert not at.session_state.playing and _button(at, "play").label == "Play"
+    button(at, "play").click().run()
+    assert not at.session_state.playing and button(at, "play").label == "Play"
     paused = _epoch(at)
     at.run()
     assert _epoch(at) == paused
 
 
 def test_a_pace_in_epochs_per_second_never_runs_ahead():
-    at = _app()
+    at = run_app()
     assert at.selectbox(key="speed").value == "30"  # the default pace: a class can watch
     at.selectbox(key="speed").set_value("10").run()
     t0 = time.perf_counter()
-    _button(at, "play").click().run()
+    button(at, "play").click().run()
     assert _epoch(at) == 1  # the first epoch at once
     for _ in range(3):
         at.run()
@@ -74,15 +60,15 @@ def test_a_pace_in_epochs_per_second_never_runs_ahead():
 
 
 def test_max_speed_trains_many_epochs_per_frame():
-    at = _app({"speed": "max"})
-    _button(at, "play").click().run()
+    at = run_app({"speed": "max"})
+    button(at, "play").click().run()
     at.run()
     assert _epoch(at) > 5
 
 
 def test_live_learning_rate_change_keeps_weights():
-    at = _app()
-    _button(at, "step").click().run()
+    at = run_app()
+    button(at, "step").click().run()
     before = at.session_state.trainer.network.params.copy()
     at.selectbox(key="w_learning_rate").set_value("0.3").run()
     trainer = at.session_state.trainer
@@ -94,15 +80,15 @@ def test_live_learning_rate_change_keeps_weights():
 def test_any_learning_rate_from_the_url_is_offered():
     # (typing into the box is covered by the browser test: AppTest's selectbox only
     # accepts listed options)
-    at = _app({"learning_rate": "0.07"})
+    at = run_app({"learning_rate": "0.07"})
     assert at.selectbox(key="w_learning_rate").value == "0.07"
     assert at.session_state.trainer.config.learning_rate == 0.07
     assert "0.07" in at.selectbox(key="w_learning_rate").options
 
 
 def test_architecture_change_resets_and_says_so():
-    at = _app()
-    _button(at, "step").click().run()
+    at = run_app()
+    button(at, "step").click().run()
     at.number_input(key="w_n_layers").set_value(3).run()
     trainer = at.session_state.trainer
     assert trainer.epoch == 0 and trainer.config.hidden == (4, 2, 4)
@@ -112,25 +98,25 @@ def test_architecture_change_resets_and_says_so():
 
 
 def test_data_change_resets():
-    at = _app()
-    _button(at, "step").click().run()
+    at = run_app()
+    button(at, "step").click().run()
     at.selectbox(key="w_dataset").set_value("spiral").run()
     assert at.session_state.trainer.epoch == 0
     at.number_input(key="w_n_classes").set_value(4).run()
     t = at.session_state.trainer
     assert t.config.num_classes == 4 and t.network.layer_sizes[-1] == 4
-    _button(at, "step").click().run()
+    button(at, "step").click().run()
     data_before = t.X_train.copy()
     next(b for b in at.button if b.label == "Regenerate").click().run()
     assert at.session_state.trainer.config.data_seed == 1
     assert not np.array_equal(at.session_state.trainer.X_train, data_before)
 
 
-def _diverged_app() -> AppTest:
+def _diverged_app():
     """The app after playing a run that diverges (plane, learning rate 10)."""
-    at = _app({"dataset": "plane", "learning_rate": "10", "hidden": "4"})
+    at = run_app({"dataset": "plane", "learning_rate": "10", "hidden": "4"})
     at.selectbox(key="speed").set_value("max").run()
-    _button(at, "play").click().run()
+    button(at, "play").click().run()
     for _ in range(3):
         at.run()
     return at
@@ -143,7 +129,7 @@ def test_divergence_pauses_with_a_clear_message():
     assert any("diverged" in e.value and "learning rate" in e.value for e in at.error)
     assert np.isfinite(at.session_state.trainer.network.params).all()
     # pressing Play again does nothing until the settings change
-    _button(at, "play").click().run()
+    button(at, "play").click().run()
     assert not at.session_state.playing
     at.selectbox(key="w_learning_rate").set_value("0.01").run()
     assert at.session_state.trainer.diverged is None
@@ -155,18 +141,18 @@ def test_after_divergence_the_app_offers_the_last_sane_epoch():
     at.selectbox(key="w_learning_rate").set_value("0.01").run()  # still at loss ~1e+230
     assert any("absurd" in e.value for e in at.error)
     start = at.session_state.trainer.history.train_loss[0]
-    _button(at, "rewind").click().run()
+    button(at, "rewind").click().run()
     trainer = at.session_state.trainer
     assert not at.exception and not at.error and trainer.diverged is None
     assert _epoch(at) == trainer.epoch and trainer.metrics["train_loss"] <= 1.5 * start
-    assert _button(at, "play").label == "Play"
+    assert button(at, "play").label == "Play"
 
 
 def test_url_sets_widgets_and_run():
     q = {"dataset": "xor", "hidden": "8,6,3", "learning_rate": "0.1", "activation": "relu",
          "noise": "0.2", "data_seed": "7", "init_seed": "3", "optimizer": "adam",
          "features": "x1,x2,x1x2"}
-    at = _app(q)
+    at = run_app(q)
     assert not at.exception and not at.warning
     assert at.selectbox(key="w_dataset").value == "xor"
     assert at.number_input(key="w_n_layers").value == 3
@@ -181,7 +167,7 @@ def test_url_sets_widgets_and_run():
 
 
 def test_url_beyond_the_app_ranges_is_clamped_with_a_notice():
-    at = _app({"hidden": "128,128,128,128,128,128,128,128"})
+    at = run_app({"hidden": "128,128,128,128,128,128,128,128"})
     assert not at.exception
     assert at.session_state.trainer.config.hidden == (32,) * 6
     assert at.warning and "hidden" in at.warning[0].value
@@ -193,16 +179,16 @@ def test_url_beyond_the_app_ranges_is_clamped_with_a_notice():
     {"dataset": "plane", "output": "softmax", "n_classes": "77"},
 ])
 def test_junk_url_opens_with_defaults_and_a_notice(query):
-    at = _app(query)
+    at = run_app(query)
     assert not at.exception
     assert at.warning and "could not be used" in at.warning[0].value
     assert _epoch(at) == 0
-    _button(at, "step").click().run()
+    button(at, "step").click().run()
     assert _epoch(at) == 1 and not at.exception
 
 
 def test_figure_specs():
-    at = _app({"n_samples": "300"})
+    at = run_app({"n_samples": "300"})
     figs = at.session_state.last_figures
     regions = figs["regions"]
     assert [d["name"] for d in regions["data"]] == ["train", "test"]
@@ -227,10 +213,10 @@ def test_figure_specs():
 
 
 def test_multiclass_and_regression_figures():
-    at = _app({"dataset": "blobs", "n_classes": "4"})
+    at = run_app({"dataset": "blobs", "n_classes": "4"})
     heat = at.session_state.last_figures["regions"]["values"]
     assert (heat["zmin"], heat["zmax"]) == (0.0, 4.0)
-    at = _app({"dataset": "plane"})
+    at = run_app({"dataset": "plane"})
     heat = at.session_state.last_figures["regions"]["values"]
     assert (heat["zmin"], heat["zmax"]) == (-1.0, 1.0)
     assert at.metric[3].label == "Training R²"
@@ -240,7 +226,7 @@ def test_multiclass_and_regression_figures():
 def test_network_diagram_spec():
     from playground.diagram import diagram_counts
 
-    at = _app({"hidden": "5,3"})
+    at = run_app({"hidden": "5,3"})
     fig = at.session_state.last_figures["network"]
     counts = diagram_counts(fig)
     assert counts["nodes"] == 2 + 5 + 3 + 1
@@ -253,7 +239,7 @@ def test_network_diagram_spec():
 
 
 def test_focus_a_neuron_shows_its_map():
-    at = _app({"hidden": "4,2"})
+    at = run_app({"hidden": "4,2"})
     at.selectbox(key="focus").set_value("h1.3").run()
     regions = at.session_state.last_figures["regions"]
     assert regions["layout"]["title"]["text"].startswith("Neuron h1.3")
@@ -269,7 +255,7 @@ def test_focus_a_neuron_shows_its_map():
 def test_diagram_click_focuses_a_neuron_or_picks_a_link():
     from playground.ui.inside import handle_click
 
-    at = _app({"hidden": "4,2"})
+    at = run_app({"hidden": "4,2"})
     ss, trainer = at.session_state, at.session_state.trainer
     state = {}
 
@@ -296,13 +282,13 @@ def test_diagram_click_focuses_a_neuron_or_picks_a_link():
 
 
 def test_hidden_space_and_gradient_panels():
-    at = _app({"hidden": "6,4", "dataset": "spiral"})
+    at = run_app({"hidden": "6,4", "dataset": "spiral"})
     at.radio(key="panel").set_value("hidden").run()
     fig = at.session_state.last_figures["panel"]
     assert "Hidden layer 2" in fig["layout"]["title"]["text"]  # the last hidden layer
     at.selectbox(key="hs_layer").set_value(1).run()
     assert "Hidden layer 1" in at.session_state.last_figures["panel"]["layout"]["title"]["text"]
-    _button(at, "step").click().run()
+    button(at, "step").click().run()
     at.radio(key="panel").set_value("gradients").run()
     fig = at.session_state.last_figures["panel"]
     assert fig["layout"]["yaxis"]["type"] == "log"
@@ -311,17 +297,17 @@ def test_hidden_space_and_gradient_panels():
 
 
 def test_edit_a_weight_from_the_form():
-    at = _app({"hidden": "3"})
-    _button(at, "step").click().run()
-    _button(at, "edit_open_button").click().run()  # View menu: Edit a weight or bias
+    at = run_app({"hidden": "3"})
+    button(at, "step").click().run()
+    button(at, "edit_open_button").click().run()  # View menu: Edit a weight or bias
     at.selectbox(key="edit_layer").set_value(1).run()
     at.selectbox(key="edit_from").set_value(1).run()
     at.selectbox(key="edit_to").set_value(2).run()
     at.number_input(key="edit_value").set_value(0.625).run()
-    _button(at, "edit_apply").click().run()
+    button(at, "edit_apply").click().run()
     trainer = at.session_state.trainer
     assert trainer.network.weights[0][1, 2] == 0.625 and trainer.epoch == 1
     assert any("Set x2→h1.3 to 0.625" in t.value for t in at.toast)
     assert not at.session_state.edit_open  # the editor closed
-    _button(at, "step").click().run()
+    button(at, "step").click().run()
     assert at.session_state.trainer.epoch == 2

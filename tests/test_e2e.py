@@ -10,124 +10,15 @@ from __future__ import annotations
 import math
 import re
 import time
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
-from playground.ui.harness import ARTIFACTS, choose_option, paint_probe
+from conftest import App, all_plots_drawn
 
 pytestmark = pytest.mark.e2e
 
-N_PLOTS = 4  # network, regions, curves and the panel below them
-VIEWPORT = {"width": 1400, "height": 1900}  # tall: the main area scrolls inside the page
-
-
-# ---------------------------------------------------------------------- helpers
-class App:
-    """One page of the app in its own browser context, with console error capture."""
-
-    def __init__(self, browser, url: str):
-        self.context = browser.new_context(viewport=VIEWPORT)
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.page.on("console", self._on_console)
-        self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
-        self.page.add_init_script(paint_probe(N_PLOTS))
-        self.page.goto(url)
-        self.page.wait_for_function("window.__probe && window.__probe.firstPaint !== null",
-                                    timeout=30_000)
-
-    def _on_console(self, msg) -> None:
-        if msg.type == "error":
-            self.errors.append(f"console.error: {msg.text} ({msg.location.get('url', '')})")
-
-    def close(self) -> None:
-        self.context.close()
-
-    # ---- reading
-    def metric(self, label: str) -> str:
-        box = self.page.locator('[data-testid="stMetric"]').filter(
-            has=self.page.locator('[data-testid="stMetricLabel"]', has_text=label)).first
-        return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
-
-    def epoch(self) -> int:
-        return int(self.metric("Epoch").replace(",", ""))
-
-    def loss(self) -> float:
-        return float(self.metric("Training loss"))
-
-    def play_label(self) -> str:
-        return self.button("play").inner_text()
-
-    def query(self) -> dict[str, str]:
-        return {k: v[0] for k, v in parse_qs(urlsplit(self.page.url).query).items()}
-
-    def input_value(self, label: str) -> str:
-        return self.page.get_by_label(label, exact=True).input_value()
-
-    # ---- waiting
-    def wait_until(self, cond, timeout: float = 10.0, what: str = "condition"):
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                value = cond()
-            except Exception:  # noqa: BLE001 - the element may be re-rendering
-                value = None
-            if value:
-                return value
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
-            self.page.wait_for_timeout(50)
-
-    def wait_query(self, **expected: str) -> None:
-        self.wait_until(lambda: all(self.query().get(k) == v for k, v in expected.items()),
-                        what=f"URL query {expected} (have {self.query()})")
-
-    # ---- acting
-    def button(self, key: str):
-        return self.page.locator(f'.st-key-{key} button[data-testid^="stBaseButton"]:visible')
-
-    def click(self, key: str) -> None:
-        self.button(key).click()
-
-    def choose(self, label: str, option: str) -> None:
-        """Pick ``option`` in the selectbox labelled ``label``."""
-        choose_option(self.page, label, option)
-
-    def type_into(self, label: str, text: str) -> None:
-        """Replace the text of an input (selectbox combobox, number input) and press Enter."""
-        box = self.page.get_by_label(label, exact=True)
-        box.click()
-        box.press("ControlOrMeta+a")
-        box.press_sequentially(text)
-        box.press("Enter")
-
-    def screenshot(self, name: str) -> None:
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / f"e2e-{name}.png"))
-
-    def assert_no_errors(self) -> None:
-        assert not self.errors, "browser errors:\n" + "\n".join(self.errors)
-
-
-@pytest.fixture
-def app(server, browser):
-    a = App(browser, server.url)
-    yield a
-    try:
-        a.assert_no_errors()
-    finally:
-        a.close()
-
-
-def _all_plots_drawn(page) -> bool:
-    """At least N_PLOTS live plots, all drawn (Plotly data, SVG and heatmap images)."""
-    return page.evaluate("window.__probe.allDrawn()")
-
-
 # ---------------------------------------------------------------------- tests
 def test_first_paint_play_and_pause(app):
-    assert _all_plots_drawn(app.page)
+    assert all_plots_drawn(app.page)
     assert app.epoch() == 0
     assert app.play_label().endswith("Play")
     loss0 = app.loss()
@@ -140,7 +31,7 @@ def test_first_paint_play_and_pause(app):
                    what=f"training loss to fall below {loss0}")
     first = app.epoch()
     app.wait_until(lambda: app.epoch() > first, timeout=3, what="the Epoch to keep rising")
-    app.wait_until(lambda: _all_plots_drawn(app.page), timeout=3, what="all plots drawn")
+    app.wait_until(lambda: all_plots_drawn(app.page), timeout=3, what="all plots drawn")
     app.screenshot("playing")
 
     app.click("play")
@@ -154,7 +45,7 @@ def test_first_paint_play_and_pause(app):
         samples.append(app.epoch())
         app.page.wait_for_timeout(100)
     assert len(set(samples)) == 1, f"Epoch still changing after Pause: {samples}"
-    app.wait_until(lambda: _all_plots_drawn(app.page), timeout=3, what="all plots drawn")
+    app.wait_until(lambda: all_plots_drawn(app.page), timeout=3, what="all plots drawn")
     # paused, every view shows the same epoch: the decision regions' title included
     title = app.page.locator('.lp-cell[data-figure="regions"] .gtitle')
     app.wait_until(lambda: title.text_content() == f"Output at epoch {samples[-1]:,}",
@@ -221,7 +112,7 @@ def test_typed_learning_rate(app):
     app.click("step")
     app.wait_until(lambda: app.epoch() == 1, what="Epoch 1 after Step")
     assert app.query()["learning_rate"] == "0.07"
-    app.wait_until(lambda: _all_plots_drawn(app.page), timeout=3, what="all plots drawn")
+    app.wait_until(lambda: all_plots_drawn(app.page), timeout=3, what="all plots drawn")
 
 
 def _node_position(page, layer: int, unit: int):
@@ -257,15 +148,14 @@ def test_diagram_renders_and_a_neuron_can_be_focused(app):
     app.page.mouse.click(pos["x"], pos["y"])
     app.wait_until(lambda: title().startswith("Neuron h1.3"), timeout=10,
                    what="the main view to show neuron h1.3")
-    focus = app.page.get_by_label("Main view", exact=True)
-    app.wait_until(lambda: "h1.3" in focus.input_value() or "h1.3" in app.page.locator(
-        '.st-key-focus').inner_text(), what="the Main view select to follow the click")
+    app.wait_query(focus="h1.3")  # the Main view follows the click, and the link too
     app.screenshot("focused-neuron")
     pos = _node_position(app.page, 3, 0)  # the output unfocuses
     app.page.mouse.move(pos["x"], pos["y"])
     app.page.mouse.click(pos["x"], pos["y"])
     app.wait_until(lambda: title().startswith("Output"), timeout=10,
                    what="the main view back on the output")
+    app.wait_until(lambda: "focus" not in app.query(), what="focus left out of the link")
 
 
 def test_divergence_pauses_with_a_message(server, browser):

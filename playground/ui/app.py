@@ -129,7 +129,7 @@ def _live_view(ss) -> None:
         # One component for every figure: it stays mounted, and only what changed is
         # redrawn (see live_plot.js). The grid has as many columns as fit (min width).
         event = live_plot(figs, key="live", columns=0, heights=stage.heights(figs),
-                          labels=stage.LABELS)
+                          labels=stage.LABELS, configs=stage.CONFIGS)
         if inside.handle_click(event, ss, trainer):
             st.rerun(scope="app")
 

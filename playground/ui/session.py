@@ -66,7 +66,7 @@ class Pace:
 
     def due(self, now: float, epoch: int) -> int:
         """Epochs to train now, given the run is at ``epoch``."""
-        behind = 1 + int(self.rate * (now - self.t0)) - (epoch - self.epoch0)
+        behind = 1 + int(self.rate * (now - self.t0) + 1e-9) - (epoch - self.epoch0)
         limit = max(1, int(self.rate * self.MAX_BEHIND))
         if behind > limit:  # too far behind: train ``limit`` now and count on from here
             self.t0, self.epoch0 = now, epoch + limit - 1

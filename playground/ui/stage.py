@@ -15,6 +15,9 @@ from .view_state import SPEEDS, View
 
 LABELS = {"regions": "Decision regions", "network": "Network diagram",
           "curves": "Loss and accuracy curves", "panel": "Panel"}
+# the diagram pans and zooms by dragging and double-click; a mode bar would cover its
+# layer titles
+CONFIGS = {"network": {"displayModeBar": False}}
 SHORTCUTS = "Keyboard: Space play/pause · → or S one step · R reset"
 # widget key -> View field (the URL keys of the view)
 VIEW_KEYS = {"speed": "speed", "show_test": "test", "discretize": "discretize",
@@ -129,8 +132,9 @@ def toolbar(ss) -> None:
         c[3].selectbox("Speed", SPEEDS, key="speed", label_visibility="collapsed",
                        format_func=lambda s: "max speed" if s == "max" else f"{s} epochs/s",
                        help="Epochs per second; max trains as many as fit each frame")
-    with c[4].popover("View", icon=":material/tune:", width="stretch"):
-        view_options(ss, hide)
+    if not hide.hides("all"):  # hide=all: only the stage
+        with c[4].popover("View", icon=":material/tune:", width="stretch"):
+            view_options(ss, hide)
     shortcuts()
 
 

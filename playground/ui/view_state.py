@@ -15,7 +15,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, fields
 
-from ..config import Config
+from ..config import Config, parse_bool
 from ..features import FEATURES
 
 # Training pace, in epochs per second, on a log scale; "max" trains as many as fit a frame
@@ -86,14 +86,7 @@ def _format(value) -> str:
 def _check(name: str, value):
     default = next(f.default for f in fields(View) if f.name == name)
     if isinstance(default, bool):
-        if isinstance(value, bool):
-            return value
-        text = str(value).strip().lower()
-        if text in ("true", "1", "yes", "on"):
-            return True
-        if text in ("false", "0", "no", "off"):
-            return False
-        raise ValueError(f"{name}: expected true or false, got {value!r}")
+        return parse_bool(name, value)
     if name == "hide":
         items = value if isinstance(value, tuple | list) else str(value).split(",")
         items = tuple(dict.fromkeys(s.strip() for s in items if s.strip()))

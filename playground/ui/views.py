@@ -121,8 +121,8 @@ def panel_figure(trainer, panel="weights", hs_layer=None, hs_axes="pca") -> dict
             axes = (0, 1) if n > 1 else (0, 0)
         hs = hidden_space(net, c.features, layer, axes, trainer.X_train, extent=DOMAIN)
         return hidden_space_figure(hs.lines_xy, hs.points_xy, trainer.y_train, c.task,
-                                   max(c.num_classes, 2), f"Hidden layer {layer}: how it maps "
-                                   "the input square and the data", hs.axis_labels,
+                                   max(c.num_classes, 2), f"Hidden layer {layer}: the input square "
+                                   "and the data as it sees them", hs.axis_labels,
                                    height=420)
     if panel == "gradients":
         g = trainer.gradients
