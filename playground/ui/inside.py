@@ -115,7 +115,7 @@ def edit_form(ss, trainer) -> None:
                    unit_label(layer - 1, i, sizes, feats))
     c[2].selectbox("To", list(range(n_out)), key="edit_to",
                    format_func=lambda j: unit_label(layer, j, sizes, feats))
-    current = float(net._aug[layer - 1][ss.edit_from, ss.edit_to])
+    current = float(net.layers[layer - 1][ss.edit_from, ss.edit_to])
     c[3].number_input(f"Value (now {current:.4f})", value=round(current, 4), step=0.1,
                       format="%.4f", key="edit_value")
     c[4].button("Apply", key="edit_apply", on_click=_apply_edit)
