@@ -42,24 +42,38 @@ class Buffers:
     ----------
     x : ndarray (n_in + 1, m)
         Room for inputs ``[x; 1]`` (used by :meth:`MLP.loss_and_gradients`).
+    H : ndarray (sum(n_i + 1), m)
+        Every hidden layer's ``[a_i; 1]``, one block of rows each.
     a : list of ndarray (n_i + 1, m)
-        Each hidden layer's output with its row of ones, ``[a_i; 1]``.
+        Each hidden layer's output with its row of ones, ``[a_i; 1]`` (a block of ``H``).
     hidden : list of ndarray (n_i, m)
         ``a[i]`` without the ones: where ``z_i`` goes, then ``a_i = act(z_i)`` in place.
     logits : ndarray (n_out, m)
         The output layer's ``z``; the backward pass turns it into its delta.
     delta : list of ndarray (n_i, m)
         dLoss/dz of each hidden layer, then ``logits`` (the output layer's).
-    tmp : list of ndarray (n_i, m)
-        Scratch for the activations' derivatives.
+    delta_T : list of ndarray (m, n_i)
+        ``delta[i].T`` (views made once: a view costs as much as a small product's call).
+    S, slope : ndarray like ``H``, list of ndarray (n_i, m)
+        The activation's derivative at every hidden unit, and each layer's block of it.
+    inv_m : ndarray ()
+        ``1 / m`` as a 0-d array of ``dtype`` (cheaper for NumPy than a Python float).
     """
 
     def __init__(self, layer_sizes, m: int, dtype, logits=None, backward: bool = True):
         hidden_sizes = layer_sizes[1:-1]
         self.x = np.ones((layer_sizes[0] + 1, m), dtype)
-        self.a = [np.ones((n + 1, m), dtype) for n in hidden_sizes]
+        # The hidden layers' [a; 1] are blocks of rows of one array H (and their slopes
+        # blocks of S), so that one call computes every layer's act'.
+        ends = np.cumsum([0] + [n + 1 for n in hidden_sizes]).tolist()
+        blocks = list(zip(ends[:-1], ends[1:], strict=True))
+        self.H = np.ones((ends[-1], m), dtype)
+        self.a = [self.H[s:e] for s, e in blocks]
         self.hidden = [a[:-1] for a in self.a]
         self.logits = np.empty((layer_sizes[-1], m), dtype) if logits is None else logits
         if backward:
+            self.S = np.empty_like(self.H)
+            self.slope = [self.S[s:e - 1] for s, e in blocks]
             self.delta = [np.empty((n, m), dtype) for n in hidden_sizes] + [self.logits]
-            self.tmp = [np.empty((n, m), dtype) for n in hidden_sizes]
+            self.delta_T = [d.T for d in self.delta]
+            self.inv_m = np.array(1.0 / m, dtype)

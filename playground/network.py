@@ -53,6 +53,8 @@ class MLP:
         The gradient of the loss, same layout; written by :meth:`backward_pass`.
     layers, grad_layers : list of ndarray (n_in + 1, n_out)
         Each layer's augmented matrix ``[W; b]`` in ``params``, and in ``grad``.
+    layers_T : list of ndarray (n_out, n_in + 1)
+        Their transposes, as the forward pass multiplies by them.
     weights : list of ndarray (n_in, n_out)
     biases : list of ndarray (n_out,)
     layer_starts : ndarray (n_layers,)
@@ -85,6 +87,7 @@ class MLP:
         self.grad = np.zeros_like(self.params)
         blocks = list(zip(bounds[:-1], bounds[1:], shapes, strict=True))
         self.layers = [self.params[s:e].reshape(shape) for s, e, shape in blocks]
+        self.layers_T = [A.T for A in self.layers]  # (n_out, n_in + 1), made once
         self.grad_layers = [self.grad[s:e].reshape(shape) for s, e, shape in blocks]
         self.weights = [A[:-1] for A in self.layers]
         self.biases = [A[-1] for A in self.layers]
@@ -138,11 +141,11 @@ class MLP:
         them); returns the logits ``buf.logits`` (n_out, m).
         """
         a = Xa
-        for A, z, a_next in zip(self.layers[:-1], buf.hidden, buf.a, strict=True):
-            np.dot(A.T, a, out=z)  # z = W.T a + b  (a ends with a row of ones)
-            self.activation.forward_(z)  # a = act(z), in place
-            a = a_next
-        return np.dot(self.layers[-1].T, a, out=buf.logits)  # the output layer's z
+        for i, z in enumerate(buf.hidden):  # hidden layer i
+            self.layers_T[i].dot(a, out=z)  # z = W.T a + b  (a ends with a row of ones)
+            self.activation.apply(z, out=z)  # a = act(z), in place
+            a = buf.a[i]  # [a; 1], the next layer's input
+        return self.layers_T[-1].dot(a, out=buf.logits)  # the output layer's z
 
     def backward_pass(self, Xa: np.ndarray, Y: np.ndarray, buf: Buffers,
                       l1: float = 0.0, l2: float = 0.0) -> None:
@@ -158,18 +161,22 @@ class MLP:
             The targets, feature-major (the transpose of :meth:`targets`).
         buf : Buffers
             Holds the forward pass; its logits are overwritten by the output delta.
+
+        Notes
+        -----
+        With ``delta[i]`` = dLoss/dz of layer ``i`` (``delta[-1]`` the output layer's),
+        ``delta[i - 1] = (W[i] @ delta[i]) * act'(z[i - 1])`` and layer ``i``'s gradient is
+        ``[a; 1] @ delta[i].T``, its input times its delta, summed over the batch.
         """
-        delta = buf.logits
-        self.output.activate_(delta)  # the output y_hat = out(z), in place
-        np.subtract(delta, Y, out=delta)  # dLoss/dz = c (y_hat - y) / m
-        np.multiply(delta, self.output.grad_scale / Xa.shape[1], out=delta)
-        for i in range(self.n_layers - 1, -1, -1):  # from the output layer down
-            a = buf.a[i - 1] if i else Xa  # layer i's input [a; 1]
-            np.dot(a, delta.T, out=self.grad_layers[i])  # [dW; db] = [a; 1] delta.T
-            if i:  # the delta of the layer below: W delta, times act'(z) there
-                np.dot(self.weights[i], delta, out=buf.delta[i - 1])
-                delta = buf.delta[i - 1]
-                self.activation.backward_(buf.hidden[i - 1], delta, buf.tmp[i - 1])
+        delta, W, dA = buf.delta, self.weights, self.grad_layers
+        self.output.delta_(delta[-1], Y)  # c (y_hat - y), in place of the logits z
+        delta[-1] *= buf.inv_m  # dLoss/dz of the output layer: the loss is a mean over m
+        self.activation.slope(buf.H, out=buf.S)  # act'(z) of every hidden layer, from a
+        for i in range(len(W) - 1, 0, -1):  # from the output layer down to layer 1
+            buf.a[i - 1].dot(buf.delta_T[i], out=dA[i])  # [dW; db] = [a; 1] delta.T
+            W[i].dot(delta[i], out=delta[i - 1])  # the layer below: (W delta) * act'(z)
+            delta[i - 1] *= buf.slope[i - 1]
+        Xa.dot(buf.delta_T[0], out=dA[0])  # the first layer's input is [x; 1]
         if l2:  # d/dw (l2/2) w^2 = l2 w, weights only (the mask is 0 on biases)
             self.grad += l2 * self.weight_mask * self.params
         if l1:  # d/dw l1 |w| = l1 sign(w)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import sigmoid, sigmoid_
+from .activations import sigmoid, sigmoid_, sigmoid_into
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,9 @@ class Output:
         ``activate_(z)`` turns logits (k, m) into outputs in place (softmax: per column).
     grad_scale : float
         dLoss/dz = grad_scale * (output - Y) / m.
+    delta_ : callable
+        ``delta_(z, Y)`` replaces logits ``z`` (k, m) in place by
+        ``grad_scale * (output(z) - Y)``, m times dLoss/dz: the backward pass's start.
     point_loss : callable
         ``point_loss(z, Y) -> (m,)``: each point's loss, for logits and targets (k, m).
     make_metrics : callable
@@ -58,6 +61,7 @@ class Output:
     label: str
     activate_: Callable[[np.ndarray], None]
     grad_scale: float
+    delta_: Callable[[np.ndarray, np.ndarray], None]
     point_loss: Callable[[np.ndarray, np.ndarray], np.ndarray]
     make_metrics: Callable[..., Callable[[np.ndarray], np.ndarray]]
 
@@ -91,6 +95,21 @@ def _softmax_(z):
     np.subtract(z, z.max(axis=0), out=z)
     np.exp(z, out=z)
     np.divide(z, z.sum(axis=0), out=z)
+
+
+def _sigmoid_delta(z, Y):  # y_hat - y: the cross-entropy's gradient through sigmoid
+    sigmoid_into(z, z)
+    z -= Y
+
+
+def _softmax_delta(z, Y):  # y_hat - y: the cross-entropy's gradient through softmax
+    _softmax_(z)
+    z -= Y
+
+
+def _squared_delta(z, Y):  # 2 (z - y): the gradient of (z - y)²
+    z -= Y
+    z *= 2.0
 
 
 def _sigmoid_loss(z, Y):
@@ -211,11 +230,14 @@ def _softmax_metrics(Y, regression=False, sizes=None):
 OUTPUTS: dict[str, Output] = {
     o.name: o
     for o in (
-        Output("sigmoid", "Sigmoid + cross-entropy", sigmoid_, 1.0, _sigmoid_loss,
+        Output("sigmoid", "Sigmoid + cross-entropy", sigmoid_, 1.0,
+               _sigmoid_delta, _sigmoid_loss,
                _sigmoid_metrics),
-        Output("softmax", "Softmax + cross-entropy", _softmax_, 1.0, _softmax_loss,
+        Output("softmax", "Softmax + cross-entropy", _softmax_, 1.0,
+               _softmax_delta, _softmax_loss,
                _softmax_metrics),
-        Output("linear", "Linear + squared error", lambda z: None, 2.0, _squared_loss,
+        Output("linear", "Linear + squared error", lambda z: None, 2.0,
+               _squared_delta, _squared_loss,
                _linear_metrics),
     )
 }

@@ -87,12 +87,11 @@ class Trainer(RunViews):
         self._Fa_train = augment(feature_matrix(self.X_train, c.features), dtype)
         self._Fa_test = augment(feature_matrix(self.X_test, c.features), dtype)
         self._Fa_all = np.concatenate([self._Fa_train, self._Fa_test], axis=1)
-        # targets (m, k), one row per point like _Fa_rows: shuffled with them, and a
-        # batch's rows transposed give the (k, m) targets the backward pass takes
         Y_train, Y_test = net.targets(self.y_train), net.targets(self.y_test)
-        self._Y_train = np.ascontiguousarray(Y_train)
-        # the training points one per row, for shuffling into contiguous mini-batches
-        self._Fa_rows = np.ascontiguousarray(self._Fa_train.T)
+        self._Y_train = np.ascontiguousarray(Y_train.T)  # (k, n), as the passes take it
+        # The training points one per row, inputs [x, 1] and targets, for shuffling into
+        # mini-batches that are blocks of rows, contiguous (BLAS is slower on strided ones)
+        self._rows = (np.ascontiguousarray(self._Fa_train.T), np.ascontiguousarray(Y_train))
         # Evaluation: the logits of the training then the test points go into one array
         # ``_Z`` (n_out, n + n_test), which one metrics call measures (see outputs.py)
         self._Z = np.empty((net.layer_sizes[-1], n + n_test), dtype)
@@ -144,14 +143,13 @@ class Trainer(RunViews):
             # One batch, run in the evaluation's buffers: the evaluation that ends an
             # epoch is then also the next epoch's forward pass. Shuffling a single batch
             # would only reorder a sum, so a full batch is never shuffled.
-            self._batches = [(self._Fa_train, self._Y_train.T, self._eval_buffers["train"])]
+            self._batches = [(self._Fa_train, self._Y_train, self._eval_buffers["train"])]
             return
-        # Shuffling writes whole rows (points) into these arrays; a batch is then a block
-        # of rows, contiguous in memory, and its transpose is the (n_in + 1, m) input.
-        self._Xbuf = self._Fa_rows.copy()
-        self._Ybuf = self._Y_train.copy()
-        self._batches = [(self._Xbuf[s:s + bs].T, self._Ybuf[s:s + bs].T,
-                          net.buffers(min(bs, n - s))) for s in range(0, n, bs)]
+        # Shuffling writes whole rows (points) into these arrays; a batch is a block of
+        # rows, and its transpose is the (n_in + 1, m) inputs or the (k, m) targets.
+        X, Y = self._shuffled = (self._rows[0].copy(), self._rows[1].copy())
+        self._batches = [(X[s:s + bs].T, Y[s:s + bs].T, net.buffers(min(bs, n - s)))
+                         for s in range(0, n, bs)]
 
     def _make_eval_buffers(self):
         """Buffers whose logits are blocks of ``_Z``: one pass over all points; with a
@@ -229,9 +227,9 @@ class Trainer(RunViews):
         np.copyto(self._good, net.params)  # to roll back to if this epoch diverges
         state = opt.state()
         if self._shuffle:
-            perm = self._rng.permutation(self._n_train)
-            np.take(self._Fa_rows, perm, axis=0, out=self._Xbuf)
-            np.take(self._Y_train, perm, axis=0, out=self._Ybuf)
+            order = self._rng.permutation(self._n_train)
+            for rows, shuffled in zip(self._rows, self._shuffled, strict=True):
+                np.take(rows, order, axis=0, out=shuffled)
         for Xb, Yb, buf in self._batches:
             if not self._forward_done:  # (full batch: the last evaluation did it)
                 net.forward_pass(Xb, buf)
