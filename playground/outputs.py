@@ -113,8 +113,10 @@ def _squared_delta(z, Y):  # 2 (z - y): the gradient of (z - y)²
 
 
 def _sigmoid_loss(z, Y):
-    # -[y log p + (1-y) log(1-p)] with p = sigmoid(z) equals softplus((1 - 2y) z)
-    return np.logaddexp(0.0, (1.0 - 2.0 * Y[0]) * z[0])
+    # -[y log p + (1-y) log(1-p)] with p = sigmoid(z) equals softplus(u), u = (1 - 2y) z;
+    # softplus(u) = log(1 + e^u) = max(u, 0) + log(1 + e^-|u|) never overflows
+    u = (1.0 - 2.0 * Y[0]) * z[0]
+    return np.maximum(u, 0.0) + np.log1p(np.exp(-np.abs(u)))
 
 
 def _softmax_loss(z, Y):
