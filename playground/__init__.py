@@ -13,6 +13,7 @@ only NumPy, so a notebook can train without the app::
 from .activations import ACTIVATIONS, Activation
 from .config import Config
 from .datasets import DATASETS, DOMAIN, make_dataset, train_test_split
+from .export import export_script
 from .features import FEATURES, feature_matrix
 from .history import DecimatingLog, History
 from .initializers import INITIALIZERS
@@ -26,5 +27,5 @@ Run = Trainer  # an alias that reads well in notebooks
 __all__ = [
     "ACTIVATIONS", "Activation", "Config", "DATASETS", "DOMAIN", "DecimatingLog",
     "FEATURES", "History", "INITIALIZERS", "MLP", "OPTIMIZERS", "OUTPUTS", "Run", "Trainer",
-    "feature_matrix", "make_dataset", "train_test_split",
+    "export_script", "feature_matrix", "make_dataset", "train_test_split",
 ]
