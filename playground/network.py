@@ -12,7 +12,8 @@ row the biases ``b`` (n_out,). A layer's input ``a`` comes with a row of ones ap
 Inside the passes a batch is *feature-major*: one row per neuron, one column per point
 (``a`` is (n, m)); the public methods take and return the usual (m, n) arrays. The
 passes write into preallocated :class:`~playground.buffers.Buffers` (one set per batch
-size). ``grad`` has the layout of ``params`` and holds the gradient of the loss.
+size). ``grad`` has the layout of ``params`` and holds the gradient of the loss. Why
+this layout, with measurements: docs/performance.md.
 """
 
 from __future__ import annotations
@@ -135,10 +136,20 @@ class MLP:
 
     # ------------------------------------------------------------------ the two passes
     def forward_pass(self, Xa: np.ndarray, buf: Buffers) -> np.ndarray:
-        """Forward pass on inputs ``Xa = [x; 1]`` (n_in + 1, m), feature-major.
+        """Forward pass: each layer computes ``z = W.T a + b`` and ``a = act(z)``.
 
-        Every hidden layer's output goes into ``buf.hidden`` (the backward pass reads
-        them); returns the logits ``buf.logits`` (n_out, m).
+        Parameters
+        ----------
+        Xa : ndarray (n_in + 1, m)
+            The inputs ``[x; 1]``, feature-major (see :func:`augment`).
+        buf : Buffers
+            Made for ``m`` points (:meth:`buffers`); every hidden layer's output ``a``
+            goes into ``buf.hidden``, where the backward pass reads it.
+
+        Returns
+        -------
+        ndarray (n_out, m)
+            The output layer's logits ``z`` (``buf.logits``).
         """
         a = Xa
         for i, z in enumerate(buf.hidden):  # hidden layer i
@@ -169,13 +180,15 @@ class MLP:
         ``[a; 1] @ delta[i].T``, its input times its delta, summed over the batch.
         """
         delta, W, dA = buf.delta, self.weights, self.grad_layers
-        self.output.delta_(delta[-1], Y)  # c (y_hat - y), in place of the logits z
-        delta[-1] *= buf.inv_m  # dLoss/dz of the output layer: the loss is a mean over m
+        z = delta[-1]
+        self.output.delta_(z, Y)  # c (y_hat - y), in place of the logits z
+        z *= buf.inv_m  # dLoss/dz of the output layer (the loss is a mean over m points)
         self.activation.slope(buf.H, out=buf.S)  # act'(z) of every hidden layer, from a
         for i in range(len(W) - 1, 0, -1):  # from the output layer down to layer 1
             buf.a[i - 1].dot(buf.delta_T[i], out=dA[i])  # [dW; db] = [a; 1] delta.T
-            W[i].dot(delta[i], out=delta[i - 1])  # the layer below: (W delta) * act'(z)
-            delta[i - 1] *= buf.slope[i - 1]
+            below = delta[i - 1]  # the layer below: (W delta) * act'(z)
+            W[i].dot(delta[i], out=below)
+            below *= buf.slope[i - 1]
         Xa.dot(buf.delta_T[0], out=dA[0])  # the first layer's input is [x; 1]
         if l2:  # d/dw (l2/2) w^2 = l2 w, weights only (the mask is 0 on biases)
             self.grad += l2 * self.weight_mask * self.params

@@ -230,12 +230,14 @@ class Trainer(RunViews):
             order = self._rng.permutation(self._n_train)
             for rows, shuffled in zip(self._rows, self._shuffled, strict=True):
                 np.take(rows, order, axis=0, out=shuffled)
+        forward_done = self._forward_done  # (full batch: the last evaluation did it)
         for Xb, Yb, buf in self._batches:
-            if not self._forward_done:  # (full batch: the last evaluation did it)
+            if not forward_done:
                 net.forward_pass(Xb, buf)
             net.backward_pass(Xb, Yb, buf, l1, l2)
             opt.step(net.params, net.grad)
-            self._forward_done = False
+            forward_done = False
+        self._forward_done = False
         self.epoch += 1
         metrics = None
         finite = math.isfinite(net.params.sum())
