@@ -11,6 +11,7 @@ rounding (the two sum in different orders).
 from __future__ import annotations
 
 import inspect
+import textwrap
 import types
 
 import numpy as np
@@ -141,8 +142,7 @@ def export_script(config: Config, epochs: int) -> str:
     data_source, generate = _data_code(c.dataset)
     act, out = ACTIVATION_CODE[c.activation], OUTPUT_CODE[c.output_name]
     update, state, call = OPTIMIZER_CODE[c.optimizer]
-    header = (
-        f'"""Neural Playground run, as a standalone NumPy script.\n\n'
+    description = (
         f"{datasets.DATASETS[c.dataset].label} data ({c.n_samples} points, noise {c.noise:g}, "
         f"seed {c.data_seed}, {c.train_ratio:g} of them for training); inputs "
         f"{', '.join(FEATURES[n].label for n in c.features)}; hidden layers "
@@ -151,9 +151,11 @@ def export_script(config: Config, epochs: int) -> str:
         f"{c.init_seed}); {OPTIMIZERS[c.optimizer].label}, learning rate "
         f"{c.learning_rate:g}, batch size {c.batch_size}; "
         f"{c.regularization if c.l1 or c.l2 else 'no'} regularisation"
-        f"{f' ({c.reg_rate:g})' if c.l1 or c.l2 else ''}; {c.dtype}; {epochs} epochs.\n"
-        f'Written by playground.export_script; it needs only NumPy."""\n\n'
-        f"import numpy as np")
+        f"{f' ({c.reg_rate:g})' if c.l1 or c.l2 else ''}; {c.dtype}; {epochs} epochs.")
+    header = (f'"""Neural Playground run, as a standalone NumPy script.\n\n'
+              f"{textwrap.fill(description, 88)}\n"
+              f'Written by playground.export_script; it needs only NumPy."""\n\n'
+              f"import numpy as np")
     section = "# " + "-" * 64 + " "
     penalty = _penalty_code(c) + "\n" if c.l1 or c.l2 else ""
     blocks = [
