@@ -8,6 +8,7 @@ only NumPy, so a notebook can train without the app::
     run = playground.Trainer(dataset="spiral", hidden=(8, 8), optimizer="adam")
     run.step(300)
     print(run.epoch, run.metrics)
+    print(playground.export_script(run.config, 300))  # the same run as a NumPy script
 """
 
 from .activations import ACTIVATIONS, Activation
