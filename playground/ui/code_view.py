@@ -25,7 +25,8 @@ def code_view(config: Config, epochs: int) -> None:
     epochs = int(epochs) or DEFAULT_EPOCHS
     script = _script(config, epochs)
     st.caption(f"A standalone NumPy script that reproduces this run for {epochs} epochs "
-               f"(it prints the losses as it trains).")
+               f"from epoch 0 with these settings (it prints the losses as it trains).")
     st.code(script, language="python")
     st.download_button("Download script", script, file_name="playground_run.py",
-                       mime="text/x-python", key="code_download")
+                       mime="text/x-python", key="code_download", on_click="ignore",
+                       icon=":material/download:")
