@@ -1,4 +1,5 @@
-"""Speed of our engine against a naive tutorial-style NumPy MLP and scikit-learn.
+"""Speed of our engine against the plain textbook loop, a naive tutorial-style NumPy MLP
+and scikit-learn.
 
     python benchmarks/bench_engine.py            # full run (a few minutes)
     python benchmarks/bench_engine.py --quick    # short run, fewer repeats/epochs
@@ -24,10 +25,12 @@ float64 (the table prints the largest difference; it must stay below 1e-6).
   (network, batches, optimizer, epoch loop, evaluation, history, snapshots, divergence
   check) is the real code path. The shared initial weights are copied in with
   ``network.set_params``; ``shuffle=False`` keeps the batch order identical to the peers.
-* **ours (bare MLP loop)**, for information: the same network's compiled training
-  programs (``MLP._train_program``: forward, backward, SGD update) in a plain loop,
+* **ours (bare MLP loop)**, for information: the network's own passes
+  (``MLP.forward_pass``, ``MLP.backward_pass``, ``SGD.step``) in a loop over the batches,
   without evaluation or history, in float64 and float32. The difference from the
   Trainer is the cost of the per-epoch history.
+* **ours (notebook loop)**: what a user writes in a notebook, ``MLP.loss_and_gradients``
+  and their own ``W -= lr * dW`` per layer (full batch only).
 * **naive** copies the style of the two seed tutorials (dict layers, ``np.dot(...) +
   bias``, the derivative recomputed from the pre-activation, new arrays at every step,
   averaged gradients, plain gradient descent), generalised to two hidden tanh layers,
@@ -44,6 +47,14 @@ median over the repeats, which resists noise from other work on the machine. Set
 
 The final training loss of each is computed the same way, by loading its weights into a
 float64 ``MLP`` and calling ``MLP.loss`` on the 500 points.
+
+**Trainer vs the plain loop** (section c): the app's own setups, run by ``Trainer``
+exactly as configured (shuffled mini-batches, history every epoch), against
+:func:`plain_loop`, the textbook loop a student would write (sample-major ``X @ W + b``,
+tanh, sigmoid + cross-entropy, mini-batch SGD, the training and test loss and accuracy
+after every epoch), on the Trainer's own data, initial weights and shuffling order, so
+both do the same arithmetic (the final losses are printed). Setups: the default
+(circle, hidden 4-2, batch 10, 500 points, half for training) and 16-16 in full batch.
 """
 
 from __future__ import annotations
@@ -136,28 +147,43 @@ def ours_trainer(data, W0, b0, batch_size, epochs, dtype="float64"):
 
 
 def ours_bare(data, W0, b0, batch_size, epochs, dtype="float64"):
-    """Bare MLP loop: the network's compiled training programs (forward, backward, SGD
-    update) per batch, as the Trainer runs them; no evaluation, no history."""
+    """Bare MLP loop: the network's forward pass, backward pass and SGD step per batch,
+    as the Trainer runs them; no evaluation, no history."""
     X, y = data[0], data[1]
     net = MLP(SIZES, dtype=dtype)
     net.set_params(W0, b0)
-    rows, T = augment(X, net.dtype).T.copy(), net.output.delta_targets(net.targets(y))
-    scale, update = SGD(net.params.size, net.dtype, learning_rate=LR).make_update(net.params,
-                                                                               net.grad)
-    programs = []
-    for s in range(0, len(T), batch_size):
-        forward, backward = net._train_program(net._workspace(min(batch_size, len(T) - s)),
-                                               rows[s:s + batch_size].T, T[s:s + batch_size],
-                                               scale, update=update)
-        programs.append(forward + backward)
+    Xa, Y = augment(X, net.dtype), net.targets(y).T
+    opt = SGD(net.params.size, net.dtype, learning_rate=LR)
+    rows, Yrows = Xa.T.copy(), Y.T.copy()  # contiguous batches, as the Trainer makes them
+    batches = [(rows[s:s + batch_size].T, Yrows[s:s + batch_size].T,
+                net.buffers(len(rows[s:s + batch_size]))) for s in range(0, len(y), batch_size)]
 
     def run():
         for _ in range(epochs):
-            for program in programs:
-                for call in program:
-                    call()
+            for Xb, Yb, buf in batches:
+                net.forward_pass(Xb, buf)
+                net.backward_pass(Xb, Yb, buf)
+                opt.step(net.params, net.grad)
 
     return run, lambda: (net.weights, net.biases)
+
+
+def ours_notebook(data, W0, b0, epochs):
+    """What a notebook user writes: ``loss_and_gradients`` and their own SGD update."""
+    X, y = data[0], data[1]
+    net = MLP(SIZES)
+
+    def setup():
+        net.set_params(W0, b0)
+
+    def run():
+        for _ in range(epochs):
+            loss, dW, db = net.loss_and_gradients(X, y)
+            for W, b, gW, gb in zip(net.weights, net.biases, dW, db, strict=True):
+                W -= LR * gW
+                b -= LR * gb
+
+    return run, lambda: (net.weights, net.biases), setup
 
 
 # ---------------------------------------------------------------------- naive (tutorials)
@@ -299,6 +325,9 @@ def training_workload(title, data, batch_size, epochs, repeats):
 
         built[name] = (lambda holder=holder: holder["run"](), bare_setup,
                        lambda holder=holder: holder["weights"]())
+    if batch_size == len(data[1]):
+        run, weights, setup = ours_notebook(data, W0, b0, epochs)
+        built["ours (notebook loop)"] = (run, setup, weights)
     run, weights = naive(data, W0, b0, batch_size, epochs)
     built["naive (tutorial style)"] = (run, None, weights)
     run, weights, setup = sklearn_mlp(data, W0, b0, batch_size, epochs)
@@ -328,6 +357,11 @@ def training_workload(title, data, batch_size, epochs, repeats):
     print(f"  (bare loop, without the history, vs naive: "
           f"f64 {naive_s / med['ours (bare MLP loop) f64']:.1f}x   "
           f"f32 {naive_s / med['ours (bare MLP loop) f32']:.1f}x)")
+    if "ours (notebook loop)" in med:
+        book = med["ours (notebook loop)"]
+        check("notebook loop vs naive (full batch)", naive_s / book, 1.5)
+        check("notebook loop vs scikit-learn (full batch)",
+              med["sklearn MLPClassifier"] / book, 2.0)
     return med, losses
 
 
@@ -390,16 +424,108 @@ def grid_workload(sizes, repeats, passes):
     return med
 
 
+# ---------------------------------------------------------------------- the plain loop
+def plain_loop(X, y, X_test, y_test, weights, biases, lr, batch_size, epochs, seed):
+    """The textbook training loop: sample-major ``X @ W + b``, tanh hidden layers, a
+    sigmoid output with binary cross-entropy, mini-batch SGD over a fresh shuffle each
+    epoch, and the training and test loss and accuracy after every epoch."""
+    rng = np.random.default_rng(seed)
+    Y, Y_test = y.reshape(-1, 1).astype(float), y_test.reshape(-1, 1).astype(float)
+    history = []
+
+    def forward(A):
+        activations = [A]
+        for W, b in zip(weights[:-1], biases[:-1], strict=True):
+            activations.append(np.tanh(activations[-1] @ W + b))
+        return activations, activations[-1] @ weights[-1] + biases[-1]
+
+    def metrics(A, T):
+        _, z = forward(A)
+        loss = np.mean(np.logaddexp(0.0, (1 - 2 * T) * z))  # cross-entropy from logits
+        return loss, np.mean((z >= 0) == (T == 1))
+
+    n = len(X)
+    for _ in range(epochs):
+        order = rng.permutation(n) if batch_size < n else np.arange(n)
+        for start in range(0, n, batch_size):
+            batch = order[start:start + batch_size]
+            activations, z = forward(X[batch])
+            delta = (0.5 * (1 + np.tanh(0.5 * z)) - Y[batch]) / len(batch)  # sigmoid - y
+            for i in reversed(range(len(weights))):
+                dW = activations[i].T @ delta
+                db = delta.sum(axis=0)
+                if i:
+                    delta = (delta @ weights[i].T) * (1 - activations[i] ** 2)
+                weights[i] -= lr * dW
+                biases[i] -= lr * db
+        history.append(metrics(X, Y) + metrics(X_test, Y_test))
+    return history
+
+
+def trainer_vs_plain(title, config, epochs, repeats):
+    """Trainer(config).step(epochs) against :func:`plain_loop` on the same data, initial
+    weights and shuffling order; returns the speed ratio."""
+    probe = playground.Trainer(config)
+    X = playground.feature_matrix(probe.X_train, config.features)
+    X_test = playground.feature_matrix(probe.X_test, config.features)
+    W0 = [W.copy() for W in probe.network.weights]
+    b0 = [b.copy() for b in probe.network.biases]
+    batch = min(config.batch_size, len(X))
+    state = {}
+
+    def trainer_setup():
+        state["trainer"] = playground.Trainer(config)
+
+    def trainer_run():
+        state["trainer"].step(epochs)
+
+    def plain_run():
+        state["plain"] = plain_loop(X, probe.y_train, X_test, probe.y_test,
+                                    [W.copy() for W in W0], [b.copy() for b in b0],
+                                    config.learning_rate, batch, epochs,
+                                    [config.init_seed, 1])  # the Trainer's shuffling seed
+
+    med = interleaved({"Trainer": (trainer_run, trainer_setup),
+                       "plain loop": (plain_run, None)}, repeats)
+    ratio = med["plain loop"] / med["Trainer"]
+    ours, plain = state["trainer"].metrics["train_loss"], state["plain"][-1][0]
+    print(f"\n{title}: {epochs} epochs, batch {batch}, median of {repeats}")
+    print(f"  Trainer     {epochs / med['Trainer']:8.0f} epochs/s")
+    print(f"  plain loop  {epochs / med['plain loop']:8.0f} epochs/s")
+    print(f"  final training loss: Trainer {ours:.15f}, plain loop {plain:.15f}")
+    return ratio
+
+
+TARGET_LINES: list[str] = []
+
+
+def check(what: str, ratio: float, target: float) -> None:
+    """Print a speed ratio against its target, and keep the line for the summary."""
+    line = f"  {what:48s}{ratio:6.2f}x   target >= {target}x   " \
+           f"{'met' if ratio >= target else 'NOT MET'}"
+    print(line)
+    TARGET_LINES.append(line)
+
+
 def main():
     repeats = ARGS.repeats or (5 if ARGS.quick else 7)
     scale = 0.2 if ARGS.quick else 1.0
     print(f"numpy {np.__version__}, OpenBLAS threads: {ARGS.threads}, "
           f"{'quick' if ARGS.quick else 'full'} run")
     data = shared_data()
+    default = playground.Config()
+    check("Trainer vs plain loop, default setup", trainer_vs_plain(
+        "(c) Default setup (circle, 4-2, batch 10)", default, int(200 * scale),
+        repeats), 3.0)
+    check("Trainer vs plain loop, 16-16 full batch", trainer_vs_plain(
+        "(c) 16-16 full batch", default.replace(hidden=(16, 16), batch_size=default.n_samples),
+        int(1000 * scale), repeats), 1.8)
     training_workload("(a) Full batch", data, N_POINTS, int(1000 * scale), repeats)
     training_workload("(b) Mini-batch", data, 10, int(100 * scale), repeats)
     grid_workload(SIZES, repeats, 20 if ARGS.quick else 50)
     grid_workload((2, 8, 8, 1), repeats, 20 if ARGS.quick else 50)
+    print("\nTargets:")
+    print("\n".join(TARGET_LINES))
 
 
 if __name__ == "__main__":

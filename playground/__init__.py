@@ -8,11 +8,13 @@ only NumPy, so a notebook can train without the app::
     run = playground.Trainer(dataset="spiral", hidden=(8, 8), optimizer="adam")
     run.step(300)
     print(run.epoch, run.metrics)
+    print(playground.export_script(run.config, 300))  # the same run as a NumPy script
 """
 
 from .activations import ACTIVATIONS, Activation
 from .config import Config
 from .datasets import DATASETS, DOMAIN, make_dataset, train_test_split
+from .export import export_script
 from .features import FEATURES, feature_matrix
 from .health import Diagnosis, diagnose
 from .history import DecimatingLog, History
@@ -27,6 +29,6 @@ Run = Trainer  # an alias that reads well in notebooks
 __all__ = [
     "ACTIVATIONS", "Activation", "Config", "DATASETS", "DOMAIN", "DecimatingLog",
     "Diagnosis", "FEATURES", "History", "INITIALIZERS", "MLP", "OPTIMIZERS", "OUTPUTS", "Run",
-    "Trainer",
-    "diagnose", "feature_matrix", "make_dataset", "train_test_split",
+    "Trainer", "diagnose", "export_script", "feature_matrix", "make_dataset",
+    "train_test_split",
 ]

@@ -15,18 +15,19 @@ class Feature:
     name: str    # registry key and URL value, e.g. "x1sq"
     label: str   # display label, e.g. "x1²"
     fn: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    code: str    # the same as Python source over arrays x1, x2 (for exported scripts)
 
 
 FEATURES: dict[str, Feature] = {
     f.name: f
     for f in (
-        Feature("x1", "x1", lambda a, b: a),
-        Feature("x2", "x2", lambda a, b: b),
-        Feature("x1sq", "x1²", lambda a, b: a * a),
-        Feature("x2sq", "x2²", lambda a, b: b * b),
-        Feature("x1x2", "x1·x2", lambda a, b: a * b),
-        Feature("sinx1", "sin x1", lambda a, b: np.sin(a)),
-        Feature("sinx2", "sin x2", lambda a, b: np.sin(b)),
+        Feature("x1", "x1", lambda a, b: a, "x1"),
+        Feature("x2", "x2", lambda a, b: b, "x2"),
+        Feature("x1sq", "x1²", lambda a, b: a * a, "x1 * x1"),
+        Feature("x2sq", "x2²", lambda a, b: b * b, "x2 * x2"),
+        Feature("x1x2", "x1·x2", lambda a, b: a * b, "x1 * x2"),
+        Feature("sinx1", "sin x1", lambda a, b: np.sin(a), "np.sin(x1)"),
+        Feature("sinx2", "sin x2", lambda a, b: np.sin(b), "np.sin(x2)"),
     )
 }
 

@@ -1,26 +1,29 @@
 """Output layers paired with their loss: sigmoid + binary cross-entropy, softmax +
 cross-entropy, linear + mean squared error.
 
-Each pairing is chosen so that the gradient of the mean loss with respect to the
-output layer's pre-activation ``z`` is simply ``scale * (output - Y) / m``
-(``scale`` = 1 for the cross-entropies, 2 for the squared error), which is what the
-network's backward pass uses. Losses are computed from ``z`` (the logits), never from
+Each pairing is chosen so that the gradient of the mean loss over m points with
+respect to the output layer's pre-activation ``z`` is simply
+
+    dLoss/dz = grad_scale * (output(z) - Y) / m
+
+(``grad_scale`` = 1 for the cross-entropies, 2 for the squared error): the network's
+backward pass starts from it. Losses are computed from ``z`` (the logits), never from
 probabilities, so they stay finite for any input: no ``log(0)``, no overflow.
 
-``Y`` is the target as a matrix of shape (m, n_outputs): the 0/1 label as a column
-for sigmoid, a one-hot matrix for softmax, the target value as a column for linear.
+Inside the engine logits and targets are *feature-major*: ``z`` and ``Y`` of shape
+(k, m), one column per point (see ``network.py``). ``Y`` holds the 0/1 label for
+sigmoid, a one-hot column for softmax, the target value for linear;
+:meth:`Output.targets` builds its sample-major transpose (m, k) from labels.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial as bind
 
 import numpy as np
 
-from .activations import dot as _dot
-from .activations import sigmoid, sigmoid_
+from .activations import sigmoid, sigmoid_, sigmoid_into
 
 
 @dataclass(frozen=True)
@@ -34,37 +37,32 @@ class Output:
     label : str
         Human label for the UI.
     activate_ : callable
-        ``activate_(z)`` turns logits (m, k) into outputs in place.
+        ``activate_(z)`` turns logits (k, m) into outputs in place (softmax: per column).
     grad_scale : float
         dLoss/dz = grad_scale * (output - Y) / m.
-    make_delta : callable
-        ``make_delta(dtype, c) -> delta``; ``delta(z, T)`` returns the NumPy calls (bound,
-        zero-argument; see ``activations``) that replace logits ``z`` (m, k) in place by
-        ``c * m * dLoss/dz`` = ``c * grad_scale * (output - Y)``, given the targets in
-        the form ``T = delta_targets(Y)``. With ``c = 1/m`` that is the
-        gradient of the mean loss; the trainer also folds ``-learning_rate`` into ``c``.
-        This is the backward pass's first step, written with as few NumPy calls as
-        possible; its constants are 0-d arrays of ``dtype`` (see ``activations``).
-    delta_targets : callable
-        ``delta_targets(Y) -> T``, computed once per data set, not at every step.
+    delta_ : callable
+        ``delta_(z, Y)`` replaces logits ``z`` (k, m) in place by
+        ``grad_scale * (output(z) - Y)``, m times dLoss/dz: the backward pass's start.
+    point_loss : callable
+        ``point_loss(z, Y) -> (m,)``: each point's loss, for logits and targets (k, m).
     make_metrics : callable
         ``make_metrics(Y, regression, sizes=None) -> metrics``. ``Y`` (M, k) holds the
         targets of one or more data sets laid end to end, of ``sizes`` points each (one
         set of M by default). ``metrics(z)``, for the logits ``z`` of all M points stored
-        *feature-major*, (k, M), as the network's passes leave them, returns a (2, S)
-        float64 array: row 0 the mean loss of each set, row 1 its accuracy (the fraction
-        of points strictly on the right side of the decision boundary), or R² when
-        ``regression``; NaN for an empty set. The array is scratch, rewritten by the next
-        call. ``Y`` is fixed, so everything that depends on it alone is computed once; the
-        trainer measures its training and test sets with one call after every epoch.
+        feature-major, (k, M), returns a (2, S) float64 array: row 0 the mean loss of
+        each set, row 1 its accuracy (the fraction of points on the right side of the
+        decision boundary, a tie counting as class 1), or R² when ``regression``; NaN for
+        an empty set. The array is scratch, rewritten by the next call. Everything that
+        depends on ``Y`` alone is computed once: the trainer measures its training and
+        test sets with one call after every epoch.
     """
 
     name: str
     label: str
     activate_: Callable[[np.ndarray], None]
     grad_scale: float
-    make_delta: Callable[[np.dtype, float], Callable[[np.ndarray, np.ndarray], list]]
-    delta_targets: Callable[[np.ndarray], np.ndarray]
+    delta_: Callable[[np.ndarray, np.ndarray], None]
+    point_loss: Callable[[np.ndarray, np.ndarray], np.ndarray]
     make_metrics: Callable[..., Callable[[np.ndarray], np.ndarray]]
 
     def n_outputs(self, n_classes: int) -> int:
@@ -81,51 +79,54 @@ class Output:
         return y.astype(dtype).reshape(-1, 1)
 
     def loss(self, z: np.ndarray, Y: np.ndarray) -> float:
-        """Mean loss over the m rows of logits ``z`` (m, k) against targets ``Y`` (m, k):
-        the metrics' loss (one-off use; the trainer keeps its ``make_metrics`` closures)."""
-        return float(self.make_metrics(Y, self.name == "linear")(np.ascontiguousarray(z.T))[0, 0])
+        """Mean loss over the m rows of logits ``z`` (m, k) against targets ``Y`` (m, k)."""
+        return float(self.point_loss(z.T, Y.T).mean())
 
     def forward(self, z: np.ndarray) -> np.ndarray:
         """Outputs (probabilities for sigmoid/softmax) for logits ``z`` (m, k)."""
-        out = np.array(z, dtype=z.dtype, copy=True)
+        out = np.array(z.T, dtype=z.dtype, order="C")
         self.activate_(out)
-        return out
-
-
-def _sigmoid_delta(dtype, c):
-    half, scale = np.array(0.5, dtype), np.array(0.5 * c, dtype)
-
-    def delta(z, T):
-        # c (sigma(z) - y) = (c/2) (tanh(z/2) + 1 - 2y): with T = 1 - 2y given, 4 calls
-        return [bind(np.multiply, z, half, z), bind(np.tanh, z, z), bind(np.add, z, T, z),
-                bind(np.multiply, z, scale, z)]
-    return delta
-
-
-def _sigmoid_delta_targets(Y):
-    return 1.0 - 2.0 * Y
-
-
-def _difference_delta(grad_scale, activate_=None):
-    def make_delta(dtype, c):
-        scale = np.array(grad_scale * c, dtype)
-
-        def delta(z, T):
-            # grad_scale * (output - Y) * c, with T = Y
-            first = [bind(activate_, z)] if activate_ is not None else []
-            return first + [bind(np.subtract, z, T, z), bind(np.multiply, z, scale, z)]
-        return delta
-    return make_delta
-
-
-def _same(Y):
-    return Y
+        return out.T
 
 
 def _softmax_(z):
-    np.subtract(z, z.max(axis=1, keepdims=True), out=z)
+    """Softmax of each column of ``z`` (k, m), in place; shifted by the column's max so
+    that exp never overflows."""
+    np.subtract(z, z.max(axis=0), out=z)
     np.exp(z, out=z)
-    np.divide(z, z.sum(axis=1, keepdims=True), out=z)
+    np.divide(z, z.sum(axis=0), out=z)
+
+
+def _sigmoid_delta(z, Y):  # y_hat - y: the cross-entropy's gradient through sigmoid
+    sigmoid_into(z, z)
+    z -= Y
+
+
+def _softmax_delta(z, Y):  # y_hat - y: the cross-entropy's gradient through softmax
+    _softmax_(z)
+    z -= Y
+
+
+def _squared_delta(z, Y):  # 2 (z - y): the gradient of (z - y)²
+    z -= Y
+    z *= 2.0
+
+
+def _sigmoid_loss(z, Y):
+    # -[y log p + (1-y) log(1-p)] with p = sigmoid(z) equals softplus(u), u = (1 - 2y) z;
+    # softplus(u) = log(1 + e^u) = max(u, 0) + log(1 + e^-|u|) never overflows
+    u = (1.0 - 2.0 * Y[0]) * z[0]
+    return np.maximum(u, 0.0) + np.log1p(np.exp(-np.abs(u)))
+
+
+def _softmax_loss(z, Y):
+    # -log softmax(z)[label] = logsumexp(z) - z[label], per column
+    zmax = z.max(axis=0)
+    return np.log(np.exp(z - zmax).sum(axis=0)) + zmax - (z * Y).sum(axis=0)
+
+
+def _squared_loss(z, Y):
+    return ((z - Y) ** 2).sum(axis=0)
 
 
 # ---------------------------------------------------------------------- per-epoch metrics
@@ -157,7 +158,7 @@ def _segment_means(P, Y, sizes, regression):
     sums, out = np.empty((P.shape[0], len(sizes)), P.dtype), np.empty((2, len(sizes)))
 
     def finish():
-        _dot(P, seg, sums)  # both rows summed per set, in one product
+        np.dot(P, seg, out=sums)  # both rows summed per set, in one product
         np.divide(sums, divisor, out)  # exact counts over sizes: accuracy as count / m
         if regression:
             np.add(out, offset, out)
@@ -232,11 +233,14 @@ OUTPUTS: dict[str, Output] = {
     o.name: o
     for o in (
         Output("sigmoid", "Sigmoid + cross-entropy", sigmoid_, 1.0,
-               _sigmoid_delta, _sigmoid_delta_targets, _sigmoid_metrics),
+               _sigmoid_delta, _sigmoid_loss,
+               _sigmoid_metrics),
         Output("softmax", "Softmax + cross-entropy", _softmax_, 1.0,
-               _difference_delta(1.0, _softmax_), _same, _softmax_metrics),
+               _softmax_delta, _softmax_loss,
+               _softmax_metrics),
         Output("linear", "Linear + squared error", lambda z: None, 2.0,
-               _difference_delta(2.0), _same, _linear_metrics),
+               _squared_delta, _squared_loss,
+               _linear_metrics),
     )
 }
 

@@ -8,7 +8,6 @@ learning rate that is too large the update/weight ratio climbs towards 1 and bey
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial as bind
 
 import numpy as np
 
@@ -20,44 +19,42 @@ class GradientLog(DecimatingLog):
     layer ``i``, on the epoch's last mini-batch) and the update/weight ratio
     ``||A_i(after) - A_i(before)|| / ||A_i(after)||`` over the epoch.
 
-    Recording runs after every epoch, so it only stores the three squared sums per
-    layer, measured by a few NumPy calls bound once (:meth:`bind`); the norms and ratios
-    are computed when read. Rows hold ``n_layers`` values of each: ``||g||²``,
-    ``||change||²``, ``||A||²``.
+    Recording runs after every epoch, so it only stores three squared sums per layer;
+    the norms and ratios are computed when read. Rows hold ``n_layers`` values of each:
+    ``||g||²``, ``||change||²``, ``||A||²``.
+
+    Parameters
+    ----------
+    layer_starts : ndarray (n_layers,)
+        Offset of each layer's block in the flat parameter vector.
+    n_params : int
+    dtype : numpy dtype
     """
 
-    def __init__(self, n_layers: int, capacity: int = 4096):
+    def __init__(self, layer_starts, n_params: int, dtype=np.float64, capacity: int = 4096):
+        n_layers = len(layer_starts)
         super().__init__(3 * n_layers, capacity)
         self.n_layers = n_layers
-        self._calls: list = []
+        self._starts = np.asarray(layer_starts)
+        self._squares = np.empty((3, n_params), dtype)  # g², change², A²
+        self._sums = np.empty((3, n_layers), dtype)
 
-    def bind(self, params, grad, grad_scale: float, before, starts) -> None:
-        """Set what :meth:`record` measures.
+    def record(self, epoch: int, params, grad, before) -> None:
+        """Add a row for ``epoch`` (if the stride keeps it).
 
         Parameters
         ----------
         params, grad, before : ndarray (n_params,)
-            The parameters, the gradient buffer (it holds ``grad_scale * gradient`` after
-            a training step) and the parameters as they were when the epoch began.
-        starts : ndarray (n_layers,)
-            Offset of each layer's block in the flat vectors.
+            The parameters, the gradient of the epoch's last step, and the parameters
+            as they were when the epoch began.
         """
-        st = np.empty((3, params.size), params.dtype)
-        self._sums = np.empty((3, len(starts)), params.dtype)
-        unscale = np.array(1.0 / abs(grad_scale), params.dtype)
-        self._calls = [bind(np.multiply, grad, unscale, st[0]),
-                       bind(np.subtract, params, before, st[1]),
-                       bind(np.copyto, st[2], params),
-                       bind(np.square, st, st),
-                       bind(np.add.reduceat, st, starts, axis=1, out=self._sums)]
-
-    def record(self, epoch: int) -> None:
-        """Add a row for ``epoch`` (if the stride keeps it), from the arrays given to
-        :meth:`bind`."""
         if epoch % self.stride:
             return
-        for call in self._calls:
-            call()
+        sq = self._squares
+        np.subtract(params, before, out=sq[1])
+        sq[0], sq[2] = grad, params
+        np.square(sq, out=sq)
+        np.add.reduceat(sq, self._starts, axis=1, out=self._sums)  # per layer
         self.add(epoch, self._sums.ravel())
 
     @property

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .buffers import augment
 from .datasets import DOMAIN
 from .features import feature_matrix
-from .network import augment
 from .probes import Edit
 
 MAX_PINNED = 256  # snapshots chosen with snapshot() (and edits)
@@ -63,15 +63,15 @@ class RunViews:
         if params is not None:
             saved = net.params.copy()
             net.params[:] = params
-        ws = net._workspace(Fa.shape[1], backward=False)
+        buf = net.buffers(Fa.shape[1], backward=False)
         with np.errstate(all="ignore"):
-            out = net._forward(Fa, ws).T  # (m, k)
+            out = net.forward_pass(Fa, buf)  # (k, m)
             net.output.activate_(out)
         if params is not None:
             net.params[:] = saved
         r = resolution
-        return (xs, out.reshape(r, r, -1).copy(),
-                [h.T.reshape(r, r, -1).copy() for h in ws.hidden])
+        return (xs, out.T.reshape(r, r, -1).copy(),
+                [h.T.reshape(r, r, -1).copy() for h in buf.hidden])
 
     # ------------------------------------------------------------------ replay
     def snapshot(self) -> int:
@@ -141,7 +141,7 @@ class RunViews:
         n_layers = self.network.n_layers
         if not 0 <= layer < n_layers:
             raise ValueError(f"edit: layer must be 0..{n_layers - 1}, got {layer}")
-        A = self.network._aug[layer]
+        A = self.network.layers[layer]
         if not (0 <= row < A.shape[0] and 0 <= col < A.shape[1]):
             raise ValueError(f"edit: layer {layer} has rows 0..{A.shape[0] - 1} (the last is "
                              f"the bias) and columns 0..{A.shape[1] - 1}")

@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import math
 import time
-from functools import partial as bind
 
 import numpy as np
 
+from .buffers import Buffers, augment
 from .config import Config
 from .datasets import make_dataset, train_test_split
 from .features import feature_matrix
 from .history import METRICS, DecimatingLog, History
-from .network import MLP, _Workspace, augment
+from .network import MLP
 from .optimizers import OPTIMIZERS
 from .probes import Edit, GradientLog
 from .run_views import RunViews
@@ -87,17 +87,17 @@ class Trainer(RunViews):
         self._Fa_train = augment(feature_matrix(self.X_train, c.features), dtype)
         self._Fa_test = augment(feature_matrix(self.X_test, c.features), dtype)
         self._Fa_all = np.concatenate([self._Fa_train, self._Fa_test], axis=1)
-        # targets as the loss expects them (m, k), and as the backward pass does (m, k)
         Y_train, Y_test = net.targets(self.y_train), net.targets(self.y_test)
-        self._T_train = np.ascontiguousarray(net.output.delta_targets(Y_train))
-        # the training points one per row, for shuffling into contiguous mini-batches
-        self._Fa_rows = np.ascontiguousarray(self._Fa_train.T)
-        # Evaluation: the logits of the training then the test points go into one buffer
+        self._Y_train = np.ascontiguousarray(Y_train.T)  # (k, n), as the passes take it
+        # The training points one per row, inputs [x, 1] and targets, for shuffling into
+        # mini-batches that are blocks of rows, contiguous (BLAS is slower on strided ones)
+        self._rows = (np.ascontiguousarray(self._Fa_train.T), np.ascontiguousarray(Y_train))
+        # Evaluation: the logits of the training then the test points go into one array
         # ``_Z`` (n_out, n + n_test), which one metrics call measures (see outputs.py)
         self._Z = np.empty((net.layer_sizes[-1], n + n_test), dtype)
         self._measure = net.output.make_metrics(np.concatenate([Y_train, Y_test]),
                                                 c.task == "regression", (n, n_test))
-        self._eval_workspaces: dict[str, _Workspace] = {}  # made when first needed
+        self._eval_buffers: dict[str, Buffers] = {}  # made when first needed
         self._grid_cache: dict = {}
         self.reset()
 
@@ -117,7 +117,8 @@ class Trainer(RunViews):
                                        self.network.dtype)
         self.edits: list[Edit] = []
         self.pinned: dict[int, np.ndarray] = {}  # snapshots chosen with snapshot()
-        self.gradients = GradientLog(self.network.n_layers)
+        net = self.network
+        self.gradients = GradientLog(net.layer_starts, net.params.size, net.dtype)
         self._forward_done = False  # see _epoch
         self._good = self.network.params.copy()
         with np.errstate(all="ignore"):
@@ -128,78 +129,41 @@ class Trainer(RunViews):
         self.optimizer = OPTIMIZERS[c.optimizer](
             self.network.params.size, self.network.dtype, learning_rate=c.learning_rate,
             momentum=c.momentum)
-        self._steps_key = None  # the compiled steps hold the old optimizer's update
 
     def _make_batches(self):
-        """``(inputs, targets, workspace)`` per mini-batch: inputs (n_in + 1, m) and
-        targets (m, k), as the network's passes take them; and the evaluation's calls."""
+        """``(inputs, targets, buffers)`` per mini-batch: inputs (n_in + 1, m) and targets
+        (n_out, m), as the network's passes take them; batches of one size share their
+        buffers."""
         n, net = self._n_train, self.network
         bs = min(self.config.batch_size, n)
         self._full_batch = bs == n
         self._shuffle = self.config.shuffle and not self._full_batch
-        self._steps_key = None
-        self._eval = self._eval_program()
+        self._make_eval_buffers()
         if self._full_batch:
-            # One batch, run in the evaluation's workspace: the evaluation that ends an
+            # One batch, run in the evaluation's buffers: the evaluation that ends an
             # epoch is then also the next epoch's forward pass. Shuffling a single batch
             # would only reorder a sum, so a full batch is never shuffled.
-            ws = self._eval_workspaces["train"]
-            self._batches = [(self._Fa_train, self._T_train, ws)]
+            self._batches = [(self._Fa_train, self._Y_train, self._eval_buffers["train"])]
             return
-        # Shuffling writes whole rows (points) into these buffers; a batch is then a block
-        # of rows, contiguous in memory, and its transpose is the (n_in + 1, m) input. (A
-        # column slice of a feature-major buffer is strided; BLAS is slower on it.)
-        self._Xbuf = self._Fa_rows.copy()
-        self._Tbuf = self._T_train.copy()
-        self._batches = [(self._Xbuf[s:s + bs].T, self._Tbuf[s:s + bs],
-                          net._workspace(min(bs, n - s))) for s in range(0, n, bs)]
+        # Shuffling writes whole rows (points) into these arrays; a batch is a block of
+        # rows, and its transpose is the (n_in + 1, m) inputs or the (k, m) targets.
+        X, Y = self._shuffled = (self._rows[0].copy(), self._rows[1].copy())
+        self._batches = [(X[s:s + bs].T, Y[s:s + bs].T, net.buffers(min(bs, n - s)))
+                         for s in range(0, n, bs)]
 
-    def _eval_program(self) -> list:
-        """The calls that write the logits of every training, then test, point into
-        ``_Z``: one forward pass over all points; with a full batch, one pass per set, the
-        training one in the workspace the next epoch's training step reads."""
-        net, Z, n = self.network, self._Z, self._n_train
-        ws = self._eval_workspaces
-        if not self._full_batch:
-            if "all" not in ws:
-                ws["all"] = _Workspace(net, Z.shape[1], backward=False, out=Z)
-            return net._forward_program(self._Fa_all, ws["all"])
-        joint = Z.shape[0] == 1  # one output: each set's logits can be a block of Z
-        if "train" not in ws:
-            ws["train"] = _Workspace(net, n, out=Z[:, :n] if joint else None)
-            ws["test"] = _Workspace(net, Z.shape[1] - n, backward=False,
-                                    out=Z[:, n:] if joint else None)
-        program = (net._forward_program(self._Fa_train, ws["train"])
-                   + net._forward_program(self._Fa_test, ws["test"]))
-        if not joint:  # k outputs: (k, n) column blocks of Z are strided, so copy
-            program += [bind(np.copyto, Z[:, :n], ws["train"].out),
-                        bind(np.copyto, Z[:, n:], ws["test"].out)]
-        return program
-
-    def _compiled_steps(self) -> tuple[list, list]:
-        """An epoch's training as two flat programs (lists of bound NumPy calls, see
-        ``MLP._train_program``): keep the parameters as they are (for a rollback), then
-        every mini-batch's forward pass, backward pass and optimizer update; the second
-        program, for a full batch whose forward pass the last evaluation did, skips that
-        pass. One flat list per epoch: no Python loop around each batch.
-
-        Recompiled only when something baked into them changes: the batches or the
-        optimizer (which reset the key), the learning rate, momentum or regularisation
-        (checked at each call of :meth:`step`, as the app may change them between calls).
-        """
-        opt, c = self.optimizer, self.config
-        key = (opt.learning_rate, getattr(opt, "momentum", None), c.l1, c.l2)
-        if key != self._steps_key:
-            net = self.network
-            scale, update = opt.make_update(net.params, net.grad)
-            programs = net._train_programs(self._batches, scale, c.l1, c.l2, update)
-            keep = [bind(np.copyto, self._good, net.params)]
-            with_forward = keep + [call for program, _ in programs for call in program]
-            without = keep + programs[0][1] if self._full_batch else with_forward
-            self._steps = (with_forward, without)
-            self.gradients.bind(net.params, net.grad, scale, self._good, net.layer_starts)
-            self._steps_key = key
-        return self._steps
+    def _make_eval_buffers(self):
+        """Buffers whose logits are blocks of ``_Z``: one pass over all points; with a
+        full batch, one pass per set, the training one in the buffers the next epoch's
+        training step reads."""
+        sizes, dtype, Z, n = self.network.layer_sizes, self.network.dtype, self._Z, self._n_train
+        bufs = self._eval_buffers
+        if not self._full_batch and "all" not in bufs:
+            bufs["all"] = Buffers(sizes, Z.shape[1], dtype, logits=Z, backward=False)
+        if self._full_batch and "train" not in bufs:
+            joint = Z.shape[0] == 1  # one output: each set's logits can be a block of Z
+            bufs["train"] = Buffers(sizes, n, dtype, logits=Z[:, :n] if joint else None)
+            bufs["test"] = Buffers(sizes, Z.shape[1] - n, dtype, backward=False,
+                                   logits=Z[:, n:] if joint else None)
 
     def update(self, config: Config) -> str:
         """Switch to ``config``. Returns what happened:
@@ -225,6 +189,7 @@ class Trainer(RunViews):
             opt.learning_rate, opt.momentum = config.learning_rate, config.momentum
         if config.batch_size != old.batch_size:
             self._make_batches()
+            self._forward_done = False
         self._shuffle = config.shuffle and not self._full_batch
         self.diverged = None  # new settings deserve a new try from the last good state
         return "live"
@@ -237,10 +202,9 @@ class Trainer(RunViews):
         """
         start = self.epoch
         self._forward_done = False  # parameters may have been edited since the last call
-        with np.errstate(all="ignore"):
-            steps = self._compiled_steps()  # settings cannot change inside this call
+        with np.errstate(all="ignore"):  # a diverging run is caught below, not warned about
             while self.epoch - start < n_epochs and self.diverged is None:
-                self._epoch(steps)
+                self._epoch()
         return self.epoch - start
 
     def step_for(self, seconds: float, max_epochs: int = 10**9) -> int:
@@ -249,37 +213,40 @@ class Trainer(RunViews):
         start = self.epoch
         self._forward_done = False
         with np.errstate(all="ignore"):
-            steps = self._compiled_steps()
             while self.diverged is None and self.epoch - start < max_epochs:
-                self._epoch(steps)
+                self._epoch()
                 if time.perf_counter() >= end:
                     break
         return self.epoch - start
 
-    def _epoch(self, steps):
-        """One epoch: the training ``steps`` (from :meth:`_compiled_steps`), then the
-        divergence check, the evaluation and the records. For a 2-16-16-1 network every
-        NumPy call here costs as much as a tenth of an epoch's arithmetic, so the
-        bookkeeping is kept to a few calls."""
-        params, opt = self.network.params, self.optimizer
+    def _epoch(self):
+        """One epoch: every mini-batch's forward pass, backward pass and optimizer
+        update; then the divergence check, the evaluation and the records."""
+        net, opt, c = self.network, self.optimizer, self.config
+        l1, l2 = c.l1, c.l2
+        np.copyto(self._good, net.params)  # to roll back to if this epoch diverges
         state = opt.state()
         if self._shuffle:
-            perm = self._rng.permutation(self._n_train)
-            np.take(self._Fa_rows, perm, axis=0, out=self._Xbuf)
-            np.take(self._T_train, perm, axis=0, out=self._Tbuf)
-        # full batch: the last evaluation did the forward pass, if _forward_done
-        for call in steps[self._forward_done]:
-            call()
-        self.epoch += 1
+            order = self._rng.permutation(self._n_train)
+            for rows, shuffled in zip(self._rows, self._shuffled, strict=True):
+                np.take(rows, order, axis=0, out=shuffled)
+        forward_done = self._forward_done  # (full batch: the last evaluation did it)
+        for Xb, Yb, buf in self._batches:
+            if not forward_done:
+                net.forward_pass(Xb, buf)
+            net.backward_pass(Xb, Yb, buf, l1, l2)
+            opt.step(net.params, net.grad)
+            forward_done = False
         self._forward_done = False
+        self.epoch += 1
         metrics = None
-        finite = math.isfinite(params.sum())
+        finite = math.isfinite(net.params.sum())
         if finite and self.history.wants(self.epoch):
-            metrics = self._evaluate()  # (step() has silenced NumPy's warnings already)
+            metrics = self._evaluate()
             finite = math.isfinite(metrics[0])
             self._forward_done = self._full_batch
         if not finite:  # roll back to the state before this epoch
-            np.copyto(params, self._good)
+            np.copyto(net.params, self._good)
             opt.load_state(state)
             self.epoch -= 1
             self._forward_done = False
@@ -302,7 +269,8 @@ class Trainer(RunViews):
             self._metrics, self._metrics_epoch = metrics.copy(), epoch
             self.history.add(epoch, metrics)
             if epoch:
-                self.gradients.record(epoch)
+                net = self.network
+                self.gradients.record(epoch, net.params, net.grad, self._good)
         if self.snapshots.wants(epoch):
             self.snapshots.add(epoch, self.network.params)
 
@@ -322,6 +290,12 @@ class Trainer(RunViews):
 
     def _evaluate(self) -> np.ndarray:
         """The four :data:`METRICS`, (4,), in a scratch array the next call rewrites."""
-        for call in self._eval:  # every point's logits into _Z (see _eval_program)
-            call()
-        return self._measure(self._Z).ravel()  # [[losses], [scores]]: METRICS order
+        net, bufs, Z, n = self.network, self._eval_buffers, self._Z, self._n_train
+        if self._full_batch:  # the training pass is also the next epoch's forward pass
+            z_train = net.forward_pass(self._Fa_train, bufs["train"])
+            z_test = net.forward_pass(self._Fa_test, bufs["test"])
+            if z_train.base is not Z:  # k outputs: (k, n) column blocks of Z are strided
+                Z[:, :n], Z[:, n:] = z_train, z_test
+        else:
+            net.forward_pass(self._Fa_all, bufs["all"])  # every point's logits into Z
+        return self._measure(Z).ravel()  # [[losses], [scores]]: METRICS order

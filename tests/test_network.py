@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from playground import ACTIVATIONS, INITIALIZERS, MLP, OUTPUTS
-from playground.activations import run
-from playground.network import augment, describe
+from playground.buffers import Buffers
+from playground.network import augment
+from playground.optimizers import SGD
 
 RNG = np.random.default_rng(123)
 X = RNG.normal(size=(9, 3)) * 2
@@ -134,12 +135,13 @@ def test_losses_stable_for_extreme_inputs(output):
 def test_activation_fast_paths_match_definitions():
     z = np.linspace(-5, 5, 41).reshape(1, -1) + 0.013
     for act in ACTIVATIONS.values():
-        h = z.copy()
-        act.forward_(h)
-        assert np.allclose(h, act.fn(z)), act.name
-        d = np.full_like(z, 2.0)
-        act.backward_(h, d, np.empty_like(z))
-        assert np.allclose(d, 2.0 * act.deriv(z)), act.name
+        for dtype in (np.float64, np.float32):
+            h = z.astype(dtype)
+            act.apply(h, out=h)  # in place
+            assert h.dtype == dtype and np.allclose(h, act.fn(z), atol=1e-6), act.name
+            slope = np.full_like(h, np.nan)
+            act.slope(h, out=slope)  # from the output
+            assert np.allclose(slope, act.deriv(z), atol=1e-6), act.name
 
 
 @pytest.mark.parametrize("init", list(INITIALIZERS))
@@ -170,57 +172,66 @@ def test_bad_arguments_raise_clear_errors(bad):
     "activation,output,reg",
     list(itertools.product(ACTIVATIONS, OUTPUTS, [(0.0, 0.0), (0.02, 0.05)])),
 )
-def test_train_step_folds_the_scale_into_the_gradient(activation, output, reg):
-    # The trainer asks the compiled step for scale * gradient (scale = -learning_rate for
-    # SGD), folded into the output delta: it must equal the exact gradient times scale.
+def test_a_training_step_is_the_textbook_update(activation, output, reg):
+    # forward_pass + backward_pass leave the exact gradient in net.grad, and an SGD
+    # step is then params - lr * gradient
     k = 3 if output == "softmax" else 1
     net = MLP((3, 5, 4, k), activation, output, init="normal", seed=7)
     y = _targets(output, k)
     l1, l2 = reg
     _, dW, db = net.loss_and_gradients(X, y, l1, l2)
     exact = _flat(net, dW, db)
-    scale = -0.37
-    forward, backward = net._train_program(net._workspace(len(X)), augment(X),
-                                           net.output.delta_targets(net.targets(y)), scale, l1, l2)
-    run(forward + backward)
-    assert np.allclose(net.grad, scale * exact, rtol=1e-12, atol=1e-15)
+    before = net.params.copy()
+    net.grad[:] = np.nan  # every entry must be written
+    Xa, buf = augment(X), net.buffers(len(X))
+    net.forward_pass(Xa, buf)
+    net.backward_pass(Xa, net.targets(y).T, buf, l1, l2)
+    assert np.allclose(net.grad, exact, rtol=1e-12, atol=1e-15)
+    SGD(net.params.size, learning_rate=0.37).step(net.params, net.grad)
+    assert np.allclose(net.params, before - 0.37 * exact, rtol=1e-12, atol=1e-15)
 
 
-def test_train_programs_share_a_workspace_and_run_the_update():
+def test_batches_of_one_size_share_buffers_and_get_their_own_gradients():
     net = MLP((3, 6, 2, 1), seed=1)
-    ws, calls = net._workspace(4), []
-    programs = [net._train_program(ws, augment(X[s:s + 4]),
-                                   net.output.delta_targets(net.targets(X[s:s + 4, 0] > 0)),
-                                   update=[lambda: calls.append(1)]) for s in (0, 4)]
-    grads = []
-    for forward, backward in programs:  # two batches through one workspace
-        run(forward + backward)
-        grads.append(net.grad.copy())
-    assert not np.array_equal(grads[0], grads[1]) and len(calls) == 2
-    # each program is bound to its own batch: rerunning the first gives its gradient again
-    run(programs[0][0] + programs[0][1])
-    assert np.array_equal(net.grad, grads[0])
-
-
-def test_programs_for_many_batches_match_programs_built_one_by_one():
-    net = MLP((3, 6, 2, 1), seed=1)
+    assert net.buffers(4) is net.buffers(4) and net.buffers(4) is not net.buffers(5)
     rng = np.random.default_rng(2)
-    batches = [(augment(rng.normal(size=(4, 3))), rng.choice([-1.0, 1.0], size=(4, 1)))
+    batches = [(augment(rng.normal(size=(4, 3))), rng.integers(0, 2, size=(1, 4)))
                for _ in range(3)]
-    ws = net._workspace(4)
-    shared = net._train_programs([(Xa, T, ws) for Xa, T in batches], -0.1, 0.01, 0.02)
-    for (Xa, T), (program, _) in zip(batches, shared, strict=True):
-        run(program)
-        got = net.grad.copy()
-        forward, backward = net._train_program(ws, Xa, T, -0.1, 0.01, 0.02)
-        run(forward + backward)
+    grads = []
+    for Xa, Y in batches:  # every batch through the same buffers
+        buf = net.buffers(4)
+        net.forward_pass(Xa, buf)
+        net.backward_pass(Xa, Y, buf, 0.01, 0.02)
+        grads.append(net.grad.copy())
+    assert not np.array_equal(grads[0], grads[1])
+    for (Xa, Y), got in zip(batches, grads, strict=True):  # as with buffers of its own
+        buf = Buffers(net.layer_sizes, 4, net.dtype)
+        net.forward_pass(Xa, buf)
+        net.backward_pass(Xa, Y, buf, 0.01, 0.02)
         assert np.array_equal(got, net.grad)
 
 
-def test_describe_lists_the_calls_of_a_program():
-    net = MLP((2, 16, 16, 1))
+def test_notebook_calls_reuse_buffers_and_return_their_own_arrays():
+    net = MLP((2, 8, 1), seed=0)
+    y = (X[:, 0] > 0).astype(int)
+    first = net.loss_and_gradients(X[:, :2], y)
+    buf = net.buffers(len(X))
+    second = net.loss_and_gradients(X[:, :2] * 2, y)
+    assert net.buffers(len(X)) is buf  # no new buffers for a second call
+    assert not np.array_equal(first[1][0], second[1][0])  # the first result is kept
+    again = net.loss_and_gradients(X[:, :2], y)
+    assert again[0] == first[0] and all(np.array_equal(a, b)
+                                        for a, b in zip(again[1], first[1], strict=True))
+
+
+def test_forward_pass_fills_the_buffers_with_each_layers_output():
+    net = MLP((2, 16, 16, 1), seed=0)
     Xb = np.random.default_rng(0).normal(size=(10, 2))
-    forward, backward = net._train_program(net._workspace(10), augment(Xb), np.ones((10, 1)))
-    text = describe(forward + backward).splitlines()
-    assert text[0] == "dot((16, 3), (3, 10), (16, 10))" and text[1].startswith("tanh(")
-    assert len(text) == 18 and text[-1] == "dot((3, 10), (10, 16), (3, 16))"
+    buf = net.buffers(10, backward=False)
+    z = net.forward_pass(augment(Xb), buf)
+    assert z is buf.logits and z.shape == (1, 10)
+    outs = net.layer_outputs(Xb)
+    for h, a in zip(buf.hidden, outs[:-1], strict=True):
+        assert np.allclose(h.T, a)
+    assert (buf.a[0][-1] == 1).all()  # the ones row the biases multiply
+    assert np.allclose(z.T, net.logits(Xb))

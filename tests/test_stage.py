@@ -146,3 +146,13 @@ def test_values_out_of_range_are_clamped_with_a_notice(key, value, field, expect
     assert getattr(at.session_state.trainer.config, field) == expected
     assert at.warning and ("outside" in at.warning[0].value or "needs a number" in
                            at.warning[0].value)
+
+
+def test_the_code_button_shows_this_runs_script():
+    at = run_app({"dataset": "xor", "activation": "relu"})
+    button(at, "step").click().run()
+    button(at, "code_open").click().run()
+    assert not at.exception
+    code = at.code[0].value
+    assert "def forward(" in code and "EPOCHS = 1" in code and "import playground" not in code
+    assert "relu" in code.lower()

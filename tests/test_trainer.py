@@ -185,8 +185,8 @@ def test_float32_run_trains():
 @pytest.mark.parametrize("reg", [("none", 0.0), ("l2", 0.01), ("l1", 0.003)])
 @pytest.mark.parametrize("batch_size", [7, 1000])
 def test_epochs_match_textbook_updates(optimizer, reg, batch_size):
-    # The trainer's fast path (compiled steps, -learning_rate folded into the gradient
-    # for SGD and momentum, contiguous mini-batches with a short last one) must do the
+    # The trainer's fast path (shared buffers, contiguous mini-batches with a short last
+    # one, the full batch's forward pass reused from the evaluation) must do the
     # textbook arithmetic: exact gradients per batch, in order, then optimizer.step.
     cfg = Config(dataset="xor", n_samples=60, hidden=(5, 4), batch_size=batch_size,
                  shuffle=False, optimizer=optimizer, learning_rate=0.1, momentum=0.8,
@@ -206,7 +206,7 @@ def test_epochs_match_textbook_updates(optimizer, reg, batch_size):
     assert run.metrics["train_loss"] == pytest.approx(net.loss(F, y), rel=1e-10)
 
 
-def test_live_learning_rate_and_momentum_changes_recompile_the_step():
+def test_live_learning_rate_and_momentum_changes_apply_at_once():
     cfg = Config(shuffle=False, optimizer="momentum", momentum=0.5)
     a, c = Trainer(cfg), Trainer(cfg)
     a.step(2)

@@ -182,3 +182,5 @@ def main() -> None:
     _live_view(ss)
     if ss.get("edit_open"):
         inside.edit_dialog(ss)
+    elif ss.pop("show_code", False):
+        stage.code_dialog(ss)

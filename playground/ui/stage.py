@@ -11,6 +11,7 @@ import streamlit as st
 
 from ..health import diagnose
 from . import inside
+from .code_view import code_view
 from .view_state import SPEEDS, View
 
 LABELS = {"regions": "Decision regions", "network": "Network diagram",
@@ -119,7 +120,8 @@ def health(trainer) -> None:
 def toolbar(ss) -> None:
     """Play/Pause, Step, Reset, the speed and the view options, in one row."""
     hide = View(hide=ss.hide)
-    c = st.container(key="toolbar").columns([1.1, 1, 1, 1.3, 0.9], vertical_alignment="center")
+    c = st.container(key="toolbar").columns([1.1, 1, 1, 1.3, 0.9, 0.9],
+                                            vertical_alignment="center")
     c[0].button("Pause" if ss.playing else "Play", key="play", on_click=_play_pause,
                 args=(not ss.playing,), type="primary", width="stretch",
                 icon=":material/pause:" if ss.playing else ":material/play_arrow:",
@@ -135,7 +137,19 @@ def toolbar(ss) -> None:
     if not hide.hides("all"):  # hide=all: only the stage
         with c[4].popover("View", icon=":material/tune:", width="stretch"):
             view_options(ss, hide)
+        c[5].button("Code", key="code_open", icon=":material/code:", width="stretch",
+                    on_click=_open_code, help="This run as a standalone NumPy script")
     shortcuts()
+
+
+def _open_code():
+    st.session_state.show_code = True
+
+
+@st.dialog("This run as a NumPy script", width="large")
+def code_dialog(ss) -> None:
+    """The Code view: the script for the current settings, to read or download."""
+    code_view(ss.trainer.config, ss.trainer.epoch)
 
 
 def view_options(ss, hide: View) -> None:

@@ -1,0 +1,32 @@
+"""The Code view: the current settings as a standalone NumPy script to read, copy or
+download (written by :func:`playground.export_script`)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import streamlit as st
+
+from ..config import Config
+from ..export import export_script
+
+DEFAULT_EPOCHS = 300  # what the script trains for while the run is at epoch 0
+
+
+@lru_cache(maxsize=16)
+def _script(config: Config, epochs: int) -> str:
+    """The script text, kept per (config, epochs): the page reruns often."""
+    return export_script(config, epochs)
+
+
+def code_view(config: Config, epochs: int) -> None:
+    """Show the script that reproduces a run with ``config`` for ``epochs`` epochs (the
+    run's current epoch; :data:`DEFAULT_EPOCHS` at epoch 0), with a download button."""
+    epochs = int(epochs) or DEFAULT_EPOCHS
+    script = _script(config, epochs)
+    st.caption(f"A standalone NumPy script that reproduces this run for {epochs} epochs "
+               f"from epoch 0 with these settings (it prints the losses as it trains).")
+    st.code(script, language="python")
+    st.download_button("Download script", script, file_name="playground_run.py",
+                       mime="text/x-python", key="code_download", on_click="ignore",
+                       icon=":material/download:")

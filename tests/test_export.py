@@ -1,0 +1,102 @@
+"""export_script: a standalone NumPy script that reproduces Trainer(config).step(epochs)."""
+
+import ast
+import subprocess
+import sys
+
+import pytest
+
+import playground as pg
+from playground import Config, Trainer, export_script
+
+CASES = [  # together: every dataset, feature, activation, output, init, optimizer,
+    # regularisation, batch mode and dtype
+    dict(dataset="circle"),
+    dict(dataset="xor", noise=0.2, features=("x1", "x2", "x1x2"), activation="relu",
+         init="he", optimizer="momentum", momentum=0.8, regularization="l2", reg_rate=0.01,
+         batch_size=7),
+    dict(dataset="gauss", features=("x1sq", "x2sq"), activation="sigmoid", init="uniform",
+         optimizer="adam", learning_rate=0.01, regularization="l1", reg_rate=0.003,
+         batch_size=1000),
+    dict(dataset="spiral", n_classes=3, noise=0.3, features=tuple(pg.FEATURES),
+         activation="leaky_relu", init="normal", optimizer="adam", learning_rate=0.003,
+         batch_size=1, n_samples=60),
+    dict(dataset="moons", activation="linear", output="linear", batch_size=5,
+         train_ratio=0.7),
+    dict(dataset="checkerboard", features=("sinx1", "sinx2", "x1", "x2"), output="softmax",
+         optimizer="momentum", regularization="l2", reg_rate=0.003, hidden=(6, 5, 4)),
+    dict(dataset="blobs", n_classes=4, noise=0.1, hidden=(), train_ratio=0.3),
+    dict(dataset="plane", optimizer="adam", regularization="l1", reg_rate=0.001,
+         learning_rate=0.01),
+    dict(dataset="multi-gauss", activation="relu", hidden=(8,), batch_size=1000),
+    dict(dataset="xor", shuffle=False, batch_size=9, data_seed=3, init_seed=5),
+    dict(dataset="circle", optimizer="adam", dtype="float32"),
+    dict(dataset="spiral", n_classes=3, activation="relu", optimizer="momentum",
+         regularization="l1", reg_rate=0.001, batch_size=7, dtype="float32"),
+]
+
+
+def _covered(key, values):
+    used = {Config(**case).output_name if key == "output" else getattr(Config(**case), key)
+            for case in CASES}
+    if key == "features":
+        used = {f for fs in used for f in fs}
+    return set(values) <= used
+
+
+def test_the_cases_cover_every_choice():
+    for key, values in (("dataset", pg.DATASETS), ("features", pg.FEATURES),
+                        ("activation", pg.ACTIVATIONS), ("output", pg.OUTPUTS),
+                        ("init", pg.INITIALIZERS), ("optimizer", pg.OPTIMIZERS),
+                        ("regularization", ("none", "l1", "l2")),
+                        ("dtype", ("float64", "float32"))):
+        assert _covered(key, values), key
+
+
+def _run(script, tmp_path, name="run.py"):
+    path = tmp_path / name
+    path.write_text(script)
+    done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
+                          cwd=tmp_path, env={"PATH": "/usr/bin:/bin"}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().splitlines()
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: "-".join(map(str, c.values()))[:60])
+def test_the_script_reproduces_the_trainer(case, tmp_path):
+    config, epochs = Config(n_samples=case.pop("n_samples", 100), **case), 12
+    script = export_script(config, epochs)
+    run = Trainer(config)
+    run.step(epochs)
+    assert run.diverged is None
+    last = _run(script, tmp_path)[-1].split()
+    assert last[:2] == ["epoch", str(epochs)] and last[2] == "train_loss"
+    assert last[4] == "test_loss" and len(last) == 6
+    rel = 1e-9 if config.dtype == "float64" else 1e-4
+    assert float(last[3]) == pytest.approx(run.metrics["train_loss"], rel=rel)
+    assert float(last[5]) == pytest.approx(run.metrics["test_loss"], rel=rel)
+
+
+def test_the_script_is_numpy_only_and_holds_only_what_the_config_uses():
+    script = export_script(Config(), 300)
+    tree = ast.parse(script)
+    imports = {a.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+               for a in node.names}
+    imports |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert imports == {"numpy"}
+    functions = {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
+    assert {"make_data", "features", "forward", "backward", "sgd", "loss"} <= functions
+    assert "adam" not in functions and "momentum" not in functions
+    assert "L1" not in script and "L2" not in script and "softmax" not in script
+    assert "@ W + b" in script
+    adam = export_script(Config(optimizer="adam", regularization="l1", reg_rate=0.1), 5)
+    assert "def adam(" in adam and "def sgd(" not in adam and "L1 = 0.1" in adam
+
+
+def test_the_script_prints_progress_and_ends_at_epoch_zero_too(tmp_path):
+    lines = _run(export_script(Config(n_samples=50), 20), tmp_path)
+    assert [line.split()[1] for line in lines] == [str(e) for e in range(2, 21, 2)]
+    (line,) = _run(export_script(Config(n_samples=50), 0), tmp_path, "zero.py")
+    run = Trainer(n_samples=50)
+    assert line.startswith("epoch 0 train_loss ")
+    assert float(line.split()[3]) == pytest.approx(run.metrics["train_loss"], rel=1e-12)
