@@ -135,17 +135,35 @@ def test_divergence_pauses_with_a_clear_message():
     assert at.session_state.trainer.diverged is None
 
 
-def test_after_divergence_the_app_offers_the_last_sane_epoch():
+def test_after_divergence_the_run_shows_its_last_sane_epoch():
+    # the screen showed training loss 9e+245 (the last finite state): now the run goes
+    # back to its last sane epoch, says so, and plays again once the settings change
     at = _diverged_app()
-    assert at.session_state.trainer.diverged
-    at.selectbox(key="w_learning_rate").set_value("0.01").run()  # still at loss ~1e+230
-    assert any("absurd" in e.value for e in at.error)
-    start = at.session_state.trainer.history.train_loss[0]
-    button(at, "rewind").click().run()
     trainer = at.session_state.trainer
-    assert not at.exception and not at.error and trainer.diverged is None
-    assert _epoch(at) == trainer.epoch and trainer.metrics["train_loss"] <= 1.5 * start
-    assert button(at, "play").label == "Play"
+    start = trainer.history.train_loss[0]
+    assert trainer.diverged is None and trainer.metrics["train_loss"] <= 1.5 * start
+    assert _epoch(at) == trainer.epoch
+    assert any("went back to epoch" in e.value and "learning rate (10)" in e.value
+               for e in at.error)
+    at.selectbox(key="w_learning_rate").set_value("0.01").run()
+    assert not at.error
+    button(at, "play").click().run()
+    assert at.session_state.playing and not at.exception
+
+
+def test_an_edit_that_breaks_the_run_is_named_and_undone_by_going_back():
+    at = run_app({"dataset": "plane", "activation": "relu", "hidden": "4"})
+    for _ in range(5):
+        button(at, "step").click().run()
+    trainer = at.session_state.trainer
+    for layer, value in ((0, 100.0), (1, 100.0)):
+        with at.session_state.guard.lock:
+            trainer.edit(layer, 0, 0, value)
+    at.run()
+    assert any("Your edit of x1→h1.1 to 100" in e.value for e in at.error)
+    button(at, "rewind").click().run()
+    assert not at.exception and not at.error
+    assert trainer.epoch == 4 and trainer.metrics["train_loss"] < 10
 
 
 def test_url_sets_widgets_and_run():

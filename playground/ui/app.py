@@ -15,6 +15,7 @@ import time
 import streamlit as st
 
 from ..config import Config
+from ..health import diagnose
 from ..trainer import Trainer
 from . import controls, inside, stage
 from .live_plot import live_plot
@@ -94,6 +95,25 @@ def _train_frame(ss, trainer, ticket: int) -> None:
     train_for(ss.guard, ticket, trainer, min(max(MAX_SHARE * interval, MAX_MIN), MAX_MAX))
 
 
+def _stop_if_broken(ss, trainer) -> bool:
+    """Pause a run that overflowed or whose loss became absurd (finite, far beyond where
+    it started: a regression loss of 9e+245), take it back to its last sane epoch so the
+    screen never shows nonsense numbers, and hold Play until the settings change."""
+    found = diagnose(trainer)
+    if found is None or found.kind not in ("overflow", "absurd"):
+        return False
+    ss.playing = False
+    message = found.message.split(" Go back")[0].split(" Reset to start")[0]
+    if found.rewind_epoch is not None:
+        with ss.guard.lock:
+            shown = trainer.rewind(found.rewind_epoch)
+        message += (f" The run went back to epoch {shown:,}, its last sane state (the "
+                    "later epochs are dropped).")
+    ss.halted = (trainer.config, message + " Change a setting (a smaller learning rate, "
+                 "another optimizer) before playing again, or Reset.")
+    return True
+
+
 def _frame_interval(speed: str) -> float:
     """Seconds between frames: slow paces need fewer frames (one per epoch)."""
     return FRAME if speed == "max" else max(FRAME, 1.0 / float(speed))
@@ -106,8 +126,7 @@ def _live_view(ss) -> None:
         trainer = ss.trainer
         if ss.playing:
             _train_frame(ss, trainer, ticket)
-            if trainer.diverged:
-                ss.playing = False
+            if _stop_if_broken(ss, trainer):
                 st.rerun(scope="app")
         else:
             ss.pop("last_frame", None)
@@ -178,6 +197,11 @@ def main() -> None:
     for kind, text in ss.notices:
         getattr(st, kind)(text)
     ss.notices = []
+    halted = ss.get("halted")
+    if halted and halted[0] == ss.trainer.config and not ss.playing:
+        st.error(halted[1], icon=":material/warning:")
+    else:
+        ss.halted = None
     stage.toolbar(ss)
     _live_view(ss)
     if ss.get("edit_open"):

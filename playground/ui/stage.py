@@ -78,10 +78,13 @@ def _locked(action):
 
 def _play_pause(play: bool):
     ss = st.session_state
-    if play and ss.trainer.diverged:
-        ss.notices.append(("warning", "Play cannot continue a run that diverged: press "
-                           "Reset, or change the learning rate (or the optimizer) first."))
-    ss.playing = play and ss.trainer.diverged is None
+    halted = ss.get("halted")
+    stuck = ss.trainer.diverged or (halted and halted[0] == ss.trainer.config)
+    if play and stuck:
+        ss.notices.append(("warning", "Play would only diverge again with these settings: "
+                           "lower the learning rate (or change the optimizer) first, or "
+                           "press Reset."))
+    ss.playing = play and not stuck
     ss.pop("pace", None)
 
 
@@ -92,6 +95,7 @@ def _step():
 
 def _reset():
     st.session_state.playing = False
+    st.session_state.halted = None
     _locked(lambda t: t.reset())
 
 
