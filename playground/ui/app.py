@@ -26,7 +26,7 @@ from .views import dataset_previews, live_figures
 FRAME = 0.06  # seconds between frames while playing (the browser may take longer)
 # per frame: the main view, and one of the other figures in turn
 SECONDARY = ({"regions", "network"}, {"regions", "curves"}, {"regions", "panel"})
-MAX_SHARE = 0.3  # at speed "max", train for this share of the time between frames...
+MAX_SHARE = 0.5  # at speed "max", train for this share of the time between frames...
 MAX_MIN, MAX_MAX = 0.015, 0.3  # ...within these bounds (seconds)
 FRAME_CAP = 0.5  # seconds: a frame never trains longer, so Pause and sliders stay responsive
 STAGE_HEIGHT = 470  # px of the decision regions and the diagram: both fit 1280x720

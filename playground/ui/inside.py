@@ -14,10 +14,10 @@ import math
 import streamlit as st
 
 from ..hidden_space import unit_label
+from ..run_views import EDIT_LIMIT
 from .view_state import PANELS
 
 OUTPUT = "output"
-EDIT_LIMIT = 100.0  # the editor's range: a weight beyond it only breaks the run
 
 
 def unit_name(layer: int, unit: int, trainer) -> str:

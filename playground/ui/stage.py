@@ -185,7 +185,9 @@ def metrics(trainer) -> None:
 
 
 def _number(value: float, digits: int) -> str:
-    """A metric's text: fixed decimals, or scientific when huge (a diverging run)."""
+    """A metric's text: fixed decimals, or scientific when tiny or huge."""
+    if 0 < abs(value) < 10 ** -digits:  # a tiny loss: its digits, not 0.0000
+        return f"{value:.2e}"
     return f"{value:.{digits}f}" if abs(value) < 1e4 else f"{value:.3g}"
 
 
