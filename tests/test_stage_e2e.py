@@ -8,6 +8,8 @@ import time
 import pytest
 from conftest import App, all_plots_drawn
 
+from playground.ui.harness import choose_option
+
 pytestmark = pytest.mark.e2e
 
 LAPTOP, FULL_HD, PHONE = ({"width": 1280, "height": 720}, {"width": 1920, "height": 1080},
@@ -179,8 +181,7 @@ def test_back_leaves_the_app_after_settings_changes(server, browser):
         page.wait_for_selector('.st-key-step button', timeout=30_000)
         page.wait_for_timeout(1000)
         for value in ("0.1", "0.3", "1"):  # three changes, each rewriting the URL
-            page.get_by_label("Learning rate", exact=True).click()
-            page.get_by_role("option", name=value, exact=True).click()
+            choose_option(page, "Learning rate", value)
             page.wait_for_function(f"location.search.includes('learning_rate={value}')",
                                    timeout=10_000)
         page.go_back()

@@ -104,6 +104,8 @@ def _stop_if_broken(ss, trainer) -> bool:
         return False
     ss.playing = False
     message = found.message.split(" Go back")[0].split(" Reset to start")[0]
+    if found.kind == "absurd":  # the loss ran away without overflowing: diverging too
+        message = f"Training diverged at epoch {trainer.epoch:,}. {message}"
     if found.rewind_epoch is not None:
         with ss.guard.lock:
             shown = trainer.rewind(found.rewind_epoch)
