@@ -9,6 +9,9 @@ only NumPy, so a notebook can train without the app::
     run.step(300)
     print(run.epoch, run.metrics)
     print(playground.export_script(run.config, 300))  # the same run as a NumPy script
+    text = run.to_json()                               # the whole run, to save...
+    again = playground.Trainer.from_json(text)         # ...and resume bit for bit
+    gif = playground.export_gif(run)                   # its decision regions, animated
 """
 
 from .activations import ACTIVATIONS, Activation
@@ -16,6 +19,7 @@ from .config import Config
 from .datasets import DATASETS, DOMAIN, make_dataset, train_test_split
 from .export import export_script
 from .features import FEATURES, feature_matrix
+from .gif import export_gif
 from .health import Diagnosis, diagnose
 from .history import DecimatingLog, History
 from .initializers import INITIALIZERS
@@ -29,6 +33,6 @@ Run = Trainer  # an alias that reads well in notebooks
 __all__ = [
     "ACTIVATIONS", "Activation", "Config", "DATASETS", "DOMAIN", "DecimatingLog",
     "Diagnosis", "FEATURES", "History", "INITIALIZERS", "MLP", "OPTIMIZERS", "OUTPUTS", "Run",
-    "Trainer", "diagnose", "export_script", "feature_matrix", "make_dataset",
+    "Trainer", "diagnose", "export_gif", "export_script", "feature_matrix", "make_dataset",
     "train_test_split",
 ]

@@ -1,0 +1,366 @@
+"""Run files: a whole training run as one JSON text, and back.
+
+A run file holds everything a run needs to continue exactly as it would have: the
+config (its URL form), the user's own data if the run has some, the parameters, the
+optimizer's state, the shuffling RNG's state, the epoch, the history, the weight
+snapshots, the gradient log, the hand edits. A restored run continues bit for bit as
+the original, and its curves and replay are whole.
+
+Format (version 1), one JSON object::
+
+    {"format": "neural-playground-run", "version": 1,
+     "config": {"dataset": "spiral", ...},          # Config.to_query(): every field
+     "data": null | {"X": <array (n, 2)>, "y": <array (n,)>},
+     "epoch": 300, "diverged": null | "...", "rewound": null | 120,
+     "params": <array (n_params,)>,
+     "optimizer": {"t": 300, "m": <array>, "v": <array>},   # {} for SGD
+     "rng": {"state": "<int>", "inc": "<int>", "has_uint32": 0, "uinteger": 0},
+     "history" | "snapshots" | "gradients": {"stride": 1, "last": 300,
+                                              "epochs": <array>, "rows": <array>},
+     "pinned": {"epochs": [...], "rows": <array (k, n_params)>},
+     "edits": [[epoch, layer, row, col, old, new], ...],
+     "checksum": "<sha256 of the rest>"}
+
+An ``<array>`` is ``{"dtype": "float64", "shape": [...], "zlib": "<base64>"}``: the
+array's little-endian bytes, zlib-compressed, in base64. Reading never unpickles or
+evaluates anything; sizes are checked before anything is parsed or inflated, and every
+value is checked against the config (shapes, ranges, epochs) so that a tampered,
+truncated or foreign file raises ``ValueError`` with a plain message. Only NumPy and
+the standard library.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import math
+import zlib
+
+import numpy as np
+
+from .config import Config
+from .history import METRICS
+from .probes import Edit
+
+FORMAT, VERSION = "neural-playground-run", 1
+MAX_FILE_BYTES = 64 * 2**20  # a run file is a few MB at most (snapshots are 8 MB raw)
+MAX_ARRAY_BYTES = 32 * 2**20  # one array, inflated
+MAX_ROWS = 10**6  # rows of own data
+MAX_EPOCH = 10**12
+_DTYPES = {"float64": "<f8", "float32": "<f4", "int64": "<i8"}
+_KEYS = {"format", "version", "config", "data", "epoch", "diverged", "rewound", "params",
+         "optimizer", "rng", "history", "snapshots", "gradients", "pinned", "edits",
+         "checksum"}
+
+
+class RunFileError(ValueError):
+    """A run file that cannot be read: the message says why, in plain words."""
+
+
+# ---------------------------------------------------------------------- writing
+def encode_array(a: np.ndarray) -> dict:
+    """``a`` as ``{"dtype", "shape", "zlib"}`` (exact: the raw little-endian bytes)."""
+    a = np.asarray(a)
+    name = a.dtype.name
+    raw = np.ascontiguousarray(a, dtype=_DTYPES[name]).tobytes()
+    return {"dtype": name, "shape": list(a.shape),
+            "zlib": base64.b64encode(zlib.compress(raw, 6)).decode("ascii")}
+
+
+def _log(log) -> dict:
+    return {"stride": int(log.stride), "last": int(log._last),
+            "epochs": encode_array(log.epochs), "rows": encode_array(log.rows)}
+
+
+def _body_text(body: dict) -> str:
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def run_to_json(trainer) -> str:
+    """The whole run ``trainer`` as the text of a run file (see the module's docstring)."""
+    state = trainer._rng.bit_generator.state
+    inner = state["state"]
+    own = getattr(trainer, "own_data", None)
+    rewound = getattr(trainer, "_rewound", None)
+    pinned = list(trainer.pinned.items())  # insertion order: the oldest is dropped first
+    width = trainer.network.params.size
+    body = {
+        "format": FORMAT, "version": VERSION,
+        "config": trainer.config.to_query(),
+        "data": None if own is None else {"X": encode_array(np.asarray(own[0], float)),
+                                          "y": encode_array(np.asarray(own[1], float))},
+        "epoch": int(trainer.epoch), "diverged": trainer.diverged,
+        "rewound": (int(rewound[1]) if rewound is not None and rewound[0] is trainer.history
+                    else None),
+        "params": encode_array(trainer.network.params),
+        "optimizer": {k: (int(v) if k == "t" else encode_array(v))
+                      for k, v in trainer.optimizer.state().items()},
+        # 128-bit integers as decimal text: JSON readers elsewhere stop at 2**53
+        "rng": {"state": str(inner["state"]), "inc": str(inner["inc"]),
+                "has_uint32": int(state["has_uint32"]), "uinteger": int(state["uinteger"])},
+        "history": _log(trainer.history), "snapshots": _log(trainer.snapshots),
+        "gradients": _log(trainer.gradients),
+        "pinned": {"epochs": [int(e) for e, _ in pinned],
+                   "rows": encode_array(np.array([p for _, p in pinned],
+                                                 trainer.network.dtype).reshape(-1, width))},
+        "edits": [[e.epoch, e.layer, e.row, e.col, e.old, e.new] for e in trainer.edits],
+    }
+    text = _body_text(body)
+    body["checksum"] = hashlib.sha256(text.encode()).hexdigest()
+    return json.dumps(body, separators=(",", ":"), allow_nan=False)
+
+
+# ---------------------------------------------------------------------- reading
+def _fail(message: str):
+    raise RunFileError(message)
+
+
+def _no_constant(name):
+    _fail(f"This is not a run file: it contains {name}, which JSON does not allow.")
+
+
+def parse(text) -> dict:
+    """The checked top level of a run file (its checksum verified); raises
+    :class:`RunFileError` for anything else."""
+    if isinstance(text, bytes | bytearray | memoryview):
+        if len(text) > MAX_FILE_BYTES:
+            _fail(f"This file is {len(text) / 2**20:.0f} MB; a run file is at most "
+                  f"{MAX_FILE_BYTES // 2**20} MB.")
+        try:
+            text = bytes(text).decode("utf-8")
+        except UnicodeDecodeError:
+            _fail("This is not a run file: it is not text (UTF-8).")
+    if not isinstance(text, str):
+        _fail("A run file is text (JSON).")
+    if len(text) > MAX_FILE_BYTES:
+        _fail(f"This file is {len(text) / 2**20:.0f} MB; a run file is at most "
+              f"{MAX_FILE_BYTES // 2**20} MB.")
+    if not text.lstrip().startswith("{"):
+        _fail("This is not a run file: a run file is a JSON object saved by Neural "
+              "Playground.")
+    try:
+        body = json.loads(text, parse_constant=_no_constant)
+    except RunFileError:
+        raise
+    except (ValueError, RecursionError):
+        _fail("This run file is damaged or incomplete: it is not valid JSON (was it cut "
+              "short?).")
+    if not isinstance(body, dict) or body.get("format") != FORMAT:
+        _fail("This is not a Neural Playground run file (its 'format' is missing).")
+    if body.get("version") != VERSION:
+        _fail(f"This run file has version {body.get('version')!r}; this app reads version "
+              f"{VERSION}.")
+    checksum = body.pop("checksum", None)
+    if not isinstance(checksum, str):
+        _fail("This run file has no checksum: it was not saved by Neural Playground.")
+    if set(body) != _KEYS - {"checksum"}:
+        missing = sorted(_KEYS - {"checksum"} - set(body))
+        extra = sorted(set(body) - _KEYS)
+        _fail("This run file is incomplete or foreign: "
+              + (f"missing {', '.join(missing)}" if missing else f"unknown {', '.join(extra)}")
+              + ".")
+    if hashlib.sha256(_body_text(body).encode()).hexdigest() != checksum:
+        _fail("This run file was changed after it was saved (its checksum does not match); "
+              "it was not opened.")
+    return body
+
+
+def decode_array(node, what: str, dtype: str, shape: tuple) -> np.ndarray:
+    """The array of an ``{"dtype", "shape", "zlib"}`` node, checked against ``dtype`` and
+    ``shape`` (``None`` entries: any length, within the size limits)."""
+    if not isinstance(node, dict) or set(node) != {"dtype", "shape", "zlib"}:
+        _fail(f"This run file is damaged: {what} is not an array.")
+    if node["dtype"] != dtype:
+        _fail(f"This run file is damaged: {what} has type {node['dtype']!r}, "
+              f"expected {dtype}.")
+    got = node["shape"]
+    if (not isinstance(got, list) or len(got) != len(shape)
+            or not all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= 2**31
+                       for n in got)
+            or any(want is not None and n != want for n, want in zip(got, shape, strict=True))):
+        _fail(f"This run file is damaged: {what} has shape {got!r}, expected "
+              f"{[('any' if n is None else n) for n in shape]}.")
+    itemsize = np.dtype(_DTYPES[dtype]).itemsize
+    nbytes = math.prod(got) * itemsize
+    if nbytes > MAX_ARRAY_BYTES:
+        _fail(f"This run file is refused: {what} would take {nbytes / 2**20:.0f} MB.")
+    data = node["zlib"]
+    if not isinstance(data, str) or len(data) > 2 * MAX_ARRAY_BYTES:
+        _fail(f"This run file is damaged: {what} has no data.")
+    try:
+        packed = base64.b64decode(data, validate=True)
+        inflater = zlib.decompressobj()
+        raw = inflater.decompress(packed, nbytes + 1)  # never inflate beyond the shape
+        complete = inflater.eof and not inflater.unused_data
+    except (binascii.Error, ValueError, zlib.error):
+        _fail(f"This run file is damaged: {what}'s data cannot be read.")
+    if len(raw) != nbytes or not complete:
+        _fail(f"This run file is damaged: {what} holds {len(raw)} bytes, its shape needs "
+              f"{nbytes}.")
+    return np.frombuffer(raw, _DTYPES[dtype]).astype(dtype).reshape(got)
+
+
+def _int(value, what: str, lo: int, hi: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
+        _fail(f"This run file is damaged: {what} must be a whole number from {lo} to {hi}, "
+              f"got {str(value)[:40]!r}.")
+    return value
+
+
+def _finite(a: np.ndarray, what: str) -> np.ndarray:
+    if not np.isfinite(a).all():
+        _fail(f"This run file is damaged: {what} holds values that are not finite.")
+    return a
+
+
+def _restore_log(log, node, what: str, width: int, dtype: str, epoch: int) -> None:
+    """Fill the :class:`~playground.history.DecimatingLog` ``log`` from ``node``."""
+    if not isinstance(node, dict) or set(node) != {"stride", "last", "epochs", "rows"}:
+        _fail(f"This run file is damaged: its {what} is incomplete.")
+    stride = _int(node["stride"], f"the {what}'s stride", 1, 2**40)
+    if stride & (stride - 1):
+        _fail(f"This run file is damaged: the {what}'s stride {stride} is not a power of 2.")
+    epochs = decode_array(node["epochs"], f"the {what}'s epochs", "int64", (None,))
+    n = len(epochs)
+    rows = decode_array(node["rows"], f"the {what}'s rows", dtype, (n, width))
+    if n > log.capacity:
+        _fail(f"This run file is damaged: its {what} holds {n} rows, at most "
+              f"{log.capacity} fit.")
+    if n and (epochs[0] < 0 or epochs[-1] > epoch or np.any(np.diff(epochs) <= 0)
+              or np.any(epochs % stride)):
+        _fail(f"This run file is damaged: its {what}'s epochs are not increasing multiples "
+              f"of {stride} up to epoch {epoch}.")
+    last = _int(node["last"], f"the {what}'s last epoch", -1, epoch)
+    if n and last < epochs[-1] or not n and last != -1:
+        _fail(f"This run file is damaged: its {what}'s last epoch {last} is before its rows.")
+    log._epochs[:n], log._rows[:n] = epochs, rows
+    log.n, log.stride, log._last = n, stride, last
+
+
+def _rng_state(node) -> dict:
+    if not isinstance(node, dict) or set(node) != {"state", "inc", "has_uint32", "uinteger"}:
+        _fail("This run file is damaged: the shuffling generator's state is incomplete.")
+    values = []
+    for key in ("state", "inc"):
+        text = node[key]
+        if not isinstance(text, str) or not text.isdigit() or len(text) > 40:
+            _fail("This run file is damaged: the shuffling generator's state is not a number.")
+        values.append(int(text))
+    if not all(v < 2**128 for v in values) or values[1] % 2 == 0:
+        _fail("This run file is damaged: the shuffling generator's state is out of range.")
+    return {"bit_generator": "PCG64", "state": {"state": values[0], "inc": values[1]},
+            "has_uint32": _int(node["has_uint32"], "has_uint32", 0, 1),
+            "uinteger": _int(node["uinteger"], "uinteger", 0, 2**32 - 1)}
+
+
+def _config(node) -> Config:
+    if not isinstance(node, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                             for k, v in node.items()):
+        _fail("This run file is damaged: its settings are not a set of named values.")
+    try:
+        return Config.from_query(node)
+    except ValueError as err:
+        _fail(f"This run file has a setting this app cannot use: {err}.")
+
+
+def _own_data(node):
+    if node is None:
+        return None
+    if not isinstance(node, dict) or set(node) != {"X", "y"}:
+        _fail("This run file is damaged: its data is incomplete.")
+    X = _finite(decode_array(node["X"], "the data's points", "float64", (None, 2)), "the data")
+    if not 1 <= len(X) <= MAX_ROWS:
+        _fail(f"This run file is damaged: it holds {len(X)} points.")
+    y = _finite(decode_array(node["y"], "the data's labels", "float64", (len(X),)), "labels")
+    return X, y
+
+
+def run_from_json(text, trainer_class):
+    """A new ``trainer_class`` run restored from the run file ``text`` (str or bytes).
+
+    Raises
+    ------
+    RunFileError (a ValueError)
+        For a tampered, truncated, foreign or oversized file, with a plain message.
+    """
+    body = parse(text)
+    config = _config(body["config"])
+    data = _own_data(body["data"])
+    try:  # (the data's checks live in the trainer: classes, sizes)
+        run = (trainer_class(config) if data is None
+               else trainer_class(config, data=data))
+    except (ValueError, TypeError) as err:
+        _fail(f"This run file's data cannot be used: {err}")
+    _restore(run, body)
+    return run
+
+
+def _restore(run, body: dict) -> None:
+    """Put the file's state into ``run`` (a fresh trainer of the file's config)."""
+    net, dtype = run.network, run.network.dtype.name
+    width = net.params.size
+    epoch = _int(body["epoch"], "the epoch", 0, MAX_EPOCH)
+    diverged = body["diverged"]
+    if diverged is not None and (not isinstance(diverged, str) or len(diverged) > 2000):
+        _fail("This run file is damaged: its divergence note is not text.")
+    rewound = body["rewound"]
+    if rewound is not None:
+        rewound = _int(rewound, "the rewound epoch", 0, epoch)
+    params = _finite(decode_array(body["params"], "the parameters", dtype, (width,)),
+                     "the parameters")
+    opt = run.optimizer
+    state, want = body["optimizer"], opt.state()
+    if not isinstance(state, dict) or set(state) != set(want):
+        _fail(f"This run file is damaged: the optimizer's state does not fit "
+              f"{run.config.optimizer} (expected {', '.join(sorted(want)) or 'none'}).")
+    loaded = {k: (_int(v, "the optimizer's step count", 0, MAX_EPOCH * 10**6) if k == "t"
+                  else _finite(decode_array(v, f"the optimizer's {k}", dtype, (width,)),
+                               f"the optimizer's {k}"))
+              for k, v in state.items()}
+    rng = _rng_state(body["rng"])
+    _restore_log(run.history, body["history"], "history", len(METRICS), "float64", epoch)
+    _restore_log(run.snapshots, body["snapshots"], "snapshots", width, dtype, epoch)
+    _finite(run.snapshots.rows, "the snapshots")
+    _restore_log(run.gradients, body["gradients"], "gradient log", run.gradients._rows.shape[1],
+                 "float64", epoch)
+    pinned = body["pinned"]
+    if not isinstance(pinned, dict) or set(pinned) != {"epochs", "rows"} or \
+            not isinstance(pinned["epochs"], list) or len(pinned["epochs"]) > 256:
+        _fail("This run file is damaged: its chosen snapshots are incomplete.")
+    p_epochs = [_int(e, "a chosen snapshot's epoch", 0, epoch) for e in pinned["epochs"]]
+    if len(set(p_epochs)) != len(p_epochs):
+        _fail("This run file is damaged: two chosen snapshots have the same epoch.")
+    p_rows = _finite(decode_array(pinned["rows"], "the chosen snapshots", dtype,
+                                  (len(p_epochs), width)), "the chosen snapshots")
+    edits = body["edits"]
+    if not isinstance(edits, list) or len(edits) > 1000:
+        _fail("This run file is damaged: its edits are not a list.")
+    run.edits = [_edit(e, epoch, net) for e in edits]
+    # everything checked: the run takes the file's state
+    np.copyto(net.params, params)
+    opt.load_state(loaded)
+    run._rng.bit_generator.state = rng
+    run.pinned = {e: row.copy() for e, row in zip(p_epochs, p_rows, strict=True)}
+    run.epoch, run.diverged = epoch, diverged
+    if rewound is not None:
+        run._rewound = (run.history, rewound)
+    run._good = net.params.copy()
+    run._forward_done = False
+    run._metrics_epoch = -1  # metrics are measured afresh
+
+
+def _edit(entry, epoch: int, net) -> Edit:
+    if not isinstance(entry, list) or len(entry) != 6:
+        _fail("This run file is damaged: an edit is not [epoch, layer, row, col, old, new].")
+    at = _int(entry[0], "an edit's epoch", 0, epoch)
+    layer = _int(entry[1], "an edit's layer", 0, net.n_layers - 1)
+    rows, cols = net.layers[layer].shape
+    row, col = _int(entry[2], "an edit's row", 0, rows - 1), _int(entry[3], "an edit's column",
+                                                                    0, cols - 1)
+    values = entry[4:]
+    if not all(isinstance(v, float | int) and not isinstance(v, bool) and math.isfinite(v)
+               for v in values):
+        _fail("This run file is damaged: an edit's values are not numbers.")
+    return Edit(at, layer, row, col, float(values[0]), float(values[1]))
