@@ -9,6 +9,7 @@ import numpy as np
 from .buffers import augment
 from .datasets import DOMAIN
 from .features import feature_matrix
+from .history import METRICS
 from .probes import Edit
 
 MAX_PINNED = 256  # snapshots chosen with snapshot() (and edits)
@@ -92,6 +93,16 @@ class RunViews:
         if found is None:
             raise ValueError(f"epoch: no snapshot at or before {epoch}")
         return found[0], found[1].copy()
+
+    def metrics_of(self, params: np.ndarray) -> dict[str, float]:
+        """The :attr:`metrics` that parameters ``params`` (n_params,), e.g. a snapshot's,
+        have on this run's data; the run is left as it was."""
+        net = self.network.copy()
+        net.params[:] = params
+        buf = net.buffers(self._Fa_all.shape[1], backward=False)
+        with np.errstate(all="ignore"):
+            values = self._measure(net.forward_pass(self._Fa_all, buf)).ravel()
+        return dict(zip(METRICS, values.tolist(), strict=True))
 
     def rewind(self, epoch: int) -> int:
         """Go back to the latest snapshot at or before ``epoch``: the way out of a run

@@ -17,7 +17,7 @@ import streamlit as st
 from ..config import Config
 from ..health import diagnose
 from ..trainer import Trainer
-from . import controls, inside, stage
+from . import controls, inside, replay, stage
 from .live_plot import live_plot
 from .session import Pace, RunGuard, train_for
 from .view_state import View
@@ -48,6 +48,7 @@ def _init_session(ss) -> None:
     ss.playing = False
     ss.hide = view.hide  # what the link hides stays hidden for the session
     stage.seed_view(view, ss)
+    problems += filter(None, [replay.open_at(ss, ss.trainer, view.at)])
     ss.notices = [("warning", "This link had settings that could not be used:\n\n- "
                    + "\n- ".join(problems))] if problems else []
 
@@ -122,7 +123,8 @@ def _frame_interval(speed: str) -> float:
 
 
 def _live_view(ss) -> None:
-    @st.fragment(run_every=_frame_interval(ss.speed) if ss.playing else None)
+    @st.fragment(run_every=_frame_interval(ss.speed) if ss.playing
+                 else replay.frame_interval(ss))
     def view():
         ticket = ss.guard.claim()
         trainer = ss.trainer
@@ -133,19 +135,26 @@ def _live_view(ss) -> None:
         else:
             ss.pop("last_frame", None)
             ss.pop("pace", None)
+        replay.advance(ss, trainer)
         stage.health(trainer)
-        stage.metrics(trainer)
+        with ss.guard.lock:
+            shown = replay.shown(ss, trainer)  # the run, or a paused replay of an epoch
+        replay.controls(ss, trainer, shown)
+        stage.metrics(shown)
         # While playing, the main view is redrawn every frame and the other figures in
         # turn: the browser's time per frame (Plotly.react) is what limits the rate.
         ss.frame = ss.get("frame", 0) + 1
-        only = SECONDARY[ss.frame % len(SECONDARY)] if ss.playing else None
+        moving = ss.playing or ss.get("replaying")
+        only = SECONDARY[ss.frame % len(SECONDARY)] if moving else None
         with ss.guard.lock:
-            figs = live_figures(trainer, focus=inside.focus_of(ss, trainer),
+            figs = live_figures(shown, focus=inside.focus_of(ss, trainer),
                                 show_test=ss.show_test, discretize=ss.discretize,
                                 log_loss=ss.log_loss, panel=ss.panel,
                                 hs_layer=ss.get("hs_layer"), hs_axes=ss.get("hs_axes", "pca"),
                                 show_network=ss.show_network, previous=ss.get("last_figures"),
                                 only=only, stage_height=STAGE_HEIGHT)
+            replay.figures(figs, trainer, shown, ss.log_loss, STAGE_HEIGHT)
+        replay.sync_url(ss)
         ss.last_figures = figs
         # One component for every figure: it stays mounted, and only what changed is
         # redrawn (see live_plot.js). The grid has as many columns as fit (min width).

@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from ..health import diagnose
-from . import inside
+from . import inside, run_files
 from .code_view import code_view
 from .view_state import SPEEDS, View
 
@@ -23,7 +23,7 @@ SHORTCUTS = "Keyboard: Space play/pause · → or S one step · R reset"
 # widget key -> View field (the URL keys of the view)
 VIEW_KEYS = {"speed": "speed", "show_test": "test", "discretize": "discretize",
              "log_loss": "log_loss", "show_network": "diagram", "panel": "panel",
-             "focus": "focus"}
+             "focus": "focus", "replay_at": "at"}
 _STYLE = """<style>
 /* one screen: little room above the stage, compact metrics */
 [data-testid="stMainBlockContainer"] { padding-top: 4rem; padding-bottom: 1rem; }
@@ -124,7 +124,7 @@ def health(trainer) -> None:
 def toolbar(ss) -> None:
     """Play/Pause, Step, Reset, the speed and the view options, in one row."""
     hide = View(hide=ss.hide)
-    c = st.container(key="toolbar").columns([1.1, 1, 1, 1.3, 0.9, 0.9],
+    c = st.container(key="toolbar").columns([1.05, 0.95, 1, 1.2, 1, 0.95, 0.95],
                                             vertical_alignment="center")
     c[0].button("Pause" if ss.playing else "Play", key="play", on_click=_play_pause,
                 args=(not ss.playing,), type="primary", width="stretch",
@@ -143,6 +143,9 @@ def toolbar(ss) -> None:
             view_options(ss, hide)
         c[5].button("Code", key="code_open", icon=":material/code:", width="stretch",
                     on_click=_open_code, help="This run as a standalone NumPy script")
+        with c[6].popover("Run", icon=":material/save:", width="stretch",
+                          help="Download or open a run file; make a GIF"):
+            run_files.run_menu(ss)
     shortcuts()
 
 

@@ -23,6 +23,7 @@ SPEEDS = ("1", "3", "10", "30", "100", "300", "1000", "max")
 DEFAULT_SPEED = "30"  # the default circle visibly forms over a few seconds
 PANELS = {"weights": "Weights", "hidden": "Hidden space", "gradients": "Gradients"}
 SECTIONS = ("data", "network", "training")  # the sidebar's sections, for ``hide``
+MAX_AT = 10**9  # the largest epoch a link may ask replay to show
 CONFIG_KEYS = tuple(f.name for f in fields(Config))
 _HIDDEN_UNIT = re.compile(r"^h[1-9]\d?\.[1-9]\d{0,2}$")  # h1.3: layer 1, neuron 3
 
@@ -40,6 +41,7 @@ class View:
     focus: str = "output"      # the main view: the output, a hidden neuron (h1.3) or an input
                                # feature's name (x1, x1sq)
     hide: tuple[str, ...] = ()  # sidebar sections and single controls' URL keys, or "all"
+    at: int | None = None      # the epoch replay shows while paused (None: the latest)
 
     def __post_init__(self):
         for f in fields(self):
@@ -75,7 +77,19 @@ class View:
         return cls(**good), problems
 
 
+def _epoch(value) -> int | None:
+    """A replayed epoch: a whole number from 0 to ``MAX_AT``, or None (the latest)."""
+    if value is None or str(value).strip() in ("", "latest"):
+        return None
+    text = str(value).strip().replace(",", "")
+    if isinstance(value, bool) or not text.isdigit() or int(text) > MAX_AT:
+        raise ValueError(f"at: {value!r} is not an epoch (a whole number from 0 to {MAX_AT:,})")
+    return int(text)
+
+
 def _format(value) -> str:
+    if value is None:
+        return "latest"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, tuple):
@@ -85,6 +99,8 @@ def _format(value) -> str:
 
 def _check(name: str, value):
     default = next(f.default for f in fields(View) if f.name == name)
+    if name == "at":
+        return _epoch(value)
     if isinstance(default, bool):
         return parse_bool(name, value)
     if name == "hide":

@@ -63,19 +63,24 @@ def live_figures(trainer, *, focus=None, show_test=True, discretize=False, log_l
             figs[name] = main_view(trainer, focus, xs, out, hidden, show_test=show_test,
                                    discretize=discretize, height=stage_height)
         elif name == "curves":
-            ep, loss_tr, loss_te = curve_arrays(trainer, "loss")
-            _, acc_tr, acc_te = curve_arrays(trainer, "acc")
-            regression = trainer.config.task == "regression"
-            figs[name] = F.curves_pair_figure(
-                ep, (loss_tr, loss_te), (acc_tr, acc_te),
-                score_title="R²" if regression else "accuracy", log_y=log_loss,
-                score_range=None if regression else (0, 1.02), height=stage_height)
+            figs[name] = curves_figure(trainer, log_loss, stage_height)
         else:
             fig = panel_figure(trainer, panel, hs_layer, hs_axes)
             # a new panel starts from its own axes, not the previous panel's zoom
             fig["layout"]["uirevision"] = f"panel:{panel}"
             figs[name] = fig
     return figs
+
+
+def curves_figure(trainer, log_loss=False, height=460) -> dict:
+    """Loss and accuracy (R²) over the run's epochs, training and test."""
+    ep, loss_tr, loss_te = curve_arrays(trainer, "loss")
+    _, acc_tr, acc_te = curve_arrays(trainer, "acc")
+    regression = trainer.config.task == "regression"
+    return F.curves_pair_figure(ep, (loss_tr, loss_te), (acc_tr, acc_te),
+                                score_title="R²" if regression else "accuracy",
+                                log_y=log_loss, score_range=None if regression else (0, 1.02),
+                                height=height)
 
 
 def main_view(trainer, focus, xs, out, hidden, *, show_test, discretize, height=420) -> dict:

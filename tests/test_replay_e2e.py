@@ -1,0 +1,126 @@
+"""End-to-end: replay (scrub, play back, continue from here) and run files (download
+in one page, open in another) in headless Chromium against `streamlit run`.
+Screenshots go to ``artifacts/e2e-replay-*.png``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import ARTIFACTS, App
+
+pytestmark = pytest.mark.e2e
+
+LAPTOP, PHONE = {"width": 1280, "height": 720}, {"width": 390, "height": 844}
+REGIONS = '[aria-label="Decision regions"]'
+DIAGRAM = '[aria-label="Network diagram"]'
+
+
+@pytest.fixture
+def page_at(server, browser):
+    opened = []
+
+    def open_page(viewport, query=""):
+        a = App(browser, server.url + query, viewport=viewport)
+        opened.append(a)
+        return a
+
+    yield open_page
+    try:
+        for a in opened:
+            a.assert_no_errors()
+    finally:
+        for a in opened:
+            a.close()
+
+
+def regions_title(app: App) -> str:
+    return app.page.locator(f"{REGIONS} .gtitle").first.text_content()
+
+
+def _inside(box, viewport) -> bool:
+    return (box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= viewport["width"]
+            and box["y"] + box["height"] <= viewport["height"])
+
+
+def _scrub(app: App, key: str) -> None:
+    """Focus the scrubber's thumb and press ``key`` (Home, End, ArrowLeft, ...)."""
+    thumb = app.page.locator('.st-key-replay [role="slider"]').first
+    thumb.focus()
+    thumb.press(key)
+
+
+def test_scrubbing_shows_earlier_epochs_and_continue_branches(page_at):
+    app = page_at(LAPTOP, "?at=120")  # a link to epoch 120: trained there, paused
+    app.wait_until(lambda: regions_title(app) == "Output at epoch 120", what="epoch 120")
+    assert app.epoch() == 120
+    # the stage still fits one screen with the scrubber row
+    for sel in (REGIONS, DIAGRAM, ".st-key-replay"):
+        box = app.page.locator(sel).first.bounding_box()
+        assert _inside(box, LAPTOP), (sel, box)
+    app.screenshot("replay-1280x720")
+    loss_at_120 = app.loss()
+    _scrub(app, "Home")
+    app.wait_until(lambda: regions_title(app) == "Output at epoch 0", what="scrub to 0")
+    app.wait_query(at="0")
+    assert app.epoch() == 0 and app.loss() != loss_at_120
+    for _ in range(5):
+        _scrub(app, "ArrowRight")
+    app.wait_until(lambda: regions_title(app) == "Output at epoch 5", what="scrub to 5")
+    app.wait_query(at="5")
+    curves = app.page.locator('[aria-label="Loss and accuracy curves"]')
+    assert "epoch 5" in curves.inner_text()  # the marker on the curves
+    app.screenshot("replay-scrubbed")
+    app.click("replay_continue")
+    app.page.get_by_text("Continuing from epoch 5").wait_for()
+    app.wait_until(lambda: app.query().get("at") is None, what="at= to leave the URL")
+    assert app.epoch() == 5
+    app.click("step")
+    app.wait_until(lambda: app.epoch() == 6, what="one epoch after the branch")
+
+
+def test_play_back_walks_through_the_history(page_at):
+    app = page_at(LAPTOP, "?at=60")
+    app.wait_until(lambda: regions_title(app) == "Output at epoch 60", what="epoch 60")
+    app.choose("Replay length", "in 5 s")
+    app.click("replay_play")
+    seen = set()
+    app.wait_until(lambda: seen.add(regions_title(app)) or len(seen) >= 4,
+                   what="the play-back to show several epochs")
+    app.wait_until(lambda: app.button("replay_play").inner_text().endswith("Replay"),
+                   timeout=15, what="the play-back to end")
+    assert regions_title(app) == "Output at epoch 60"  # it ends at the latest
+    assert app.query().get("at") is None
+
+
+def test_a_downloaded_run_opens_in_a_new_page(page_at, tmp_path):
+    first = page_at(LAPTOP, "?dataset=xor&optimizer=adam&at=80")
+    first.wait_until(lambda: regions_title(first) == "Output at epoch 80", what="epoch 80")
+    first.page.locator(".st-key-toolbar").get_by_role("button", name="Run").click()
+    with first.page.expect_download() as info:
+        first.page.get_by_role("button", name="Download this run").click()
+    path = tmp_path / "run.json"
+    info.value.save_as(path)
+    body = json.loads(path.read_text())
+    assert body["epoch"] == 80 and body["config"]["dataset"] == "xor"
+    # a fresh page (default settings) opens it: settings, weights, curves come back
+    second = page_at(LAPTOP)
+    assert second.epoch() == 0
+    second.page.locator(".st-key-toolbar").get_by_role("button", name="Run").click()
+    second.page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(path)
+    second.page.get_by_text("Opened 'run.json'").wait_for()
+    second.wait_until(lambda: second.epoch() == 80, what="the opened run's epoch")
+    assert second.loss() == first.loss()
+    second.wait_query(dataset="xor", optimizer="adam")
+    assert second.input_value("Dataset") == "XOR"
+    ARTIFACTS.mkdir(exist_ok=True)
+    second.screenshot("replay-opened")
+    # a tampered file: a plain message, and the run stays
+    bad = tmp_path / "bad.json"
+    bad.write_text(path.read_text().replace('"epoch":80', '"epoch":81'))
+    second.page.keyboard.press("Escape")
+    second.page.locator(".st-key-toolbar").get_by_role("button", name="Run").click()
+    second.page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(bad)
+    second.page.get_by_text("was changed after it was saved").wait_for()
+    assert second.epoch() == 80
+    second.screenshot("replay-bad-file")
