@@ -45,7 +45,7 @@ def _inside(box, viewport) -> bool:
 
 def _scrub(app: App, key: str) -> None:
     """Focus the scrubber's thumb and press ``key`` (Home, End, ArrowLeft, ...)."""
-    thumb = app.page.locator('.st-key-replay [role="slider"]').first
+    thumb = app.page.locator('.st-key-replay input[type="range"]').first
     thumb.focus()
     thumb.press(key)
 
@@ -89,7 +89,10 @@ def test_play_back_walks_through_the_history(page_at):
                    what="the play-back to show several epochs")
     app.wait_until(lambda: app.button("replay_play").inner_text().endswith("Replay"),
                    timeout=15, what="the play-back to end")
-    assert regions_title(app) == "Output at epoch 60"  # it ends at the latest
+    app.wait_until(lambda: regions_title(app) == "Output at epoch 60",
+                   what="the play-back to end at the latest epoch")
+    app.page.wait_for_timeout(1000)
+    assert regions_title(app) == "Output at epoch 60" and app.epoch() == 60  # it stays
     assert app.query().get("at") is None
 
 
@@ -112,7 +115,7 @@ def test_a_downloaded_run_opens_in_a_new_page(page_at, tmp_path):
     second.wait_until(lambda: second.epoch() == 80, what="the opened run's epoch")
     assert second.loss() == first.loss()
     second.wait_query(dataset="xor", optimizer="adam")
-    assert second.input_value("Dataset") == "XOR"
+    assert second.input_value("Dataset") == "Exclusive or"
     ARTIFACTS.mkdir(exist_ok=True)
     second.screenshot("replay-opened")
     # a tampered file: a plain message, and the run stays

@@ -26,6 +26,7 @@ REPLAY_SECONDS = ("5", "10", "20", "60")
 DEFAULT_SECONDS = "10"
 REPLAY_FRAME = 0.08  # seconds between play-back frames (the browser may take longer)
 LINK_SECONDS = 3.0  # a link's ``at=`` trains a fresh run to that epoch for at most this
+QUIET = 0.6  # seconds after a play-back in which the scrubber's echoes are ignored
 MARKER = "#d62728"
 _STYLE = """<style>
 .st-key-replay [data-testid="stHorizontalBlock"] { gap: 0.6rem; }
@@ -114,7 +115,7 @@ def advance(ss, trainer) -> None:
     pace = ss.get("replay_pace")
     index = min(index + pace.due(time.perf_counter(), index), len(epochs) - 1)
     if index == len(epochs) - 1:
-        ss.replaying = False
+        _stop(ss)
         show_epoch(ss, trainer, None)
         st.rerun(scope="app")  # stop the frames, and the URL drops at=
     show_epoch(ss, trainer, epochs[index])
@@ -139,11 +140,13 @@ def controls(ss, trainer, view) -> None:
     st.html(_STYLE)
     epochs = epochs_of(trainer)
     ss.replay_slider = view.epoch
+    replaying = bool(ss.get("replaying"))
     c = st.container(key="replay").columns([4, 1.3, 1.15, 2.2], vertical_alignment="center")
+    # (during a play-back the scrubber only shows where it is: Stop hands it back)
     c[0].select_slider("Replay epoch", epochs, key="replay_slider", on_change=_scrubbed,
                        label_visibility="collapsed", format_func=lambda e: f"epoch {e:,}",
+                       disabled=replaying,
                        help="Scrub through the recorded epochs (dense early, thinned later)")
-    replaying = bool(ss.get("replaying"))
     if c[1].button("Stop" if replaying else "Replay", key="replay_play", width="stretch",
                    icon=":material/stop:" if replaying else ":material/slow_motion_video:",
                    help="Play the run's history back from the shown epoch (or the start)"):
@@ -161,8 +164,17 @@ def controls(ss, trainer, view) -> None:
         st.rerun(scope="app")
 
 
+def _stop(ss) -> None:
+    """End a play-back. A frame requested meanwhile may still carry an older position
+    of the scrubber: for a moment, such a change is not taken for a scrub."""
+    ss.replaying = False
+    ss.replay_quiet = time.monotonic() + QUIET
+
+
 def _scrubbed() -> None:
     ss = st.session_state
+    if time.monotonic() < ss.get("replay_quiet", 0.0):
+        return
     trainer, epoch = ss.trainer, int(ss.replay_slider)
     ss.replaying = False
     show_epoch(ss, trainer, None if epoch >= trainer.epoch else epoch)
@@ -170,10 +182,11 @@ def _scrubbed() -> None:
 
 def _toggle_playback(ss, trainer, epochs) -> None:
     if ss.get("replaying"):
-        ss.replaying = False
+        _stop(ss)
         return
     at = ss.get("replay_at")
-    start = epochs.index(at) if at in epochs else 0  # from the latest: from the start
+    # from the shown epoch; from the latest: from the start
+    start = epochs.index(at) if at in epochs and at < trainer.epoch else 0
     show_epoch(ss, trainer, epochs[start])
     rate = max(1.0, (len(epochs) - 1 - start) / float(ss.get("replay_seconds",
                                                               DEFAULT_SECONDS)))
