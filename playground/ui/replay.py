@@ -34,8 +34,9 @@ _STYLE = """<style>
 .st-key-replay [data-testid="stSliderThumbValue"] { font-size: 0.8rem; }
 @media (max-width: 640px) {
   .st-key-replay [data-testid="stHorizontalBlock"] { flex-flow: row wrap; }
-  .st-key-replay [data-testid="stColumn"] { min-width: 30% !important; flex: 1 1 30% !important; }
-  .st-key-replay [data-testid="stColumn"]:first-child { min-width: 100% !important; }
+  .st-key-replay [data-testid="stColumn"] { min-width: 40% !important; flex: 1 1 40% !important; }
+  .st-key-replay [data-testid="stColumn"]:first-child,
+  .st-key-replay [data-testid="stColumn"]:last-child { min-width: 100% !important; }
 }
 </style>"""
 
