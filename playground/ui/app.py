@@ -28,7 +28,7 @@ from .views import dataset_previews, live_figures
 SECONDARY = ({"regions", "network"}, {"regions", "curves"}, {"regions", "panel"})
 MAX_SHARE = 0.5  # at speed "max", train for this share of the time between frames (shared
 MAX_MIN, MAX_MAX = 0.003, 0.3  # by the pages playing), within these bounds (seconds)
-RETIME = 1.25  # a page re-times its frames when its share changes by more than this
+RETIME = 1.5  # a page re-times its frames when its share changes by more than this
 FRAME_CAP = 0.5  # seconds: a frame never trains longer, so Pause and sliders stay responsive
 STAGE_HEIGHT = 470  # px of the decision regions and the diagram: both fit 1280x720
 
