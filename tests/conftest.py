@@ -165,6 +165,26 @@ def app(server, browser):
         a.close()
 
 
+@pytest.fixture
+def page_at(server, browser):
+    """``page_at(viewport, query)`` opens a page of the app; all are checked for browser
+    errors and closed at the end."""
+    opened = []
+
+    def open_page(viewport, query=""):
+        a = App(browser, server.url + query, viewport=viewport)
+        opened.append(a)
+        return a
+
+    yield open_page
+    try:
+        for a in opened:
+            a.assert_no_errors()
+    finally:
+        for a in opened:
+            a.close()
+
+
 def all_plots_drawn(page) -> bool:
     """At least N_PLOTS live plots, all drawn (Plotly data, SVG and heatmap images)."""
     return page.evaluate("window.__probe.allDrawn()")

@@ -11,27 +11,9 @@ from conftest import ARTIFACTS, App
 
 pytestmark = pytest.mark.e2e
 
-LAPTOP, PHONE = {"width": 1280, "height": 720}, {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 720}
 REGIONS = '[aria-label="Decision regions"]'
 DIAGRAM = '[aria-label="Network diagram"]'
-
-
-@pytest.fixture
-def page_at(server, browser):
-    opened = []
-
-    def open_page(viewport, query=""):
-        a = App(browser, server.url + query, viewport=viewport)
-        opened.append(a)
-        return a
-
-    yield open_page
-    try:
-        for a in opened:
-            a.assert_no_errors()
-    finally:
-        for a in opened:
-            a.close()
 
 
 def regions_title(app: App) -> str:

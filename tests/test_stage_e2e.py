@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import App, all_plots_drawn
+from conftest import all_plots_drawn
 
 from playground.ui.harness import choose_option
 
@@ -31,24 +31,6 @@ def _on_first_screen(box: dict, viewport: dict) -> bool:
 REGIONS = '[aria-label="Decision regions"]'
 DIAGRAM = '[aria-label="Network diagram"]'
 CURVES = '[aria-label="Loss and accuracy curves"]'
-
-
-@pytest.fixture
-def page_at(server, browser):
-    opened = []
-
-    def open_page(viewport, query=""):
-        a = App(browser, server.url + query, viewport=viewport)
-        opened.append(a)
-        return a
-
-    yield open_page
-    try:
-        for a in opened:
-            a.assert_no_errors()
-    finally:
-        for a in opened:
-            a.close()
 
 
 @pytest.mark.parametrize("viewport,name", [(LAPTOP, "1280x720"), (FULL_HD, "1920x1080")])
