@@ -19,7 +19,8 @@ from .figures import CLASS_COLORS, DIVERGING, contour_segments, region_values
 from .png import colour_lut, rgba
 
 SIZE = 280           # pixels per side of a frame
-GRID = 140           # network outputs per axis (each drawn as SIZE / GRID pixels)
+GRID = 140           # network outputs per axis (each drawn as SIZE / GRID pixels)...
+BIG_GRID, BIG_NET = 70, 2000  # ...and for networks of more parameters than BIG_NET
 BANDS = 8            # confidence bands per class: flat areas, which GIF packs well
 COLOURS = 32         # one palette for every frame
 MAX_FRAMES = 48      # frames over the snapshots (a default run: ~100 KB)
@@ -43,7 +44,8 @@ def render_frame(trainer, epoch: int, params: np.ndarray, size: int = SIZE) -> I
     """One frame (RGB, size x size): the regions of ``params`` with the training points
     (white outline), test points (dark outline), the 0.5 boundary and ``epoch``."""
     c = trainer.config
-    xs, out, _ = trainer.predict_grid(GRID, DOMAIN, params=params)
+    grid = GRID if params.size <= BIG_NET else BIG_GRID  # the grid's pass is the cost
+    xs, out, _ = trainer.predict_grid(grid, DOMAIN, params=params)
     z, lo, hi, scale = region_values(out, c.task)
     lut = colour_lut(scale, 256)[:, :3]
     t = np.clip((np.nan_to_num(z) - lo) / (hi - lo), 0.0, 1.0)
