@@ -69,6 +69,12 @@ def encode_array(a: np.ndarray) -> dict:
             "zlib": base64.b64encode(zlib.compress(raw, 6)).decode("ascii")}
 
 
+def _labels(y) -> np.ndarray:
+    """Labels as they are (classes: int64) or values (regression: float64)."""
+    y = np.asarray(y)
+    return y.astype(np.int64) if y.dtype.kind in "iub" else y.astype(np.float64)
+
+
 def _log(log) -> dict:
     return {"stride": int(log.stride), "last": int(log._last),
             "epochs": encode_array(log.epochs), "rows": encode_array(log.rows)}
@@ -90,7 +96,7 @@ def run_to_json(trainer) -> str:
         "format": FORMAT, "version": VERSION,
         "config": trainer.config.to_query(),
         "data": None if own is None else {"X": encode_array(np.asarray(own[0], float)),
-                                          "y": encode_array(np.asarray(own[1], float))},
+                                          "y": encode_array(_labels(own[1]))},
         "epoch": int(trainer.epoch), "diverged": trainer.diverged,
         "rewound": (int(rewound[1]) if rewound is not None and rewound[0] is trainer.history
                     else None),
@@ -273,7 +279,10 @@ def _own_data(node):
     X = _finite(decode_array(node["X"], "the data's points", "float64", (None, 2)), "the data")
     if not 1 <= len(X) <= MAX_ROWS:
         _fail(f"This run file is damaged: it holds {len(X)} points.")
-    y = _finite(decode_array(node["y"], "the data's labels", "float64", (len(X),)), "labels")
+    labels = node["y"]
+    kind = labels.get("dtype") if isinstance(labels, dict) else None
+    y = _finite(decode_array(labels, "the data's labels", "int64" if kind == "int64"
+                             else "float64", (len(X),)), "the labels")
     return X, y
 
 

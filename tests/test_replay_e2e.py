@@ -109,3 +109,18 @@ def test_a_downloaded_run_opens_in_a_new_page(page_at, tmp_path):
     second.page.get_by_text("was changed after it was saved").wait_for()
     assert second.epoch() == 80
     second.screenshot("replay-bad-file")
+
+
+def test_plots_save_as_png_and_svg_offline(page_at, tmp_path):
+    app = page_at(LAPTOP, "?at=10")
+    page = app.page
+    for title, suffix in (("Download plot as SVG", ".svg"), ("Download plot as a png", ".png")):
+        page.hover(REGIONS)
+        button = page.locator(f'{REGIONS} .modebar-btn[data-title="{title}" i]')
+        with page.expect_download() as info:
+            button.click()
+        path = tmp_path / f"regions{suffix}"
+        info.value.save_as(path)
+        assert info.value.suggested_filename == f"playground-regions{suffix}"
+        head = path.read_bytes()[:200]
+        assert (b"<svg" in head) if suffix == ".svg" else head.startswith(b"\x89PNG")

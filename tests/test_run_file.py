@@ -10,7 +10,13 @@ import numpy as np
 import pytest
 
 from playground import OPTIMIZERS, Trainer
-from playground.run_file import MAX_FILE_BYTES, RunFileError, _body_text, encode_array
+from playground.run_file import (
+    MAX_FILE_BYTES,
+    RunFileError,
+    _body_text,
+    _own_data,
+    encode_array,
+)
 
 OUTPUT_CASES = [  # (dataset changes, output): every output type, on the tasks it fits
     (dict(dataset="circle"), "sigmoid"),
@@ -270,3 +276,18 @@ def test_binary_garbage_and_non_utf8_are_refused():
 def test_a_huge_upload_is_refused_before_parsing():
     with pytest.raises(ValueError, match="at most"):
         Trainer.from_json(b"{" + b" " * MAX_FILE_BYTES + b"}")
+
+
+@pytest.mark.parametrize("labels", [np.array([0, 1, 1, 0]), np.array([0.5, -0.2, 0.1, 0.9])])
+def test_own_data_is_written_with_its_labels_type(labels):
+    """A run on the user's own points (``own_data``) carries them in the file, labels as
+    they are: whole classes or regression values."""
+    run = Trainer()
+    X = np.array([[0.5, 1.0], [-2.0, 3.5], [1e-3, -4.0], [2.0, 2.0]])
+    run.own_data = (X, labels)
+    body = json.loads(run.to_json())
+    assert body["data"]["y"]["dtype"] == ("int64" if labels.dtype.kind == "i" else "float64")
+    X2, y2 = _own_data(body["data"])
+    np.testing.assert_array_equal(X2, X)
+    np.testing.assert_array_equal(y2, labels)
+    assert y2.dtype == labels.dtype

@@ -285,6 +285,16 @@ function carryForward(pending, payload) {
   }
 }
 
+/** A mode bar button that saves the plot as SVG (Plotly's own camera saves PNG). */
+function svgButton(Plotly, name) {
+  return {
+    name: "toSvg",
+    title: "Download plot as SVG",
+    icon: Plotly.Icons.disk,
+    click: (gd) => Plotly.downloadImage(gd, { format: "svg", filename: `playground-${name}` }),
+  };
+}
+
 async function renderPayload(st, payload) {
   const Plotly = st.Plotly;
   st.rendered = payload;
@@ -349,11 +359,14 @@ async function renderPayload(st, payload) {
     cell.tdig = fig.tdig;
     const layout = themedLayout(fig.layout || {}, theme, `${st.key}:${name}`);
     layout.height = height;
-    // Offline only: no button that sends a chart to an online service.
+    // Offline only: no button that sends a chart to an online service. Pictures save as
+    // PNG (Plotly's camera) or SVG (the button beside it), drawn in the browser.
     const config = Object.assign(
       { displaylogo: false, responsive: false, displayModeBar: "hover",
         showSendToCloud: false, showEditInChartStudio: false, showLink: false,
-        modeBarButtonsToRemove: ["sendDataToCloud", "select2d", "lasso2d"] },
+        modeBarButtonsToRemove: ["sendDataToCloud", "select2d", "lasso2d"],
+        modeBarButtonsToAdd: [svgButton(Plotly, name)],
+        toImageButtonOptions: { filename: `playground-${name}`, scale: 2 } },
       fig.config || {},
     );
     if (!cell.plotted) {

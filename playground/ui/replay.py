@@ -107,7 +107,8 @@ def advance(ss, trainer) -> None:
     the end, stop and show the latest state."""
     if not ss.get("replaying"):
         return
-    epochs = epochs_of(trainer)
+    with ss.guard.lock:
+        epochs = epochs_of(trainer)
     if ss.playing or len(epochs) < 2:
         ss.replaying = False
         return
@@ -139,7 +140,8 @@ def controls(ss, trainer, view) -> None:
     if ss.playing or trainer.epoch == 0 or View(hide=ss.hide).hides("at"):
         return
     st.html(_STYLE)
-    epochs = epochs_of(trainer)
+    with ss.guard.lock:
+        epochs = epochs_of(trainer)
     ss.replay_slider = view.epoch
     replaying = bool(ss.get("replaying"))
     c = st.container(key="replay").columns([4, 1.3, 1.15, 2.2], vertical_alignment="center")
