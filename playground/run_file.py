@@ -31,44 +31,34 @@ the standard library.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
 import math
-import zlib
 
 import numpy as np
 
 from .config import Config
 from .history import METRICS
+from .json_arrays import (
+    RunFileError,
+    check_finite,
+    check_int,
+    decode_array,
+    encode_array,
+    fail,
+)
 from .probes import Edit
 
 FORMAT, VERSION = "neural-playground-run", 1
 MAX_FILE_BYTES = 64 * 2**20  # a run file is a few MB at most (snapshots are 8 MB raw)
-MAX_ARRAY_BYTES = 32 * 2**20  # one array, inflated
 MAX_ROWS = 10**6  # rows of own data
 MAX_EPOCH = 10**12
-_DTYPES = {"float64": "<f8", "float32": "<f4", "int64": "<i8"}
 _KEYS = {"format", "version", "config", "data", "epoch", "diverged", "rewound", "params",
          "optimizer", "rng", "history", "snapshots", "gradients", "pinned", "edits",
          "checksum"}
 
 
-class RunFileError(ValueError):
-    """A run file that cannot be read: the message says why, in plain words."""
-
-
 # ---------------------------------------------------------------------- writing
-def encode_array(a: np.ndarray) -> dict:
-    """``a`` as ``{"dtype", "shape", "zlib"}`` (exact: the raw little-endian bytes)."""
-    a = np.asarray(a)
-    name = a.dtype.name
-    raw = np.ascontiguousarray(a, dtype=_DTYPES[name]).tobytes()
-    return {"dtype": name, "shape": list(a.shape),
-            "zlib": base64.b64encode(zlib.compress(raw, 6)).decode("ascii")}
-
-
 def _labels(y) -> np.ndarray:
     """Labels as they are (classes: int64) or values (regression: float64)."""
     y = np.asarray(y)
@@ -119,12 +109,8 @@ def run_to_json(trainer) -> str:
 
 
 # ---------------------------------------------------------------------- reading
-def _fail(message: str):
-    raise RunFileError(message)
-
-
 def _no_constant(name):
-    _fail(f"This is not a run file: it contains {name}, which JSON does not allow.")
+    fail(f"This is not a run file: it contains {name}, which JSON does not allow.")
 
 
 def parse(text) -> dict:
@@ -132,156 +118,108 @@ def parse(text) -> dict:
     :class:`RunFileError` for anything else."""
     if isinstance(text, bytes | bytearray | memoryview):
         if len(text) > MAX_FILE_BYTES:
-            _fail(f"This file is {len(text) / 2**20:.0f} MB; a run file is at most "
+            fail(f"This file is {len(text) / 2**20:.0f} MB; a run file is at most "
                   f"{MAX_FILE_BYTES // 2**20} MB.")
         try:
             text = bytes(text).decode("utf-8")
         except UnicodeDecodeError:
-            _fail("This is not a run file: it is not text (UTF-8).")
+            fail("This is not a run file: it is not text (UTF-8).")
     if not isinstance(text, str):
-        _fail("A run file is text (JSON).")
+        fail("A run file is text (JSON).")
     if len(text) > MAX_FILE_BYTES:
-        _fail(f"This file is {len(text) / 2**20:.0f} MB; a run file is at most "
+        fail(f"This file is {len(text) / 2**20:.0f} MB; a run file is at most "
               f"{MAX_FILE_BYTES // 2**20} MB.")
     if not text.lstrip().startswith("{"):
-        _fail("This is not a run file: a run file is a JSON object saved by Neural "
+        fail("This is not a run file: a run file is a JSON object saved by Neural "
               "Playground.")
     try:
         body = json.loads(text, parse_constant=_no_constant)
     except RunFileError:
         raise
     except (ValueError, RecursionError):
-        _fail("This run file is damaged or incomplete: it is not valid JSON (was it cut "
+        fail("This run file is damaged or incomplete: it is not valid JSON (was it cut "
               "short?).")
     if not isinstance(body, dict) or body.get("format") != FORMAT:
-        _fail("This is not a Neural Playground run file (its 'format' is missing).")
+        fail("This is not a Neural Playground run file (its 'format' is missing).")
     if body.get("version") != VERSION:
-        _fail(f"This run file has version {body.get('version')!r}; this app reads version "
+        fail(f"This run file has version {body.get('version')!r}; this app reads version "
               f"{VERSION}.")
     checksum = body.pop("checksum", None)
     if not isinstance(checksum, str):
-        _fail("This run file has no checksum: it was not saved by Neural Playground.")
+        fail("This run file has no checksum: it was not saved by Neural Playground.")
     if set(body) != _KEYS - {"checksum"}:
         missing = sorted(_KEYS - {"checksum"} - set(body))
         extra = sorted(set(body) - _KEYS)
-        _fail("This run file is incomplete or foreign: "
+        fail("This run file is incomplete or foreign: "
               + (f"missing {', '.join(missing)}" if missing else f"unknown {', '.join(extra)}")
               + ".")
     if hashlib.sha256(_body_text(body).encode()).hexdigest() != checksum:
-        _fail("This run file was changed after it was saved (its checksum does not match); "
+        fail("This run file was changed after it was saved (its checksum does not match); "
               "it was not opened.")
     return body
-
-
-def decode_array(node, what: str, dtype: str, shape: tuple) -> np.ndarray:
-    """The array of an ``{"dtype", "shape", "zlib"}`` node, checked against ``dtype`` and
-    ``shape`` (``None`` entries: any length, within the size limits)."""
-    if not isinstance(node, dict) or set(node) != {"dtype", "shape", "zlib"}:
-        _fail(f"This run file is damaged: {what} is not an array.")
-    if node["dtype"] != dtype:
-        _fail(f"This run file is damaged: {what} has type {node['dtype']!r}, "
-              f"expected {dtype}.")
-    got = node["shape"]
-    if (not isinstance(got, list) or len(got) != len(shape)
-            or not all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= 2**31
-                       for n in got)
-            or any(want is not None and n != want for n, want in zip(got, shape, strict=True))):
-        _fail(f"This run file is damaged: {what} has shape {got!r}, expected "
-              f"{[('any' if n is None else n) for n in shape]}.")
-    itemsize = np.dtype(_DTYPES[dtype]).itemsize
-    nbytes = math.prod(got) * itemsize
-    if nbytes > MAX_ARRAY_BYTES:
-        _fail(f"This run file is refused: {what} would take {nbytes / 2**20:.0f} MB.")
-    data = node["zlib"]
-    if not isinstance(data, str) or len(data) > 2 * MAX_ARRAY_BYTES:
-        _fail(f"This run file is damaged: {what} has no data.")
-    try:
-        packed = base64.b64decode(data, validate=True)
-        inflater = zlib.decompressobj()
-        raw = inflater.decompress(packed, nbytes + 1)  # never inflate beyond the shape
-        complete = inflater.eof and not inflater.unused_data
-    except (binascii.Error, ValueError, zlib.error):
-        _fail(f"This run file is damaged: {what}'s data cannot be read.")
-    if len(raw) != nbytes or not complete:
-        _fail(f"This run file is damaged: {what} holds {len(raw)} bytes, its shape needs "
-              f"{nbytes}.")
-    return np.frombuffer(raw, _DTYPES[dtype]).astype(dtype).reshape(got)
-
-
-def _int(value, what: str, lo: int, hi: int) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
-        _fail(f"This run file is damaged: {what} must be a whole number from {lo} to {hi}, "
-              f"got {str(value)[:40]!r}.")
-    return value
-
-
-def _finite(a: np.ndarray, what: str) -> np.ndarray:
-    if not np.isfinite(a).all():
-        _fail(f"This run file is damaged: {what} holds values that are not finite.")
-    return a
 
 
 def _restore_log(log, node, what: str, width: int, dtype: str, epoch: int) -> None:
     """Fill the :class:`~playground.history.DecimatingLog` ``log`` from ``node``."""
     if not isinstance(node, dict) or set(node) != {"stride", "last", "epochs", "rows"}:
-        _fail(f"This run file is damaged: its {what} is incomplete.")
-    stride = _int(node["stride"], f"the {what}'s stride", 1, 2**40)
+        fail(f"This run file is damaged: its {what} is incomplete.")
+    stride = check_int(node["stride"], f"the {what}'s stride", 1, 2**40)
     if stride & (stride - 1):
-        _fail(f"This run file is damaged: the {what}'s stride {stride} is not a power of 2.")
+        fail(f"This run file is damaged: the {what}'s stride {stride} is not a power of 2.")
     epochs = decode_array(node["epochs"], f"the {what}'s epochs", "int64", (None,))
     n = len(epochs)
     rows = decode_array(node["rows"], f"the {what}'s rows", dtype, (n, width))
     if n > log.capacity:
-        _fail(f"This run file is damaged: its {what} holds {n} rows, at most "
+        fail(f"This run file is damaged: its {what} holds {n} rows, at most "
               f"{log.capacity} fit.")
     if n and (epochs[0] < 0 or epochs[-1] > epoch or np.any(np.diff(epochs) <= 0)
               or np.any(epochs % stride)):
-        _fail(f"This run file is damaged: its {what}'s epochs are not increasing multiples "
+        fail(f"This run file is damaged: its {what}'s epochs are not increasing multiples "
               f"of {stride} up to epoch {epoch}.")
-    last = _int(node["last"], f"the {what}'s last epoch", -1, epoch)
+    last = check_int(node["last"], f"the {what}'s last epoch", -1, epoch)
     if n and last < epochs[-1] or not n and last != -1:
-        _fail(f"This run file is damaged: its {what}'s last epoch {last} is before its rows.")
+        fail(f"This run file is damaged: its {what}'s last epoch {last} is before its rows.")
     log._epochs[:n], log._rows[:n] = epochs, rows
     log.n, log.stride, log._last = n, stride, last
 
 
 def _rng_state(node) -> dict:
     if not isinstance(node, dict) or set(node) != {"state", "inc", "has_uint32", "uinteger"}:
-        _fail("This run file is damaged: the shuffling generator's state is incomplete.")
+        fail("This run file is damaged: the shuffling generator's state is incomplete.")
     values = []
     for key in ("state", "inc"):
         text = node[key]
         if not isinstance(text, str) or not text.isdigit() or len(text) > 40:
-            _fail("This run file is damaged: the shuffling generator's state is not a number.")
+            fail("This run file is damaged: the shuffling generator's state is not a number.")
         values.append(int(text))
     if not all(v < 2**128 for v in values) or values[1] % 2 == 0:
-        _fail("This run file is damaged: the shuffling generator's state is out of range.")
+        fail("This run file is damaged: the shuffling generator's state is out of range.")
     return {"bit_generator": "PCG64", "state": {"state": values[0], "inc": values[1]},
-            "has_uint32": _int(node["has_uint32"], "has_uint32", 0, 1),
-            "uinteger": _int(node["uinteger"], "uinteger", 0, 2**32 - 1)}
+            "has_uint32": check_int(node["has_uint32"], "has_uint32", 0, 1),
+            "uinteger": check_int(node["uinteger"], "uinteger", 0, 2**32 - 1)}
 
 
 def _config(node) -> Config:
     if not isinstance(node, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                              for k, v in node.items()):
-        _fail("This run file is damaged: its settings are not a set of named values.")
+        fail("This run file is damaged: its settings are not a set of named values.")
     try:
         return Config.from_query(node)
     except ValueError as err:
-        _fail(f"This run file has a setting this app cannot use: {err}.")
+        fail(f"This run file has a setting this app cannot use: {err}.")
 
 
 def _own_data(node):
     if node is None:
         return None
     if not isinstance(node, dict) or set(node) != {"X", "y"}:
-        _fail("This run file is damaged: its data is incomplete.")
-    X = _finite(decode_array(node["X"], "the data's points", "float64", (None, 2)), "the data")
+        fail("This run file is damaged: its data is incomplete.")
+    X = check_finite(decode_array(node["X"], "the data's points", "float64", (None, 2)), "the data")
     if not 1 <= len(X) <= MAX_ROWS:
-        _fail(f"This run file is damaged: it holds {len(X)} points.")
+        fail(f"This run file is damaged: it holds {len(X)} points.")
     labels = node["y"]
     kind = labels.get("dtype") if isinstance(labels, dict) else None
-    y = _finite(decode_array(labels, "the data's labels", "int64" if kind == "int64"
+    y = check_finite(decode_array(labels, "the data's labels", "int64" if kind == "int64"
                              else "float64", (len(X),)), "the labels")
     return X, y
 
@@ -301,7 +239,7 @@ def run_from_json(text, trainer_class):
         run = (trainer_class(config) if data is None
                else trainer_class(config, data=data))
     except (ValueError, TypeError) as err:
-        _fail(f"This run file's data cannot be used: {err}")
+        fail(f"This run file's data cannot be used: {err}")
     _restore(run, body)
     return run
 
@@ -310,42 +248,42 @@ def _restore(run, body: dict) -> None:
     """Put the file's state into ``run`` (a fresh trainer of the file's config)."""
     net, dtype = run.network, run.network.dtype.name
     width = net.params.size
-    epoch = _int(body["epoch"], "the epoch", 0, MAX_EPOCH)
+    epoch = check_int(body["epoch"], "the epoch", 0, MAX_EPOCH)
     diverged = body["diverged"]
     if diverged is not None and (not isinstance(diverged, str) or len(diverged) > 2000):
-        _fail("This run file is damaged: its divergence note is not text.")
+        fail("This run file is damaged: its divergence note is not text.")
     rewound = body["rewound"]
     if rewound is not None:
-        rewound = _int(rewound, "the rewound epoch", 0, epoch)
-    params = _finite(decode_array(body["params"], "the parameters", dtype, (width,)),
+        rewound = check_int(rewound, "the rewound epoch", 0, epoch)
+    params = check_finite(decode_array(body["params"], "the parameters", dtype, (width,)),
                      "the parameters")
     opt = run.optimizer
     state, want = body["optimizer"], opt.state()
     if not isinstance(state, dict) or set(state) != set(want):
-        _fail(f"This run file is damaged: the optimizer's state does not fit "
+        fail(f"This run file is damaged: the optimizer's state does not fit "
               f"{run.config.optimizer} (expected {', '.join(sorted(want)) or 'none'}).")
-    loaded = {k: (_int(v, "the optimizer's step count", 0, MAX_EPOCH * 10**6) if k == "t"
-                  else _finite(decode_array(v, f"the optimizer's {k}", dtype, (width,)),
+    loaded = {k: (check_int(v, "the optimizer's step count", 0, MAX_EPOCH * 10**6) if k == "t"
+                  else check_finite(decode_array(v, f"the optimizer's {k}", dtype, (width,)),
                                f"the optimizer's {k}"))
               for k, v in state.items()}
     rng = _rng_state(body["rng"])
     _restore_log(run.history, body["history"], "history", len(METRICS), "float64", epoch)
     _restore_log(run.snapshots, body["snapshots"], "snapshots", width, dtype, epoch)
-    _finite(run.snapshots.rows, "the snapshots")
+    check_finite(run.snapshots.rows, "the snapshots")
     _restore_log(run.gradients, body["gradients"], "gradient log", run.gradients._rows.shape[1],
                  "float64", epoch)
     pinned = body["pinned"]
     if not isinstance(pinned, dict) or set(pinned) != {"epochs", "rows"} or \
             not isinstance(pinned["epochs"], list) or len(pinned["epochs"]) > 256:
-        _fail("This run file is damaged: its chosen snapshots are incomplete.")
-    p_epochs = [_int(e, "a chosen snapshot's epoch", 0, epoch) for e in pinned["epochs"]]
+        fail("This run file is damaged: its chosen snapshots are incomplete.")
+    p_epochs = [check_int(e, "a chosen snapshot's epoch", 0, epoch) for e in pinned["epochs"]]
     if len(set(p_epochs)) != len(p_epochs):
-        _fail("This run file is damaged: two chosen snapshots have the same epoch.")
-    p_rows = _finite(decode_array(pinned["rows"], "the chosen snapshots", dtype,
+        fail("This run file is damaged: two chosen snapshots have the same epoch.")
+    p_rows = check_finite(decode_array(pinned["rows"], "the chosen snapshots", dtype,
                                   (len(p_epochs), width)), "the chosen snapshots")
     edits = body["edits"]
     if not isinstance(edits, list) or len(edits) > 1000:
-        _fail("This run file is damaged: its edits are not a list.")
+        fail("This run file is damaged: its edits are not a list.")
     run.edits = [_edit(e, epoch, net) for e in edits]
     # everything checked: the run takes the file's state
     np.copyto(net.params, params)
@@ -362,14 +300,14 @@ def _restore(run, body: dict) -> None:
 
 def _edit(entry, epoch: int, net) -> Edit:
     if not isinstance(entry, list) or len(entry) != 6:
-        _fail("This run file is damaged: an edit is not [epoch, layer, row, col, old, new].")
-    at = _int(entry[0], "an edit's epoch", 0, epoch)
-    layer = _int(entry[1], "an edit's layer", 0, net.n_layers - 1)
+        fail("This run file is damaged: an edit is not [epoch, layer, row, col, old, new].")
+    at = check_int(entry[0], "an edit's epoch", 0, epoch)
+    layer = check_int(entry[1], "an edit's layer", 0, net.n_layers - 1)
     rows, cols = net.layers[layer].shape
-    row, col = _int(entry[2], "an edit's row", 0, rows - 1), _int(entry[3], "an edit's column",
-                                                                    0, cols - 1)
+    row = check_int(entry[2], "an edit's row", 0, rows - 1)
+    col = check_int(entry[3], "an edit's column", 0, cols - 1)
     values = entry[4:]
     if not all(isinstance(v, float | int) and not isinstance(v, bool) and math.isfinite(v)
                for v in values):
-        _fail("This run file is damaged: an edit's values are not numbers.")
+        fail("This run file is damaged: an edit's values are not numbers.")
     return Edit(at, layer, row, col, float(values[0]), float(values[1]))

@@ -1,5 +1,5 @@
 """What the app reads off a run, and the hand edits it makes: predictions over a grid,
-snapshots for replay, and setting one weight or bias. A mixin of
+snapshots for replay, run files, and setting one weight or bias. A mixin of
 :class:`~playground.trainer.Trainer`, kept apart so that each file stays short."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from .datasets import DOMAIN
 from .features import feature_matrix
 from .history import METRICS
 from .probes import Edit
+from .run_file import run_from_json, run_to_json
 
 MAX_PINNED = 256  # snapshots chosen with snapshot() (and edits)
 EDIT_LIMIT = 100.0  # a hand edit sets a weight or bias within [-EDIT_LIMIT, EDIT_LIMIT]
@@ -73,6 +74,19 @@ class RunViews:
         r = resolution
         return (xs, out.T.reshape(r, r, -1).copy(),
                 [h.T.reshape(r, r, -1).copy() for h in buf.hidden])
+
+    # ------------------------------------------------------------------ run files
+    def to_json(self) -> str:
+        """The whole run as a run file's text (see :mod:`playground.run_file`): restored
+        with :meth:`from_json`, it continues bit for bit as this run would."""
+        return run_to_json(self)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> RunViews:
+        """The run saved by :meth:`to_json`. Raises ``ValueError`` with a plain message
+        for a tampered, truncated, foreign or oversized file (nothing is unpickled or
+        evaluated)."""
+        return run_from_json(text, cls)
 
     # ------------------------------------------------------------------ replay
     def snapshot(self) -> int:

@@ -29,7 +29,6 @@ from .history import METRICS, DecimatingLog, History
 from .network import MLP
 from .optimizers import OPTIMIZERS
 from .probes import Edit, GradientLog
-from .run_file import run_from_json, run_to_json
 from .run_views import RunViews
 
 # Changing one of these fields rebuilds the data and the network (epoch 0)...
@@ -194,19 +193,6 @@ class Trainer(RunViews):
         self._shuffle = config.shuffle and not self._full_batch
         self.diverged = None  # new settings deserve a new try from the last good state
         return "live"
-
-    # ------------------------------------------------------------------ run files
-    def to_json(self) -> str:
-        """The whole run as a run file's text (see :mod:`playground.run_file`): restored
-        with :meth:`from_json`, it continues bit for bit as this run would."""
-        return run_to_json(self)
-
-    @classmethod
-    def from_json(cls, text: str | bytes) -> Trainer:
-        """The run saved by :meth:`to_json`. Raises ``ValueError`` with a plain message
-        for a tampered, truncated, foreign or oversized file (nothing is unpickled or
-        evaluated)."""
-        return run_from_json(text, cls)
 
     # ------------------------------------------------------------------ training
     def step(self, n_epochs: int = 1) -> int:
