@@ -136,3 +136,14 @@ def test_the_download_is_the_run_file_and_the_gif_comes_with_a_download():
     assert im.format == "GIF" and im.n_frames == 31  # epochs 0..30
     labels = [b.label for b in at.get("download_button")]
     assert any(label.startswith("Download the GIF (") for label in labels)
+
+
+def test_an_edit_while_scrubbed_shows_the_latest_again():
+    at = run_app({"at": "30"})
+    _slider(at).set_value(4).run()
+    assert _epoch(at) == 4
+    button(at, "edit_open_button").click().run()  # View menu: Edit a weight or bias
+    at.number_input(key="edit_value").set_value(1.5).run()
+    button(at, "edit_apply").click().run()
+    assert at.session_state["trainer"].edits[-1].new == 1.5
+    assert _epoch(at) == 30 and "at" not in at.query_params

@@ -5,8 +5,9 @@ branches training from the shown epoch (the later history is dropped, and the ap
 so). The shown epoch is the view's ``at`` in the URL.
 
 The shown epoch lives in ``ss.replay_at`` (None: the latest) together with the run it
-belongs to (``ss.replay_run``: the trainer and its epoch when scrubbed); once the run
-moves on (Play, Step, Reset, another run) the stage shows the latest state again.
+belongs to (``ss.replay_run``: the trainer, its epoch and last edit when scrubbed); once
+the run moves on (Play, Step, Reset, an edit, another run) the stage shows the latest
+state again.
 """
 
 from __future__ import annotations
@@ -65,17 +66,22 @@ def epochs_of(trainer) -> list[int]:
     return sorted({*epochs[epochs < trainer.epoch].astype(int).tolist(), trainer.epoch})
 
 
+def _where(trainer) -> tuple:
+    """Where a run is: the trainer, its epoch, its last hand edit."""
+    return id(trainer), trainer.epoch, id(trainer.edits[-1]) if trainer.edits else 0
+
+
 def show_epoch(ss, trainer, at: int | None) -> None:
     """Show ``at`` (None: the latest) of ``trainer``'s run while it stays where it is."""
     ss.replay_at = at
-    ss.replay_run = (id(trainer), trainer.epoch)
+    ss.replay_run = _where(trainer)
 
 
 def shown(ss, trainer):
     """The run as the stage shows it: ``trainer`` itself, or an :class:`AtEpoch` of the
     scrubbed epoch (while paused). Call under the session's lock."""
     at = ss.get("replay_at")
-    if at is not None and (ss.playing or ss.get("replay_run") != (id(trainer), trainer.epoch)):
+    if at is not None and (ss.playing or ss.get("replay_run") != _where(trainer)):
         at = ss.replay_at = None  # the run moved on: the latest again
         ss.replaying = False
     if at is None or at >= trainer.epoch:
