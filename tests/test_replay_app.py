@@ -86,7 +86,7 @@ def test_opening_a_run_file_restores_settings_weights_and_curves():
     np.testing.assert_array_equal(run.history.rows, saved.history.rows)
     assert at.session_state["w_dataset"] == "xor" and at.session_state["w_optimizer"] == "adam"
     assert at.query_params["dataset"] == "xor" and at.query_params["hidden"] == "6,3"
-    assert any("Opened 'xor.json'" in s.value for s in at.success)
+    assert any("Opened 'xor.json': Exclusive or, epoch 70" in s.value for s in at.success)
     assert _epoch(at) == 70 and _slider(at).value == 70
     button(at, "step").click().run()
     button(at, "step").click().run()

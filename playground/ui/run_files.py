@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..datasets import DATASETS
 from ..gif import export_gif
 from ..run_file import MAX_FILE_BYTES
 from ..trainer import Trainer
@@ -80,7 +81,7 @@ def open_run_file(ss, name: str, upload) -> bool:
     ss.reseed = True  # the sidebar shows the file's settings (see app.main)
     ss.pop("gif", None)
     show_epoch(ss, run, None)
-    ss.notices.append(("success", f"Opened {name!r}: {run.config.dataset}, epoch "
+    ss.notices.append(("success", f"Opened {name!r}: {DATASETS[run.config.dataset].label}, epoch "
                                   f"{run.epoch:,}. Press Play to go on where it was, or "
                                   "scrub back through its history."))
     return True
