@@ -15,7 +15,7 @@ from playground.ui.view_state import View
 
 
 def _slider(at):
-    return next(s for s in at.select_slider if s.key == "replay_slider")
+    return next(s for s in at.select_slider if s.key.startswith("replay_slider_"))
 
 
 def _epoch(at) -> int:
@@ -59,9 +59,9 @@ def test_step_after_scrubbing_shows_the_latest_again():
 
 
 def test_no_scrubber_at_epoch_0_or_when_hidden():
-    assert not [s for s in run_app().select_slider if s.key == "replay_slider"]
+    assert not [s for s in run_app().select_slider if s.key.startswith("replay_slider")]
     assert not [s for s in run_app({"at": "20", "hide": "at"}).select_slider
-                if s.key == "replay_slider"]
+                if s.key.startswith("replay_slider")]
 
 
 def test_a_bad_at_falls_back_with_a_notice():

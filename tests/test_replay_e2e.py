@@ -46,9 +46,10 @@ def test_scrubbing_shows_earlier_epochs_and_continue_branches(page_at):
     app.wait_until(lambda: regions_title(app) == "Output at epoch 0", what="scrub to 0")
     app.wait_query(at="0")
     assert app.epoch() == 0 and app.loss() != loss_at_120
-    for _ in range(5):
+    for epoch in range(1, 6):  # one key press at a time, each shown before the next
         _scrub(app, "ArrowRight")
-    app.wait_until(lambda: regions_title(app) == "Output at epoch 5", what="scrub to 5")
+        app.wait_until(lambda e=epoch: regions_title(app) == f"Output at epoch {e}",
+                       what=f"→ to scrub to epoch {epoch}")
     app.wait_query(at="5")
     curves = app.page.locator('[aria-label="Loss and accuracy curves"]')
     assert "epoch 5" in curves.inner_text()  # the marker on the curves

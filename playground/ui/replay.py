@@ -27,7 +27,6 @@ REPLAY_SECONDS = ("5", "10", "20", "60")
 DEFAULT_SECONDS = "10"
 REPLAY_FRAME = 0.08  # seconds between play-back frames (the browser may take longer)
 LINK_SECONDS = 3.0  # a link's ``at=`` trains a fresh run to that epoch for at most this
-QUIET = 0.6  # seconds after a play-back in which the scrubber's echoes are ignored
 MARKER = "#d62728"
 _STYLE = """<style>
 .st-key-replay [data-testid="stHorizontalBlock"] { gap: 0.6rem; }
@@ -142,49 +141,77 @@ def sync_url(ss) -> None:
 # ---------------------------------------------------------------------- the row
 def controls(ss, trainer, view) -> None:
     """The scrubber, Replay/Stop, the play-back's length and "Continue from here", in
-    one compact row under the toolbar; only while paused with a history to show."""
-    if ss.playing or trainer.epoch == 0 or View(hide=ss.hide).hides("at"):
+    one compact row under the toolbar. While playing (or at epoch 0) the row stays, its
+    scrubber only following the epoch, so that the stage does not jump at Play and
+    Pause."""
+    if View(hide=ss.hide).hides("at"):
         return
     st.html(_STYLE)
-    with ss.guard.lock:
-        epochs = epochs_of(trainer)
-    ss.replay_slider = view.epoch
+    live = ss.playing or trainer.epoch == 0
     replaying = bool(ss.get("replaying"))
     c = st.container(key="replay").columns([4, 1.3, 1.15, 2.2], vertical_alignment="center")
-    # (during a play-back the scrubber only shows where it is: Stop hands it back)
-    c[0].select_slider("Replay epoch", epochs, key="replay_slider", on_change=_scrubbed,
-                       label_visibility="collapsed", format_func=lambda e: f"epoch {e:,}",
-                       disabled=replaying,
-                       help="Scrub through the recorded epochs (dense early, thinned later)")
+    if live:  # a light stand-in: no options to send every frame
+        ss.replay_live = trainer.epoch
+        c[0].slider("Replay epoch", 0, max(trainer.epoch, 1), key="replay_live",
+                    disabled=True, label_visibility="collapsed", format="epoch %d",
+                    help="Pause to scrub through the recorded epochs")
+        epochs = []
+    else:
+        with ss.guard.lock:
+            epochs = epochs_of(trainer)
+        # (during a play-back the scrubber only shows where it is: Stop hands it back)
+        key = _scrubber_key(ss, view.epoch, replaying)
+        c[0].select_slider("Replay epoch", epochs, key=key, on_change=_scrubbed, args=(key,),
+                           label_visibility="collapsed", format_func=lambda e: f"epoch {e:,}",
+                           disabled=replaying,
+                           help="Scrub through the recorded epochs (dense early, thinned "
+                                "later)")
     if c[1].button("Stop" if replaying else "Replay", key="replay_play", width="stretch",
                    icon=":material/stop:" if replaying else ":material/slow_motion_video:",
+                   disabled=live,
                    help="Play the run's history back from the shown epoch (or the start)"):
         _toggle_playback(ss, trainer, epochs)
         st.rerun(scope="app")
     if ss.get("replay_seconds") not in REPLAY_SECONDS:
         ss.replay_seconds = DEFAULT_SECONDS
-    c[2].selectbox("Replay length", REPLAY_SECONDS, key="replay_seconds",
+    c[2].selectbox("Replay length", REPLAY_SECONDS, key="replay_seconds", disabled=live,
                    label_visibility="collapsed", format_func=lambda s: f"in {s} s",
                    help="How long a play-back of the whole history takes")
     if c[3].button("Continue from here", key="replay_continue", width="stretch",
-                   icon=":material/call_split:", disabled=view.epoch == trainer.epoch,
+                   icon=":material/call_split:", disabled=live or view.epoch == trainer.epoch,
                    help="Train on from the shown epoch; the later history is dropped"):
         continue_from(ss, trainer, view.epoch)
         st.rerun(scope="app")
 
 
+def _scrubber_key(ss, epoch: int, replaying: bool) -> str:
+    """The scrubber's widget key, its value set to ``epoch``. When the app moves the
+    scrubber itself (a play-back, Step, Continue, a link), the browser may still send
+    the old position in a frame requested meanwhile; a scrubber with a new key takes
+    the new position, and such late values reach no callback."""
+    if replaying:
+        key = "replay_slider_play"  # no callback: it only shows where the play-back is
+    else:
+        gen = ss.get("replay_gen", 0)
+        key = f"replay_slider_{gen}"
+        if key in ss and ss[key] != epoch:
+            ss.replay_gen = gen + 1
+            key = f"replay_slider_{gen + 1}"
+    ss[key] = epoch
+    return key
+
+
 def _stop(ss) -> None:
-    """End a play-back. A frame requested meanwhile may still carry an older position
-    of the scrubber: for a moment, such a change is not taken for a scrub."""
+    """End a play-back (the scrubber then gets a new key: see :func:`_scrubber_key`)."""
     ss.replaying = False
-    ss.replay_quiet = time.monotonic() + QUIET
+    ss.replay_gen = ss.get("replay_gen", 0) + 1
 
 
-def _scrubbed() -> None:
+def _scrubbed(key: str) -> None:
     ss = st.session_state
-    if time.monotonic() < ss.get("replay_quiet", 0.0):
+    if ss.get("replaying"):
         return
-    trainer, epoch = ss.trainer, int(ss.replay_slider)
+    trainer, epoch = ss.trainer, int(ss[key])
     ss.replaying = False
     show_epoch(ss, trainer, None if epoch >= trainer.epoch else epoch)
 
