@@ -8,6 +8,7 @@ from functools import lru_cache
 import streamlit as st
 
 from ..config import Config
+from ..datasets import GIVEN
 from ..export import export_script
 
 DEFAULT_EPOCHS = 300  # what the script trains for while the run is at epoch 0
@@ -23,6 +24,10 @@ def code_view(config: Config, epochs: int) -> None:
     """Show the script that reproduces a run with ``config`` for ``epochs`` epochs (the
     run's current epoch; :data:`DEFAULT_EPOCHS` at epoch 0), with a download button."""
     epochs = int(epochs) or DEFAULT_EPOCHS
+    if config.dataset in GIVEN:
+        st.info("The script covers the built-in datasets; it does not carry your own "
+                "points yet. Download them as CSV from the Data section.")
+        return
     script = _script(config, epochs)
     st.caption(f"A standalone NumPy script that reproduces this run for {epochs} epochs "
                f"from epoch 0 with these settings (it prints the losses as it trains).")
