@@ -18,8 +18,16 @@ import math
 from dataclasses import dataclass, fields
 
 from .activations import ACTIVATIONS
-from .datasets import (DATASETS, GIVEN, MAX_CLASSES, MAX_NOISE, MAX_SAMPLES, MIN_CLASSES,
-                       MIN_SAMPLES, spec_of)
+from .datasets import (
+    DATASETS,
+    GIVEN,
+    MAX_CLASSES,
+    MAX_NOISE,
+    MAX_SAMPLES,
+    MIN_CLASSES,
+    MIN_SAMPLES,
+    spec_of,
+)
 from .features import FEATURES
 from .initializers import INITIALIZERS
 from .optimizers import OPTIMIZERS
