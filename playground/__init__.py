@@ -13,6 +13,7 @@ only NumPy, so a notebook can train without the app::
 
 from .activations import ACTIVATIONS, Activation
 from .config import Config
+from .csv_data import read_csv, to_csv
 from .datasets import DATASETS, DOMAIN, make_dataset, train_test_split
 from .export import export_script
 from .features import FEATURES, feature_matrix
@@ -21,6 +22,7 @@ from .history import DecimatingLog, History
 from .initializers import INITIALIZERS
 from .network import MLP
 from .optimizers import OPTIMIZERS
+from .points import Points
 from .outputs import OUTPUTS
 from .trainer import Trainer
 
@@ -28,7 +30,7 @@ Run = Trainer  # an alias that reads well in notebooks
 
 __all__ = [
     "ACTIVATIONS", "Activation", "Config", "DATASETS", "DOMAIN", "DecimatingLog",
-    "Diagnosis", "FEATURES", "History", "INITIALIZERS", "MLP", "OPTIMIZERS", "OUTPUTS", "Run",
+    "Diagnosis", "FEATURES", "History", "INITIALIZERS", "MLP", "OPTIMIZERS", "OUTPUTS", "Points", "Run",
     "Trainer", "diagnose", "export_script", "feature_matrix", "make_dataset",
-    "train_test_split",
+    "read_csv", "to_csv", "train_test_split",
 ]

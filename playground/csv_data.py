@@ -102,10 +102,10 @@ def read_csv(source, columns=None) -> Table:
     if not MIN_SAMPLES <= len(rows) <= MAX_SAMPLES:
         raise ValueError(f"The file has {len(rows):,} data rows; it needs "
                          f"{MIN_SAMPLES} to {MAX_SAMPLES:,}.")
-    picked = _pick(columns, names, width)
     for line, row in rows:
         if len(row) != width:
             raise ValueError(f"Row {line} has {len(row)} fields, the others {width}.")
+    picked = _pick(columns, names, width)
     X = np.empty((len(rows), 2))
     for j in range(2):
         X[:, j] = _numbers([r[picked[j]] for _, r in rows], [n for n, _ in rows],
