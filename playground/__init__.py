@@ -22,8 +22,8 @@ from .history import DecimatingLog, History
 from .initializers import INITIALIZERS
 from .network import MLP
 from .optimizers import OPTIMIZERS
-from .points import Points
 from .outputs import OUTPUTS
+from .points import Points
 from .trainer import Trainer
 
 Run = Trainer  # an alias that reads well in notebooks

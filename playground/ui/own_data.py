@@ -224,13 +224,15 @@ def _draw_tools(ss) -> None:
     if ss.get("own_tool") not in tools:
         ss.own_tool = tools[0]
     st.radio("Click adds", tools, key="own_tool", horizontal=True, format_func=fmt)
-    c = st.columns(3)
-    c[0].button("Current data", key="own_start", on_click=_start_from_current,
-                help="Start drawing from the current dataset's points", width="stretch")
-    c[1].button("Clear all", key="own_clear", on_click=_clear, width="stretch")
-    if draft.classes is not None:
-        c[2].button("Add class", key="own_add_class", on_click=_add_class, width="stretch",
-                    disabled=draft.n_classes >= MAX_CLASSES)
+    c = st.columns(2)
+    c[0].button("From the data", key="own_start", on_click=_start_from_current,
+                icon=":material/content_copy:", width="stretch",
+                help="Start drawing from the current dataset's points")
+    c[1].button("Clear all", key="own_clear", on_click=_clear, width="stretch",
+                icon=":material/delete:")
+    if draft.classes is not None and draft.n_classes < MAX_CLASSES:
+        c[0].button("Add a class", key="own_add_class", on_click=_add_class,
+                    icon=":material/add:", width="stretch")
     if len(draft) < MIN_RUN:
         st.caption(f"Click on the decision regions to add points: training starts with "
                    f"{MIN_RUN}.")
@@ -261,6 +263,12 @@ def decorate(figs: dict, ss) -> None:
         points = draft
     if points is None:
         return
+    a, b = points.columns[:2]
+    for trace in fig["data"]:  # hover in your units
+        S = np.column_stack([trace["x"], trace["y"]])
+        trace["customdata"] = points.from_square(S)
+        trace["hovertemplate"] = (f"{trace['name']}<br>{a}=%{{customdata[0]:.4g}}<br>"
+                                  f"{b}=%{{customdata[1]:.4g}}<extra></extra>")
     for axis, j in (("xaxis", 0), ("yaxis", 1)):
         vals, text = _ticks(points.bounds[j])
         layout[axis] = {**layout[axis], "tickvals": points.to_square(
@@ -275,4 +283,4 @@ def _ticks(bounds, count: int = 5):
     step = 10 ** np.floor(np.log10(raw))
     step *= next(m for m in (1, 2, 2.5, 5, 10) if m * step >= raw)
     vals = np.arange(np.ceil(lo / step), np.floor(hi / step) + 1) * step
-    return vals, [f"{v:.6g}" for v in vals]
+    return vals, [f"{v + 0.0:.6g}" for v in vals]  # (+ 0.0: no "-0")
