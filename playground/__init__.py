@@ -30,7 +30,7 @@ Run = Trainer  # an alias that reads well in notebooks
 
 __all__ = [
     "ACTIVATIONS", "Activation", "Config", "DATASETS", "DOMAIN", "DecimatingLog",
-    "Diagnosis", "FEATURES", "History", "INITIALIZERS", "MLP", "OPTIMIZERS", "OUTPUTS", "Points", "Run",
-    "Trainer", "diagnose", "export_script", "feature_matrix", "make_dataset",
+    "Diagnosis", "FEATURES", "History", "INITIALIZERS", "MLP", "OPTIMIZERS", "OUTPUTS",
+    "Points", "Run", "Trainer", "diagnose", "export_script", "feature_matrix", "make_dataset",
     "read_csv", "to_csv", "train_test_split",
 ]
