@@ -16,8 +16,7 @@ import streamlit as st
 from ..csv_data import MAX_BYTES, ColumnsError, read_csv, to_csv
 from ..datasets import DOMAIN, GIVEN, MAX_CLASSES, make_dataset
 from ..figures import points_trace
-from ..points import (MAX_LINK_POINTS, Points, as_points, decode_points, encode_points,
-                      square_points)
+from ..points import MAX_LINK_POINTS, Points, as_points, decode_points, encode_points, square_points
 
 URL_KEY = "points"
 ERASER = -1
