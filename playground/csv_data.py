@@ -193,8 +193,9 @@ def _rows(text: str, sep: str) -> list[tuple[int, list[str]]]:
 def _pick(columns, names: list[str], width: int) -> list[int]:
     if columns is None:
         if width > 3:
-            raise ColumnsError(f"The file has {width} columns ({', '.join(names)}): choose "
-                               "the two inputs and the label.", names)
+            shown = ", ".join(names[:8]) + (", …" if width > 8 else "")
+            raise ColumnsError(f"The file has {width:,} columns ({shown}): choose the two "
+                               "inputs and the label.", names)
         return [0, 1, 2]
     columns = list(columns)
     if len(columns) != 3:

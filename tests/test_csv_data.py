@@ -147,6 +147,7 @@ BAD = {
     "numpy repr": "[[1. 2. 0.]\n [3. 4. 1.]]\n" * 6,
     "utf-16": ("x1,x2,label\n" + _ok_rows()).encode("utf-16"),
     "mixed separators": "x1,x2,label\n" + _ok_rows().replace(",", ";", 6),
+    "60,000 columns": "1," * 60_000 + "0\n" + "1," * 60_000 + "0\n",
     "int": 12345,
     "list": [[1, 2, 0]],
     "no such file": "missing-file.csv",

@@ -220,18 +220,18 @@ def _draw_tools(ss) -> None:
         def fmt(t):
             if t == ERASER:
                 return ":material/ink_eraser: Eraser"
-            return f":{_MD_COLORS[t % len(_MD_COLORS)]}[●] {draft.classes[t]}"
+            return f":{_MD_COLORS[t % len(_MD_COLORS)]}[⬤] {draft.classes[t]}"
     if ss.get("own_tool") not in tools:
         ss.own_tool = tools[0]
     st.radio("Click adds", tools, key="own_tool", horizontal=True, format_func=fmt)
     c = st.columns(2)
-    c[0].button("From the data", key="own_start", on_click=_start_from_current,
+    c[0].button("From data", key="own_start", on_click=_start_from_current,
                 icon=":material/content_copy:", width="stretch",
                 help="Start drawing from the current dataset's points")
     c[1].button("Clear all", key="own_clear", on_click=_clear, width="stretch",
                 icon=":material/delete:")
     if draft.classes is not None and draft.n_classes < MAX_CLASSES:
-        c[0].button("Add a class", key="own_add_class", on_click=_add_class,
+        c[0].button("Add class", key="own_add_class", on_click=_add_class,
                     icon=":material/add:", width="stretch")
     if len(draft) < MIN_RUN:
         st.caption(f"Click on the decision regions to add points: training starts with "
