@@ -178,7 +178,9 @@ def controls(ss) -> None:
     """Upload, draw, download: under the Data section's settings."""
     own = ss.trainer.config.dataset in GIVEN
     if own:
-        targets = "" if ss.trainer.points.classes else ", targets into −1 … 1"
+        p = ss.trainer.points
+        scaled = p.targets() is not p.y  # regression targets beyond ±1
+        targets = ", targets into −1 … 1" if scaled else ""
         st.caption(SCALE_NOTE.format(targets=targets))
     st.file_uploader(f"Your own data (CSV: x1, x2, label; up to {MAX_BYTES // 2**20} MB)",
                      type=["csv", "tsv", "txt"], key="own_upload", on_change=_read_upload,
