@@ -100,3 +100,26 @@ def test_a_set_too_big_for_a_link_says_so():
     assert at.session_state.trainer.config.dataset == "own"
     assert "points" not in at.query_params
     assert any("not these" in c.value for c in at.caption)
+
+
+def test_draw_tools_start_from_the_data_add_a_class_and_clear():
+    at = run_app({"dataset": "moons", "n_samples": "300"})
+    next(t for t in at.toggle if t.key == "own_draw").set_value(True)
+    at.run()
+    assert at.session_state.trainer.config.dataset == "moons"
+    assert any("training starts with 2" in c.value for c in at.caption)
+    button(at, "own_start").click()
+    at.run()
+    run = at.session_state.trainer
+    assert run.config.dataset == "own" and len(run.points) == 300
+    np.testing.assert_allclose(run.points.to_square(run.points.X), run.points.X, atol=1e-12)
+    assert len(decode_points(_query(at, "points"))) == 300
+    button(at, "own_add_class").click()
+    at.run()
+    assert at.session_state.trainer.points.classes == ("0", "1", "2")
+    assert at.session_state.own_tool == 2  # the new class is picked
+    button(at, "own_clear").click()
+    at.run()
+    assert len(at.session_state.own_draft) == 0
+    assert len(at.session_state.trainer.points) == 300  # the run waits for 2 new points
+    assert not at.exception
