@@ -123,3 +123,12 @@ def test_draw_tools_start_from_the_data_add_a_class_and_clear():
     assert len(at.session_state.own_draft) == 0
     assert len(at.session_state.trainer.points) == 300  # the run waits for 2 new points
     assert not at.exception
+
+
+def test_the_code_view_holds_your_points():
+    at = _upload(run_app(), "petals.csv", PETALS)
+    button(at, "code_open").click()
+    at.run()
+    assert not at.exception
+    script = at.code[0].value
+    assert "POINTS = np.array(" in script and "your own data (180 points" in script
