@@ -7,8 +7,9 @@ target), a header row optional, separated by ``,`` ``;`` or tab::
     0.5,1.2,cat
     -1.0,0.3,dog
 
->>> X, y = read_csv("x1,x2,label\\n" + "\\n".join(f"{i},{i % 3},{i % 2}" for i in range(10)))
->>> X.shape, y.tolist()[:4], y.classes
+>>> table = read_csv("x1,x2,label\\n" + "\\n".join(f"{i},{i % 3},{i % 2}" for i in range(10)))
+>>> X, y = table
+>>> X.shape, y.tolist()[:4], table.classes
 ((10, 2), [0, 1, 0, 1], ('0', '1'))
 
 An upload is only ever decoded as text and parsed here: never unpickled, evaluated or

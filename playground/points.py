@@ -6,9 +6,9 @@ square ``[-DOMAIN, DOMAIN]²``: each axis of :attr:`Points.bounds` (own units) o
 ``[-DOMAIN, DOMAIN]``. Fitted bounds put the data in ``[-5, 5]``. Regression targets
 beyond ``[-1, 1]`` are scaled into it (as the built-in regression sets are).
 
->>> p = Points.fit([[0, 10], [2, 30], [1, 20]], [0, 1, 1])
->>> p.to_square(p.X)[:, 0].tolist()
-[-5.0, 5.0, 0.0]
+>>> p = Points.fit([[0, 10], [4, 30], [1, 20]], [0, 1, 1])
+>>> p.to_square(p.X)[:, 0].round(9).tolist()
+[-5.0, 5.0, -2.5]
 >>> decode_points(encode_points(p)).y.tolist()
 [0, 1, 1]
 """
