@@ -72,7 +72,8 @@ def _set_points(ss, points: Points) -> None:
 def _read_upload(columns=None) -> None:
     ss = st.session_state
     file = ss.get("own_upload")
-    if file is None:
+    if file is None:  # the file was removed: the run keeps its points
+        ss.pop("own_columns", None)
         return
     data = file.getvalue()
     try:
