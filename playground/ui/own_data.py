@@ -81,6 +81,8 @@ def _read_upload(columns=None) -> None:
         points = as_points(table)
     except ColumnsError as err:
         ss.own_columns = (file.name, err.columns)
+        for key in ("own_col_x1", "own_col_x2", "own_col_label"):
+            ss.pop(key, None)  # the new file's columns, from the first three
         ss.notices.append(("info", f"{file.name}: {err}"))
         return
     except ValueError as err:
