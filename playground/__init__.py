@@ -16,6 +16,7 @@ only NumPy, so a notebook can train without the app::
 
 from .activations import ACTIVATIONS, Activation
 from .config import Config
+from .csv_data import read_csv, to_csv
 from .datasets import DATASETS, DOMAIN, make_dataset, train_test_split
 from .export import export_script
 from .features import FEATURES, feature_matrix
@@ -26,13 +27,14 @@ from .initializers import INITIALIZERS
 from .network import MLP
 from .optimizers import OPTIMIZERS
 from .outputs import OUTPUTS
+from .points import Points
 from .trainer import Trainer
 
 Run = Trainer  # an alias that reads well in notebooks
 
 __all__ = [
     "ACTIVATIONS", "Activation", "Config", "DATASETS", "DOMAIN", "DecimatingLog",
-    "Diagnosis", "FEATURES", "History", "INITIALIZERS", "MLP", "OPTIMIZERS", "OUTPUTS", "Run",
-    "Trainer", "diagnose", "export_gif", "export_script", "feature_matrix", "make_dataset",
-    "train_test_split",
+    "Diagnosis", "FEATURES", "History", "INITIALIZERS", "MLP", "OPTIMIZERS", "OUTPUTS",
+    "Points", "Run", "Trainer", "diagnose", "export_gif", "export_script", "feature_matrix",
+    "make_dataset", "read_csv", "to_csv", "train_test_split",
 ]

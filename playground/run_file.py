@@ -10,7 +10,8 @@ Format (version 1), one JSON object::
 
     {"format": "neural-playground-run", "version": 1,
      "config": {"dataset": "spiral", ...},          # Config.to_query(): every field
-     "data": null | {"X": <array (n, 2)>, "y": <array (n,)>},
+     "data": null | {"X": <array (n, 2)>, "y": <array (n,)>, "classes": [...] | null,
+              "columns": ["x1", "x2", "label"], "bounds": <array (2, 2)>},  # own points
      "epoch": 300, "diverged": null | "...", "rewound": null | 120,
      "params": <array (n_params,)>,
      "optimizer": {"t": 300, "m": <array>, "v": <array>},   # {} for SGD
@@ -38,6 +39,7 @@ import math
 import numpy as np
 
 from .config import Config
+from .datasets import GIVEN
 from .history import METRICS
 from .json_arrays import (
     RunFileError,
@@ -47,6 +49,7 @@ from .json_arrays import (
     encode_array,
     fail,
 )
+from .points import Points, config_for
 from .probes import Edit
 
 FORMAT, VERSION = "neural-playground-run", 1
@@ -59,10 +62,14 @@ _KEYS = {"format", "version", "config", "data", "epoch", "diverged", "rewound", 
 
 
 # ---------------------------------------------------------------------- writing
-def _labels(y) -> np.ndarray:
-    """Labels as they are (classes: int64) or values (regression: float64)."""
-    y = np.asarray(y)
-    return y.astype(np.int64) if y.dtype.kind in "iub" else y.astype(np.float64)
+def _points_node(points) -> dict | None:
+    """The run's own points (:class:`~playground.points.Points`), all that maps them
+    into the square: units, labels (classes int64, values float64), names, bounds."""
+    if points is None:
+        return None
+    return {"X": encode_array(points.X), "y": encode_array(points.y),
+            "classes": None if points.classes is None else list(points.classes),
+            "columns": list(points.columns), "bounds": encode_array(points.bounds)}
 
 
 def _log(log) -> dict:
@@ -78,15 +85,13 @@ def run_to_json(trainer) -> str:
     """The whole run ``trainer`` as the text of a run file (see the module's docstring)."""
     state = trainer._rng.bit_generator.state
     inner = state["state"]
-    own = getattr(trainer, "own_data", None)
     rewound = getattr(trainer, "_rewound", None)
     pinned = list(trainer.pinned.items())  # insertion order: the oldest is dropped first
     width = trainer.network.params.size
     body = {
         "format": FORMAT, "version": VERSION,
         "config": trainer.config.to_query(),
-        "data": None if own is None else {"X": encode_array(np.asarray(own[0], float)),
-                                          "y": encode_array(_labels(own[1]))},
+        "data": _points_node(getattr(trainer, "points", None)),
         "epoch": int(trainer.epoch), "diverged": trainer.diverged,
         "rewound": (int(rewound[1]) if rewound is not None and rewound[0] is trainer.history
                     else None),
@@ -210,18 +215,28 @@ def _config(node) -> Config:
 
 
 def _own_data(node):
+    """The run's own points from the file's ``data`` (None if it has none)."""
     if node is None:
         return None
-    if not isinstance(node, dict) or set(node) != {"X", "y"}:
+    if not isinstance(node, dict) or set(node) != {"X", "y", "classes", "columns", "bounds"}:
         fail("This run file is damaged: its data is incomplete.")
-    X = check_finite(decode_array(node["X"], "the data's points", "float64", (None, 2)), "the data")
+    X = check_finite(decode_array(node["X"], "the data's points", "float64", (None, 2)),
+                     "the data")
     if not 1 <= len(X) <= MAX_ROWS:
         fail(f"This run file is damaged: it holds {len(X)} points.")
-    labels = node["y"]
-    kind = labels.get("dtype") if isinstance(labels, dict) else None
-    y = check_finite(decode_array(labels, "the data's labels", "int64" if kind == "int64"
-                             else "float64", (len(X),)), "the labels")
-    return X, y
+    classes, columns = node["classes"], node["columns"]
+    y = check_finite(decode_array(node["y"], "the data's labels", "float64" if classes is None
+                                  else "int64", (len(X),)), "the labels")
+    bounds = decode_array(node["bounds"], "the data's bounds", "float64", (2, 2))
+    names = (columns if classes is None else classes + columns)
+    if not (classes is None or isinstance(classes, list)) or not isinstance(columns, list) or \
+            not all(isinstance(n, str) and len(n) <= 200 for n in names):
+        fail("This run file is damaged: its data's names are not text.")
+    try:
+        return Points(X, y, None if classes is None else tuple(classes), tuple(columns),
+                      bounds)
+    except ValueError as err:
+        fail(f"This run file's data cannot be used: {err}.")
 
 
 def run_from_json(text, trainer_class):
@@ -235,9 +250,16 @@ def run_from_json(text, trainer_class):
     body = parse(text)
     config = _config(body["config"])
     data = _own_data(body["data"])
-    try:  # (the data's checks live in the trainer: classes, sizes)
-        run = (trainer_class(config) if data is None
-               else trainer_class(config, data=data))
+    try:
+        if config.dataset in GIVEN:  # the run trains on its own points
+            if data is None or config_for(config, data) != config:
+                fail("This run file is damaged: its settings name points it does not hold.")
+            run = trainer_class(config, data=data)
+        else:  # a built-in dataset; own points kept to switch back to
+            run = trainer_class(config)
+            run.points = data
+    except RunFileError:
+        raise
     except (ValueError, TypeError) as err:
         fail(f"This run file's data cannot be used: {err}")
     _restore(run, body)

@@ -3,15 +3,18 @@ here, at= in the URL, opening run files (good, tampered, too big for the control
 the download of the run and the GIF."""
 
 import io
+from pathlib import Path
 
 import numpy as np
 from conftest import button, run_app
 from PIL import Image
 
-from playground import Trainer
+from playground import Config, Trainer, read_csv
 from playground.ui.run_files import run_text
 from playground.ui.session import RunGuard
 from playground.ui.view_state import View
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _slider(at):
@@ -147,3 +150,19 @@ def test_an_edit_while_scrubbed_shows_the_latest_again():
     button(at, "edit_apply").click().run()
     assert at.session_state["trainer"].edits[-1].new == 1.5
     assert _epoch(at) == 30 and "at" not in at.query_params
+
+
+def test_opening_a_run_on_own_points_brings_the_points_back():
+    X, y = read_csv(ROOT / "examples" / "petals.csv")
+    saved = Trainer(Config(hidden=(5,)), data=(X, y))
+    saved.step(15)
+    at = run_app()
+    _upload(at, "petals-run.json", saved.to_json().encode())
+    run = at.session_state["trainer"]
+    assert run.config.dataset == "own" and run.epoch == 15 and not at.exception
+    np.testing.assert_array_equal(run.points.X, saved.points.X)
+    np.testing.assert_array_equal(run.network.params, saved.network.params)
+    assert at.session_state["w_dataset"] == "own" and at.query_params["dataset"] == "own"
+    button(at, "step").click().run()
+    saved.step(1)
+    np.testing.assert_array_equal(run.network.params, saved.network.params)

@@ -5,19 +5,20 @@ import base64
 import hashlib
 import json
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from playground import OPTIMIZERS, Trainer
+from playground import OPTIMIZERS, Config, Trainer, read_csv
 from playground.run_file import (
     MAX_FILE_BYTES,
     RunFileError,
     _body_text,
-    _own_data,
     encode_array,
 )
 
+ROOT = Path(__file__).resolve().parents[1]
 OUTPUT_CASES = [  # (dataset changes, output): every output type, on the tasks it fits
     (dict(dataset="circle"), "sigmoid"),
     (dict(dataset="circle"), "softmax"),
@@ -278,16 +279,48 @@ def test_a_huge_upload_is_refused_before_parsing():
         Trainer.from_json(b"{" + b" " * MAX_FILE_BYTES + b"}")
 
 
-@pytest.mark.parametrize("labels", [np.array([0, 1, 1, 0]), np.array([0.5, -0.2, 0.1, 0.9])])
-def test_own_data_is_written_with_its_labels_type(labels):
-    """A run on the user's own points (``own_data``) carries them in the file, labels as
-    they are: whole classes or regression values."""
-    run = Trainer()
-    X = np.array([[0.5, 1.0], [-2.0, 3.5], [1e-3, -4.0], [2.0, 2.0]])
-    run.own_data = (X, labels)
-    body = json.loads(run.to_json())
-    assert body["data"]["y"]["dtype"] == ("int64" if labels.dtype.kind == "i" else "float64")
-    X2, y2 = _own_data(body["data"])
-    np.testing.assert_array_equal(X2, X)
-    np.testing.assert_array_equal(y2, labels)
-    assert y2.dtype == labels.dtype
+def _assert_same_points(a, b):
+    np.testing.assert_array_equal(a.X, b.X)
+    np.testing.assert_array_equal(a.y, b.y)
+    np.testing.assert_array_equal(a.bounds, b.bounds)
+    assert (a.classes, a.columns, a.y.dtype) == (b.classes, b.columns, b.y.dtype)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_own_points_round_trip_and_continue(optimizer):
+    X, y = read_csv(ROOT / "examples" / "petals.csv")
+    run = Trainer(Config(hidden=(5,), optimizer=optimizer), data=(X, y))
+    assert run.config.dataset == "own"
+    run.step(40)
+    again = Trainer.from_json(run.to_json())
+    _assert_same_points(run.points, again.points)
+    assert_same_run(run, again)
+    run.step(30)
+    again.step(30)
+    assert_same_run(run, again)
+
+
+def test_own_values_and_points_kept_beside_a_built_in_dataset_round_trip():
+    rng = np.random.default_rng(3)
+    X = rng.normal(50.0, 20.0, (60, 2))
+    run = Trainer(Config(hidden=(4,)), data=(X, np.sin(X[:, 0] / 9.0) * 30.0))
+    assert run.config.dataset == "own_values"
+    run.step(25)
+    again = Trainer.from_json(run.to_json())
+    _assert_same_points(run.points, again.points)
+    assert_same_run(run, again)
+    run.update(run.config.replace(dataset="circle"))  # the points stay, to switch back to
+    run.step(10)
+    again = Trainer.from_json(run.to_json())
+    assert again.config.dataset == "circle"
+    _assert_same_points(run.points, again.points)
+    assert_same_run(run, again)
+
+
+def test_a_file_whose_settings_name_points_it_lacks_is_refused():
+    X, y = read_csv(ROOT / "examples" / "petals.csv")
+    text = Trainer(Config(hidden=(3,)), data=(X, y)).to_json()
+    body = json.loads(text)
+    body["data"] = None
+    with pytest.raises(RunFileError, match="points it does not hold"):
+        Trainer.from_json(_resign(body))

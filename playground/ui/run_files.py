@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..datasets import DATASETS
+from ..datasets import spec_of
 from ..gif import export_gif
 from ..run_file import MAX_FILE_BYTES
 from ..trainer import Trainer
@@ -79,9 +79,10 @@ def open_run_file(ss, name: str, upload) -> bool:
     ss.playing = False
     ss.halted = None
     ss.reseed = True  # the sidebar shows the file's settings (see app.main)
-    ss.pop("gif", None)
+    for key in ("gif", "own_draft", "own_columns"):  # (own_data.py: the previous points)
+        ss.pop(key, None)
     show_epoch(ss, run, None)
-    ss.notices.append(("success", f"Opened {name!r}: {DATASETS[run.config.dataset].label}, epoch "
+    ss.notices.append(("success", f"Opened {name!r}: {spec_of(run.config.dataset).label}, epoch "
                                   f"{run.epoch:,}. Press Play to go on where it was, or "
                                   "scrub back through its history."))
     return True
