@@ -18,7 +18,8 @@ def _query(at, key):
 
 
 def _upload(at, name, data):
-    at.get("file_uploader")[0].set_value((name, data, "text/csv"))
+    next(u for u in at.get("file_uploader") if u.key == "own_upload").set_value(
+        (name, data, "text/csv"))
     return at.run()
 
 
