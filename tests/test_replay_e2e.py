@@ -14,6 +14,7 @@ pytestmark = pytest.mark.e2e
 LAPTOP = {"width": 1280, "height": 720}
 REGIONS = '[aria-label="Decision regions"]'
 DIAGRAM = '[aria-label="Network diagram"]'
+RUN_FILE_INPUT = '[data-testid="stPopoverBody"] [data-testid="stFileUploaderDropzoneInput"]'
 
 
 def regions_title(app: App) -> str:
@@ -93,7 +94,7 @@ def test_a_downloaded_run_opens_in_a_new_page(page_at, tmp_path):
     second = page_at(LAPTOP)
     assert second.epoch() == 0
     second.page.locator(".st-key-toolbar").get_by_role("button", name="Run").click()
-    second.page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(path)
+    second.page.locator(RUN_FILE_INPUT).set_input_files(path)
     second.page.get_by_text("Opened 'run.json'").wait_for()
     second.wait_until(lambda: second.epoch() == 80, what="the opened run's epoch")
     assert second.loss() == first.loss()
@@ -106,7 +107,7 @@ def test_a_downloaded_run_opens_in_a_new_page(page_at, tmp_path):
     bad.write_text(path.read_text().replace('"epoch":80', '"epoch":81'))
     second.page.keyboard.press("Escape")
     second.page.locator(".st-key-toolbar").get_by_role("button", name="Run").click()
-    second.page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(bad)
+    second.page.locator(RUN_FILE_INPUT).set_input_files(bad)
     second.page.get_by_text("was changed after it was saved").wait_for()
     assert second.epoch() == 80
     second.screenshot("replay-bad-file")
