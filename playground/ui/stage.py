@@ -122,7 +122,8 @@ def health(trainer) -> None:
 
 
 def toolbar(ss) -> None:
-    """Play/Pause, Step, Reset, the speed and the view options, in one row."""
+    """Play/Pause, Step, Reset, the speed, the view options, the Code view and the Run
+    menu (run files, GIF: see run_files.py), in one row."""
     hide = View(hide=ss.hide)
     c = st.container(key="toolbar").columns([1.05, 0.95, 1, 1.2, 1, 0.95, 0.95],
                                             vertical_alignment="center")
