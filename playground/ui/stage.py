@@ -125,7 +125,7 @@ def toolbar(ss) -> None:
     """Play/Pause, Step, Reset, the speed, the view options, the Code view and the Run
     menu (run files, GIF: see run_files.py), in one row."""
     hide = View(hide=ss.hide)
-    c = st.container(key="toolbar").columns([1.05, 0.95, 1, 1.2, 1, 0.95, 0.95],
+    c = st.container(key="toolbar").columns([1.0, 0.9, 0.95, 1.4, 1, 0.95, 0.95],
                                             vertical_alignment="center")
     c[0].button("Pause" if ss.playing else "Play", key="play", on_click=_play_pause,
                 args=(not ss.playing,), type="primary", width="stretch",
