@@ -9,6 +9,7 @@ only NumPy, so a notebook can train without the app::
     run.step(300)
     print(run.epoch, run.metrics)
     print(playground.export_script(run.config, 300))  # the same run as a NumPy script
+    runs = playground.sweep(run.config, {"learning_rate": [0.01, 0.1, 1]}, epochs=300)
 """
 
 from .activations import ACTIVATIONS, Activation
@@ -22,6 +23,7 @@ from .initializers import INITIALIZERS
 from .network import MLP
 from .optimizers import OPTIMIZERS
 from .outputs import OUTPUTS
+from .sweeps import SweepCancelled, SweepResult, sweep
 from .trainer import Trainer
 
 Run = Trainer  # an alias that reads well in notebooks
@@ -29,6 +31,6 @@ Run = Trainer  # an alias that reads well in notebooks
 __all__ = [
     "ACTIVATIONS", "Activation", "Config", "DATASETS", "DOMAIN", "DecimatingLog",
     "Diagnosis", "FEATURES", "History", "INITIALIZERS", "MLP", "OPTIMIZERS", "OUTPUTS", "Run",
-    "Trainer", "diagnose", "export_script", "feature_matrix", "make_dataset",
-    "train_test_split",
+    "SweepCancelled", "SweepResult", "Trainer", "diagnose", "export_script", "feature_matrix",
+    "make_dataset", "sweep", "train_test_split",
 ]
