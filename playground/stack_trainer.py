@@ -169,9 +169,10 @@ class StackTrainer:
             self._forward_done = self._full_batch
         for k in np.flatnonzero(self.alive & ~finite):  # stops, at its last finite state
             self.alive[k] = False
-            self.diverged[k] = (f"Training diverged during epoch {self.epoch}: the weights "
-                                f"overflowed. Kept epoch {self.epoch - 1}, its last finite "
-                                "state.")
+            lr = self.configs[k].learning_rate
+            self.diverged[k] = (f"Diverged during epoch {self.epoch}: the weights overflowed "
+                                f"(learning rate {lr:g}). Kept epoch {self.epoch - 1}, its "
+                                "last finite state.")
             self._forward_done = False
         dead = ~self.alive
         if dead.any():  # a stopped run keeps its last finite weights
