@@ -1,5 +1,5 @@
-"""Neural Playground: `streamlit run app.py`."""
+"""Neural Playground: `streamlit run app.py` (the playground, and the Sweep page)."""
 
-from playground.ui.app import main
+from playground.ui.pages import main
 
 main()
