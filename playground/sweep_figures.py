@@ -12,7 +12,7 @@ from .png import colour_lut, image_of
 # low loss green, high loss red: the colour of every thumbnail's frame and of the heatmap
 LOSS_SCALE = [[0.0, "#1a9850"], [0.5, "#fee08b"], [1.0, "#d73027"]]
 DIVERGED = "#9e9e9e"
-CURVE_SCALE = [[0.0, "#440154"], [0.35, "#31688e"], [0.7, "#35b779"], [1.0, "#fde725"]]
+CURVE_SCALE = [[0.0, "#0d0887"], [0.35, "#7e03a8"], [0.65, "#cc4778"], [1.0, "#f89540"]]  # plasma
 
 
 def thumbnail(xs, out, task) -> str:
@@ -79,7 +79,7 @@ def thumbnails_figure(images, losses, runs, col_labels, row_labels, *, x_title, 
                 annotations.append({"x": c, "y": r + 0.47, "xref": "x", "yref": "y",
                                     "text": f"{loss:.3g}" if np.isfinite(loss) else "diverged",
                                     "showarrow": False, "font": {"size": 10},
-                                    "yanchor": "bottom"})
+                                    "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.75)"})
             shapes.append({"type": "rect", "xref": "x", "yref": "y", "x0": c - 0.44,
                            "x1": c + 0.44, "y0": r - 0.44, "y1": r + 0.44,
                            "line": {"width": 4 if trained else 1,
@@ -116,7 +116,7 @@ def thumbnails_figure(images, losses, runs, col_labels, row_labels, *, x_title, 
 
 
 def loss_heatmap_figure(losses, col_labels, row_labels, *, x_title, y_title,
-                        height=420) -> dict:
+                        height=420, title="Final test loss") -> dict:
     """The final test loss over two settings, ``losses`` (R, C) (NaN: diverged or not
     trained yet), coloured on a log scale, each cell's value written in it."""
     lo, hi = loss_range(losses)
@@ -132,7 +132,7 @@ def loss_heatmap_figure(losses, col_labels, row_labels, *, x_title, y_title,
                           "len": 0.9, **_loss_ticks(lo, hi)}}
     layout = base_layout(
         height=height, margin={"l": 70, "r": 10, "t": 34, "b": 40},
-        title={"text": "Final test loss", "x": 0.01, "font": {"size": 13}},
+        title={"text": title, "x": 0.01, "font": {"size": 13}},
         xaxis={"type": "category", "title": {"text": x_title, "standoff": 4}},
         yaxis={"type": "category", "autorange": "reversed",
                "title": {"text": y_title, "standoff": 4}},

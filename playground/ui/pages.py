@@ -1,7 +1,9 @@
 """The app's two pages: the playground (the default) and the Sweep, in the top bar.
 
 ``streamlit run app.py`` runs :func:`main`. The playground keeps its URL rules (its
-query keys, short links, ``hide=``); ``hide=all`` leaves out the page links too.
+query keys, short links, ``hide=``); ``hide=all`` leaves out the page links too. The
+page links have no icons: a Material icon there is fetched from Google's servers (the
+app works offline), and emoji need a font that headless browsers lack.
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ def playground() -> st.Page:
 
 def main() -> None:
     """Both pages, and the one the URL asks for."""
-    _PAGES["playground"] = st.Page(app.main, title="Playground", icon=":material/neurology:",
+    _PAGES["playground"] = st.Page(app.main, title="Playground",
                                    url_path="playground", default=True)
-    _PAGES["sweep"] = st.Page(SWEEP_SCRIPT, title="Sweep", icon=":material/grid_view:",
+    _PAGES["sweep"] = st.Page(SWEEP_SCRIPT, title="Sweep",
                               url_path="sweep")
     hide = st.query_params.get("hide", "")
     position = "hidden" if "all" in hide.split(",") else "top"

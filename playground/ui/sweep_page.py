@@ -10,7 +10,6 @@ current settings; both, and the sweep's own settings, are in the URL.
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from ..config import Config
@@ -25,7 +24,7 @@ from .view_state import CONFIG_KEYS
 
 POLL = 0.4  # seconds between redraws while a sweep runs
 _STYLE = """<style>
-[data-testid="stMainBlockContainer"] { padding-top: 3.5rem; padding-bottom: 1rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 4.2rem; padding-bottom: 1rem; }
 [data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
 [data-testid="stSidebarUserContent"] { padding-top: 1rem; }
 </style>"""
@@ -133,7 +132,10 @@ def _sidebar(ss, base: Config) -> None:
         st.selectbox("Columns: vary", names, key="sw_x", format_func=lambda n: PARAMS[n].label,
                      persist_state="session")
         _values_widget(ss, "x", ss.sw_x)
-        st.selectbox("Rows: vary", [NONE, *names], key="sw_y", persist_state="session",
+        if ss.get("sw_y") == ss.sw_x:  # rows and columns must vary different settings
+            ss.sw_y = NONE
+        st.selectbox("Rows: vary", [NONE, *(n for n in names if n != ss.sw_x)], key="sw_y",
+                     persist_state="session",
                      format_func=lambda n: "nothing (one row)" if n == NONE else PARAMS[n].label)
         if ss.sw_y != NONE:
             _values_widget(ss, "y", ss.sw_y)
@@ -189,19 +191,22 @@ def _figures(ss, base: Config, spec: SweepSpec, results) -> None:
     thumbs = thumbnails(ss.setdefault("sw_thumbs", {}), results, base.task)
     losses = layout.losses(by_index)
     x_title, y_title = PARAMS[spec.x].label, (PARAMS[spec.y].label if spec.y != NONE else "")
-    cell = int(np.clip(560 / max(len(spec.x_values), 1), 48, 110))
+    # thumbnails as large as fit ~900 x 480 px (one screen at 1280x720), then the
+    # heatmap and the curves side by side
+    cell = int(min(120, 900 / layout.C, 480 / layout.R))
+    mean = f" (mean of {layout.S} seeds)" if layout.S > 1 else ""
     figs = {
         "thumbnails": thumbnails_figure(
             layout.cells(thumbs), losses, layout.cell_runs(), spec.x_values, spec.rows,
             x_title=x_title, y_title=y_title, hover=cell_hover(layout, by_index),
-            height=cell * len(spec.rows) + 90),
+            height=max(cell * layout.R + 90, 220)),
         "heatmap": loss_heatmap_figure(
             layout.mean_losses(by_index), spec.x_values, spec.rows, x_title=x_title,
-            y_title=y_title, height=cell * len(spec.rows) + 90),
+            y_title=y_title, height=380, title=f"Final test loss{mean}"),
         "curves": curves_figure(*layout.curves(by_index), title="Test loss of every run",
-                                group_title=x_title),
+                                group_title=x_title, height=380),
     }
-    event = live_plot(figs, key="sweep", columns=2, spans={"curves": 2},
+    event = live_plot(figs, key="sweep", columns=2, spans={"thumbnails": 2},
                       labels={"thumbnails": "Sweep thumbnails", "heatmap": "Test loss heatmap",
                               "curves": "Loss curves of every run"})
     if event and event.get("figure") == "thumbnails" and event.get("points"):
