@@ -95,3 +95,21 @@ def test_unchanged_figures_are_not_sent_again():
     sent.clear()  # what the browser asks for when it lacks a kept figure
     third, _ = frame({"a": _figure(z), "b": _figure(z * 4)})
     assert "data" in third["a"]
+
+
+def test_the_same_figure_objects_go_as_keep_without_being_read():
+    z = np.ones((3, 3))
+    sent: dict = {}
+    a, b = _figure_dict(_figure(z)), _figure_dict(_figure(z * 3))
+    first = decode(encode_figures({"order": ["a", "b"], "figs": {"a": a, "b": b}}, sent=sent))
+    # "a" is the very object sent before: its digest is trusted, its arrays not read
+    a["data"][0]["z"] = np.full((3, 3), 7.0)
+    b2 = _figure_dict(_figure(z * 5))
+    blob = encode_figures({"order": ["a", "b"], "figs": {"a": a, "b": b2}}, sent=sent,
+                          unchanged=frozenset({"a"}))
+    second = decode(blob)["figs"]
+    assert second["a"]["keep"] == first["figs"]["a"]["digest"] and "data" in second["b"]
+    # a figure rebuilt equal to what was sent goes as keep, and carries no data
+    same = encode_figures({"order": ["b"], "figs": {"b": _figure_dict(_figure(z * 5))}},
+                          sent=sent)
+    assert decode(same)["figs"]["b"]["keep"] == sent["b"] and len(same) < 200

@@ -18,16 +18,17 @@ from ..config import Config
 from ..health import diagnose
 from ..trainer import Trainer
 from . import controls, inside, stage
+from .classroom import CLASSROOM, FRAME, join
 from .live_plot import live_plot
 from .session import Pace, RunGuard, train_for
 from .view_state import View
 from .views import dataset_previews, live_figures
 
-FRAME = 0.06  # seconds between frames while playing (the browser may take longer)
 # per frame: the main view, and one of the other figures in turn
 SECONDARY = ({"regions", "network"}, {"regions", "curves"}, {"regions", "panel"})
-MAX_SHARE = 0.5  # at speed "max", train for this share of the time between frames...
-MAX_MIN, MAX_MAX = 0.015, 0.3  # ...within these bounds (seconds)
+MAX_SHARE = 0.5  # at speed "max", train for this share of the time between frames (shared
+MAX_MIN, MAX_MAX = 0.003, 0.3  # by the pages playing), within these bounds (seconds)
+RETIME = 1.5  # a page re-times its frames when its share changes by more than this
 FRAME_CAP = 0.5  # seconds: a frame never trains longer, so Pause and sliders stay responsive
 STAGE_HEIGHT = 470  # px of the decision regions and the diagram: both fit 1280x720
 
@@ -77,22 +78,24 @@ def _sync_url(ss) -> None:
         st.query_params.from_dict(query)
 
 
-def _train_frame(ss, trainer, ticket: int) -> None:
+def _train_frame(ss, trainer, ticket: int, sid: str, playing: int) -> None:
     """Train one frame's worth: the epochs the pace asks for (within ``FRAME_CAP``), or
     at speed "max" a share of the time between frames (which the browser's pace sets),
-    so big networks still train fast."""
+    so big networks still train fast; ``playing`` pages share that share evenly."""
     now = time.perf_counter()
+    between = lambda: CLASSROOM.step_aside(sid, 0.5)  # noqa: E731 - a click goes first
     if ss.speed != "max":
         pace = ss.get("pace")
         if pace is None or pace.rate != float(ss.speed):
             pace = ss.pace = Pace(float(ss.speed), now, trainer.epoch)
         due = pace.due(now, trainer.epoch)
         if due:
-            train_for(ss.guard, ticket, trainer, FRAME_CAP, max_epochs=due)
+            train_for(ss.guard, ticket, trainer, FRAME_CAP, max_epochs=due, between=between)
         return
     interval = now - ss.get("last_frame", now - FRAME)
     ss.last_frame = now
-    train_for(ss.guard, ticket, trainer, min(max(MAX_SHARE * interval, MAX_MIN), MAX_MAX))
+    seconds = min(max(MAX_SHARE * interval / max(playing, 1), MAX_MIN), MAX_MAX)
+    train_for(ss.guard, ticket, trainer, seconds, between=between)
 
 
 def _stop_if_broken(ss, trainer) -> bool:
@@ -116,21 +119,29 @@ def _stop_if_broken(ss, trainer) -> bool:
     return True
 
 
-def _frame_interval(speed: str) -> float:
-    """Seconds between frames: slow paces need fewer frames (one per epoch)."""
-    return FRAME if speed == "max" else max(FRAME, 1.0 / float(speed))
+def _frame_interval(ss) -> float:
+    """Seconds between frames: slow paces need fewer frames (one per epoch), and many
+    pages playing on one server share its frames (see classroom.py)."""
+    shared = ss.get("frame_every", FRAME)
+    return shared if ss.speed == "max" else max(shared, 1.0 / float(ss.speed))
 
 
-def _live_view(ss) -> None:
-    @st.fragment(run_every=_frame_interval(ss.speed) if ss.playing else None)
+def _live_view(ss, sid: str) -> None:
+    @st.fragment(run_every=_frame_interval(ss) if ss.playing else None)
     def view():
         ticket = ss.guard.claim()
         trainer = ss.trainer
+        CLASSROOM.step_aside(sid, 0.5)  # another page's click or first paint goes first
         if ss.playing:
-            _train_frame(ss, trainer, ticket)
+            every, playing = CLASSROOM.frame(sid)
+            if not 1 / RETIME < every / ss.get("frame_every", FRAME) < RETIME:
+                ss.frame_every = every  # more or fewer pages playing: re-time the frames
+                st.rerun(scope="app")
+            _train_frame(ss, trainer, ticket, sid, playing)
             if _stop_if_broken(ss, trainer):
                 st.rerun(scope="app")
         else:
+            CLASSROOM.stopped(sid)
             ss.pop("last_frame", None)
             ss.pop("pace", None)
         stage.health(trainer)
@@ -183,9 +194,15 @@ def _sidebar(ss) -> None:
 
 
 def main() -> None:
-    """The whole page."""
+    """The whole page (a script run a person waits for: see classroom.py)."""
     st.set_page_config(page_title="Neural Playground", page_icon="🧠", layout="wide")
     ss = st.session_state
+    sid = join(ss)
+    with CLASSROOM.interactive(sid):  # a person waits for this run: others step aside
+        _page(ss, sid)
+
+
+def _page(ss, sid: str) -> None:
     if "trainer" not in ss:
         _init_session(ss)
     ss.guard.claim()  # a newer script run: an older one still training gives way
@@ -205,7 +222,7 @@ def main() -> None:
     else:
         ss.halted = None
     stage.toolbar(ss)
-    _live_view(ss)
+    _live_view(ss, sid)
     if ss.get("edit_open"):
         inside.edit_dialog(ss)
     elif ss.pop("show_code", False):

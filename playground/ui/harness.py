@@ -39,14 +39,15 @@ def free_port() -> int:
 
 
 class StreamlitServer:
-    """`streamlit run app.py` on 127.0.0.1 and a free port; stop() ends it.
-
-    Output goes to ``artifacts/streamlit-<port>.log``. ``started_at`` is the
+    """`streamlit run app.py` on 127.0.0.1 and a free port (or ``port``); stop() ends
+    it. ``options`` are Streamlit config options, e.g. ``{"server.disconnectedSessionTTL":
+    2}``. Output goes to ``artifacts/streamlit-<port>.log``. ``started_at`` is the
     ``time.monotonic()`` at which the health endpoint first answered.
     """
 
-    def __init__(self, app: Path = ROOT / "app.py", *, timeout: float = 60.0):
-        self.port = free_port()
+    def __init__(self, app: Path = ROOT / "app.py", *, timeout: float = 60.0,
+                 options: dict | None = None, port: int | None = None):
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         ARTIFACTS.mkdir(exist_ok=True)
         self.log_path = ARTIFACTS / f"streamlit-{self.port}.log"
@@ -54,7 +55,8 @@ class StreamlitServer:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(app), "--server.address",
              "127.0.0.1", "--server.port", str(self.port), "--server.headless", "true",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+             *(f"--{k}={v}" for k, v in (options or {}).items())],
             cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
         self.pid = self.proc.pid
         deadline = time.monotonic() + timeout

@@ -236,7 +236,8 @@ def _layout_frame(layout: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def encode_figures(payload: dict[str, Any], *, binary: bool = True,
-                   sent: dict[str, str] | None = None) -> bytes | dict[str, Any]:
+                   sent: dict[str, str] | None = None,
+                   unchanged: frozenset = frozenset()) -> bytes | dict[str, Any]:
     """Encode the component payload.
 
     With ``binary=True`` the result is ``[u32 json length][json][pad][buffers]``;
@@ -244,7 +245,9 @@ def encode_figures(payload: dict[str, Any], *, binary: bool = True,
 
     ``sent`` (binary only) maps figure names to the digest last sent to this browser
     element; a figure whose digest has not changed goes as ``{"keep": digest}`` without
-    its data, and ``sent`` is updated with what goes out.
+    its data, and ``sent`` is updated with what goes out. Figures named in
+    ``unchanged`` are the very objects sent last time: they go as "keep" without even
+    being read (a live frame redraws one figure and keeps the others).
     """
     if not binary:
         return _jsonable(payload)
@@ -252,12 +255,18 @@ def encode_figures(payload: dict[str, Any], *, binary: bool = True,
     walked = {k: v for k, v in payload.items() if k != "figs"}
     figs = {}
     for name, fig in payload.get("figs", {}).items():
-        entry = _walk_figure(_Packer(), fig)  # digests first, on a scratch packer
-        if sent is not None and sent.get(name) == entry["digest"]:
-            figs[name] = {"keep": entry["digest"], "span": fig.get("span"),
-                          "height": fig.get("height") or fig.get("layout", {}).get("height")}
+        known = sent.get(name) if sent is not None else None
+        if known is not None and name in unchanged:
+            figs[name] = _keep(known, fig)
             continue
-        figs[name] = _walk_figure(packer, fig)
+        mark = (len(packer.chunks), packer.size)
+        entry = _walk_figure(packer, fig)
+        if known == entry["digest"]:  # rebuilt, but the same: take its data back out
+            del packer.chunks[mark[0]:]
+            packer.size = mark[1]
+            figs[name] = _keep(known, fig)
+            continue
+        figs[name] = entry
         if sent is not None:
             sent[name] = entry["digest"]
     walked = packer.walk(walked)
@@ -265,6 +274,12 @@ def encode_figures(payload: dict[str, Any], *, binary: bool = True,
     header = json.dumps(walked, separators=(",", ":"), allow_nan=False).encode()
     pad = (-(4 + len(header))) % 8
     return b"".join([struct.pack("<I", len(header)), header, b"\0" * pad, *packer.chunks])
+
+
+def _keep(digest: str, fig: Mapping[str, Any]) -> dict[str, Any]:
+    """What tells the browser to keep the figure it holds (with its box's size)."""
+    return {"keep": digest, "span": fig.get("span"),
+            "height": fig.get("height") or fig.get("layout", {}).get("height")}
 
 
 def _walk_figure(packer: _Packer, fig: Mapping[str, Any]) -> dict[str, Any]:
@@ -356,6 +371,18 @@ def live_plot(
     configs = configs or {}
     figs: dict[str, Any] = {}
     labels = labels or {}
+    import streamlit as st
+
+    # The very figure objects of the last call (a live frame rebuilds one figure and
+    # passes the others on) need not be read again: see encode_figures(unchanged=...).
+    memo = st.session_state.setdefault("_live_plot_memo", {}).setdefault(str(key), {})
+    extras = {name: (spans.get(name), heights.get(name), labels.get(name),
+                     repr(configs.get(name))) for name in figures}
+    unchanged = frozenset(name for name, fig in figures.items()
+                          if name in memo and memo[name][0] is fig
+                          and memo[name][1] == extras[name])
+    memo.clear()
+    memo.update({name: (fig, extras[name]) for name, fig in figures.items()})
     for name, fig in figures.items():
         entry = _figure_dict(fig)
         if name in labels:
@@ -376,13 +403,12 @@ def live_plot(
         "order": list(figs),
         "figs": figs,
     }
-    import streamlit as st
-
     # What this browser element already has: unchanged figures are not sent again.
     sent = st.session_state.setdefault("_live_plot_sent", {}).setdefault(str(key), {})
     result = _component()(
         key=key,
-        data=encode_figures(payload, binary=binary, sent=sent if binary else None),
+        data=encode_figures(payload, binary=binary, sent=sent if binary else None,
+                            unchanged=unchanged),
         on_click_change=on_click or _noop,
         on_resend_change=partial(_forget_sent, str(key)),
     )

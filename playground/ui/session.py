@@ -37,10 +37,11 @@ class RunGuard:
 
 
 def train_for(guard: RunGuard, ticket: int, trainer, seconds: float,
-              max_epochs: int = 10**9) -> int:
+              max_epochs: int = 10**9, between=None) -> int:
     """Train ``trainer`` for up to ``seconds`` and ``max_epochs`` while holding the lock,
     in short slices, stopping early when a newer script run has claimed a ticket (it
-    then gets the lock within one slice). Returns the epochs trained."""
+    then gets the lock within one slice). ``between()``, if given, runs between slices
+    (another session's click may go first). Returns the epochs trained."""
     done, end = 0, time.perf_counter() + seconds
     with guard.lock:
         while done < max_epochs and guard.is_newest(ticket) and trainer.diverged is None:
@@ -48,6 +49,8 @@ def train_for(guard: RunGuard, ticket: int, trainer, seconds: float,
             if left <= 0 and done:
                 break
             done += trainer.step_for(min(max(left, 0.0), SLICE), max_epochs=max_epochs - done)
+            if between is not None:
+                between()
     return done
 
 
