@@ -91,14 +91,12 @@ def thumbnails_figure(images, losses, runs, col_labels, row_labels, *, x_title, 
             text.append(hover[r][c])
             colour.append(float(np.log10(loss)) if trained and np.isfinite(loss) and loss > 0
                           else None)
-    ticks = _loss_ticks(lo, hi)
-    # one invisible point per cell: the hover text, the click target and the colour bar
+    # one invisible point per cell: the hover text and the click target (the frames'
+    # colours are the heatmap's, whose colour bar explains them)
     points = {"type": "scatter", "mode": "markers", "x": cx, "y": cy, "customdata": custom,
               "text": text, "hovertemplate": "%{text}<extra></extra>",
               "marker": {"size": 1, "opacity": 0, "color": colour, "colorscale": LOSS_SCALE,
-                         "cmin": lo, "cmax": hi, "showscale": True,
-                         "colorbar": {"title": {"text": "test loss", "side": "right"},
-                                      "thickness": 10, "len": 0.9, **ticks}}}
+                         "cmin": lo, "cmax": hi, "showscale": False}}
     axis = {"showgrid": False, "zeroline": False, "ticks": ""}
     layout = base_layout(
         height=height, margin={"l": 70, "r": 10, "t": 34, "b": 40},
@@ -160,7 +158,7 @@ def curves_figure(curves, groups, group_labels, *, title, group_title, log_y=Tru
     for (epochs, loss, name), g in zip(curves, groups, strict=True):
         data.append({"type": "scatter", "mode": "lines", "x": epochs,
                      "y": np.maximum(loss, 1e-12) if log_y else loss,
-                     "name": f"{group_title} {group_labels[g]}", "legendgroup": str(g),
+                     "name": str(group_labels[g]), "legendgroup": str(g),
                      "showlegend": g not in shown, "line": {"color": colours[g], "width": 1.5},
                      "opacity": 0.85,
                      "hovertemplate": f"{name}<br>epoch %{{x}}<br>test loss %{{y:.4g}}"

@@ -16,6 +16,7 @@ from ..config import Config
 from ..sweep_figures import curves_figure, loss_heatmap_figure, thumbnails_figure
 from ..trainer import Trainer
 from . import pages
+from .classroom import CLASSROOM, join
 from .live_plot import live_plot
 from .sweep_job import SweepJob
 from .sweep_results import Layout, cell_hover, table_rows, thumbnails
@@ -229,6 +230,11 @@ def main() -> None:
     """The whole Sweep page."""
     st.set_page_config(page_title="Sweep · Neural Playground", page_icon="🧠", layout="wide")
     ss = st.session_state
+    with CLASSROOM.interactive(join(ss)):  # a person waits: training elsewhere steps aside
+        _page(ss)
+
+
+def _page(ss) -> None:
     query = st.query_params.to_dict()
     if "sw_ready" not in ss:
         _init(ss, query)
