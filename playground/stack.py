@@ -28,7 +28,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .buffers import Buffers
-from .network import MLP
+from .network import MLP, output_delta
 
 
 class NetworkStack:
@@ -128,10 +128,7 @@ class NetworkStack:
             Each network's regularisation rates (None: no network has any).
         """
         delta, W, dA = buf.delta, self.weights, self.grad_layers
-        z = delta[-1]
-        self.output.delta_(z, Y)  # c (y_hat - y), in place of the logits z
-        z *= buf.inv_m  # dLoss/dz of the output layer (the loss is a mean over m points)
-        self.activation.slope(buf.H, out=buf.S)  # act'(z) of every hidden layer, from a
+        output_delta(self.output, self.activation, Y, buf)  # delta[-1], and every act'(z)
         for i in range(len(W) - 1, 0, -1):  # from the output layer down to layer 1
             np.matmul(buf.a[i - 1], buf.delta_T[i], out=dA[i])  # [dW; db] = [a; 1] delta.T
             below = delta[i - 1]  # the layer below: (W delta) * act'(z)
