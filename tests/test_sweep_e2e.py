@@ -104,3 +104,21 @@ def test_the_page_stays_live_while_a_sweep_trains_and_cancel_stops_it(sweep_page
     page.get_by_text("cancelled after").wait_for(timeout=60_000)
     assert s.button("sw_run").is_enabled()
     s.shot("cancelled-1280x720")
+
+
+def test_the_top_bar_links_both_pages_and_hide_all_leaves_only_the_stage(server, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        page = context.new_page()
+        page.goto(server.url + "?dataset=xor")
+        page.locator(".st-key-play button:visible").first.wait_for(timeout=30_000)
+        page.get_by_role("link", name="Sweep").click()
+        page.locator(".st-key-sw_run button:visible").first.wait_for(timeout=30_000)
+        # the sweep varies the playground's settings, and its link says so
+        assert "xor" in page.locator('[data-testid="stSidebar"]').inner_text()
+        page.wait_for_function("location.search.includes('dataset=xor')", timeout=10_000)
+        page.goto(server.url + "?hide=all")
+        page.locator(".st-key-play button:visible").first.wait_for(timeout=30_000)
+        assert page.get_by_role("link", name="Sweep").count() == 0
+    finally:
+        context.close()
