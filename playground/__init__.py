@@ -14,6 +14,7 @@ only NumPy, so a notebook can train without the app::
 
 from .activations import ACTIVATIONS, Activation
 from .config import Config
+from .csv_data import read_csv, to_csv
 from .datasets import DATASETS, DOMAIN, make_dataset, train_test_split
 from .export import export_script
 from .features import FEATURES, feature_matrix
@@ -23,6 +24,7 @@ from .initializers import INITIALIZERS
 from .network import MLP
 from .optimizers import OPTIMIZERS
 from .outputs import OUTPUTS
+from .points import Points
 from .sweeps import SweepCancelled, SweepResult, sweep
 from .trainer import Trainer
 
@@ -30,7 +32,7 @@ Run = Trainer  # an alias that reads well in notebooks
 
 __all__ = [
     "ACTIVATIONS", "Activation", "Config", "DATASETS", "DOMAIN", "DecimatingLog",
-    "Diagnosis", "FEATURES", "History", "INITIALIZERS", "MLP", "OPTIMIZERS", "OUTPUTS", "Run",
-    "SweepCancelled", "SweepResult", "Trainer", "diagnose", "export_script", "feature_matrix",
-    "make_dataset", "sweep", "train_test_split",
+    "Diagnosis", "FEATURES", "History", "INITIALIZERS", "MLP", "OPTIMIZERS", "OUTPUTS",
+    "Points", "Run", "SweepCancelled", "SweepResult", "Trainer", "diagnose", "export_script",
+    "feature_matrix", "make_dataset", "read_csv", "sweep", "to_csv", "train_test_split",
 ]

@@ -18,7 +18,16 @@ import math
 from dataclasses import dataclass, fields
 
 from .activations import ACTIVATIONS
-from .datasets import DATASETS, MAX_CLASSES, MAX_NOISE, MAX_SAMPLES, MIN_CLASSES, MIN_SAMPLES
+from .datasets import (
+    DATASETS,
+    GIVEN,
+    MAX_CLASSES,
+    MAX_NOISE,
+    MAX_SAMPLES,
+    MIN_CLASSES,
+    MIN_SAMPLES,
+    spec_of,
+)
 from .features import FEATURES
 from .initializers import INITIALIZERS
 from .optimizers import OPTIMIZERS
@@ -45,7 +54,7 @@ RANGES = {
 }
 # field -> allowed names, for strings
 CHOICES = {
-    "dataset": tuple(DATASETS),
+    "dataset": (*DATASETS, *GIVEN),
     "activation": tuple(ACTIVATIONS),
     "output": ("auto", *OUTPUTS),
     "init": tuple(INITIALIZERS),
@@ -86,7 +95,7 @@ class Config:
     def __post_init__(self):
         for f in fields(self):
             object.__setattr__(self, f.name, _check(f.name, f.type, getattr(self, f.name)))
-        spec = DATASETS[self.dataset]
+        spec = spec_of(self.dataset)
         out = self.output
         if spec.task == "regression" and out not in ("auto", "linear"):
             raise ValueError(f"output: {self.dataset!r} is a regression dataset, "
@@ -100,12 +109,12 @@ class Config:
     @property
     def task(self) -> str:
         """``"classification"`` or ``"regression"``."""
-        return DATASETS[self.dataset].task
+        return spec_of(self.dataset).task
 
     @property
     def num_classes(self) -> int:
         """Number of classes of the dataset (0 for regression)."""
-        spec = DATASETS[self.dataset]
+        spec = spec_of(self.dataset)
         if spec.task == "regression":
             return 0
         return self.n_classes if spec.multiclass else 2

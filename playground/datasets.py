@@ -239,6 +239,27 @@ DATASETS: dict[str, DatasetSpec] = {
     ]
 }  # fmt: skip
 
+
+
+def _given(rng, n, noise, n_classes):
+    raise ValueError("your own data comes with the run: Trainer(config, data=(X, y))")
+
+
+# Your own points (uploaded or drawn): not generated, so not in DATASETS; a config names
+# them, and the run holds them (see points.py)
+GIVEN: dict[str, DatasetSpec] = {
+    "own": DatasetSpec("own", "Your data", "classification", True, _given,
+                       "Your own points, uploaded as CSV or drawn by clicking."),
+    "own_values": DatasetSpec("own_values", "Your data (values)", "regression", False, _given,
+                              "Your own points with a number each, uploaded or drawn."),
+}
+
+
+def spec_of(name: str) -> DatasetSpec:
+    """The registry entry of a built-in dataset or of your own data."""
+    return DATASETS[name] if name in DATASETS else GIVEN[name]
+
+
 CLASSIFICATION = tuple(n for n, s in DATASETS.items() if s.task == "classification")
 REGRESSION = tuple(n for n, s in DATASETS.items() if s.task == "regression")
 

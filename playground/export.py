@@ -74,7 +74,7 @@ def _data_code(name: str) -> tuple[str, str]:
 
 def _settings(c: Config, epochs: int) -> str:
     """The script's constants: every setting it uses, one per line."""
-    spec = datasets.DATASETS[c.dataset]
+    spec = datasets.spec_of(c.dataset)
     lines = [
         f"N_SAMPLES = {c.n_samples}", f"NOISE = {c.noise!r}", f"N_CLASSES = {c.n_classes}",
         f"DATA_SEED = {c.data_seed}", f"TRAIN_RATIO = {c.train_ratio!r}",
@@ -122,7 +122,21 @@ def _penalty_code(c: Config) -> str:
     return "\n".join(lines)
 
 
-def export_script(config: Config, epochs: int) -> str:
+def _points_code(points, config: Config) -> tuple[str, str]:
+    """Your own points as literals, in the square the network sees (exact ``repr``s),
+    and the data function that splits them as ``train_test_split`` does."""
+    if points is None:
+        raise ValueError(f"export_script: {config.dataset!r} needs the points: "
+                         "export_script(config, epochs, data=points)")
+    X, y = points.to_square(points.X), points.targets()
+    kind = "np.int64" if points.classes is not None else "np.float64"
+    literals = (f"# your {len(X)} points, scaled into the square the network sees\n"
+                f"POINTS = np.array({X.tolist()!r})\nLABELS = np.array({y.tolist()!r}, "
+                f"dtype={kind})\n")
+    return literals, TRAIN_CODE["points"]
+
+
+def export_script(config: Config, epochs: int, data=None) -> str:
     """A standalone Python script (NumPy only) that reproduces a run.
 
     Parameters
@@ -131,6 +145,9 @@ def export_script(config: Config, epochs: int) -> str:
         The run's settings.
     epochs : int
         How many epochs the script trains, like ``Trainer(config).step(epochs)``.
+    data : Points, optional
+        Your own points, for a config on them (``Trainer(config, data=data)``): the
+        script holds them as literals.
 
     Returns
     -------
@@ -139,12 +156,18 @@ def export_script(config: Config, epochs: int) -> str:
         ``epochs // 10`` epochs and ends with ``epoch E train_loss X test_loss Y``.
     """
     c, epochs = config, int(epochs)
-    data_source, generate = _data_code(c.dataset)
+    if c.dataset in datasets.GIVEN:
+        data_source, data_fn = _points_code(data, c)
+        origin = f"your own data ({len(data)} points"
+    else:
+        data_source, generate = _data_code(c.dataset)
+        data_fn = TRAIN_CODE["data"].replace("__GENERATE__", generate)
+        origin = (f"{datasets.DATASETS[c.dataset].label} data ({c.n_samples} points, "
+                  f"noise {c.noise:g}")
     act, out = ACTIVATION_CODE[c.activation], OUTPUT_CODE[c.output_name]
     update, state, call = OPTIMIZER_CODE[c.optimizer]
     description = (
-        f"{datasets.DATASETS[c.dataset].label} data ({c.n_samples} points, noise {c.noise:g}, "
-        f"seed {c.data_seed}, {c.train_ratio:g} of them for training); inputs "
+        f"{origin}, seed {c.data_seed}, {c.train_ratio:g} of them for training); inputs "
         f"{', '.join(FEATURES[n].label for n in c.features)}; hidden layers "
         f"{'-'.join(map(str, c.hidden)) or 'none'} ({c.activation}); "
         f"{OUTPUTS[c.output_name].label.lower()}; {INIT_LABELS[c.init]} init (seed "
@@ -162,7 +185,7 @@ def export_script(config: Config, epochs: int) -> str:
         header,
         section + "settings\n" + _settings(c, epochs) + f"SHUFFLE = {c.shuffle}",
         section + "data\n" + data_source,
-        TRAIN_CODE["data"].replace("__GENERATE__", generate),
+        data_fn,
         _features_code(c.features), _targets_code(c.output_name),
         section + "network\n" + inspect.getsource(INITIALIZERS[c.init]),
         TRAIN_CODE["init"].replace("__INIT__", INITIALIZERS[c.init].__name__),

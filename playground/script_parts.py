@@ -132,6 +132,14 @@ TRAIN_CODE = {
     train, test = split[:n_train], split[n_train:]
     return X[train], y[train], X[test], y[test]
 ''',
+    "points": '''def make_data():
+    """Your points X (n, 2) and labels y, split into training and test parts."""
+    n = len(POINTS)
+    n_train = min(max(round(TRAIN_RATIO * n), 1), n - 1)
+    split = np.random.default_rng(DATA_SEED).permutation(n)
+    train, test = split[:n_train], split[n_train:]
+    return POINTS[train], LABELS[train], POINTS[test], LABELS[test]
+''',
     "init": '''def init_params(n_inputs):
     """Every layer's weights W (n_in, n_out) and biases b (n_out,), drawn in order."""
     rng = np.random.default_rng(INIT_SEED)

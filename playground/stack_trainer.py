@@ -51,15 +51,17 @@ class StackTrainer:
     ----------
     configs : sequence of Config
         The runs; they must share :data:`SHARED_FIELDS`.
+    data : (X, y) or Points, optional
+        Your own points, as ``Trainer(config, data=...)`` takes them.
     """
 
-    def __init__(self, configs):
+    def __init__(self, configs, data=None):
         self.configs = list(configs)
         if len({stack_key(c) for c in self.configs}) != 1:
             raise ValueError("StackTrainer: the runs must share data, shape, optimizer and "
                              f"batch size (fields {', '.join(SHARED_FIELDS)})")
         c = self.configs[0]
-        data = Trainer(c)  # the data exactly as a lone run builds it, at epoch 0
+        data = Trainer(c, data=data)  # the data exactly as a lone run builds it
         self.stack = NetworkStack([MLP(c.layer_sizes, c.activation, c.output_name, r.init,
                                        r.init_seed, data.network.dtype) for r in self.configs])
         n_nets, dtype = self.stack.n_nets, self.stack.dtype

@@ -31,6 +31,7 @@ from .datasets import DOMAIN
 from .features import feature_matrix
 from .history import History
 from .network import MLP
+from .points import as_points, config_for
 from .stack_trainer import StackTrainer, stack_key
 
 FIELDS = tuple(f.name for f in fields(Config))
@@ -134,10 +135,10 @@ def point_config(config: Config, point: Mapping) -> Config:
     return config.replace(**changes)
 
 
-def train_runs(configs: Sequence[Config], epochs: int) -> list[SweepResult]:
+def train_runs(configs: Sequence[Config], epochs: int, data=None) -> list[SweepResult]:
     """Train runs that share a :func:`~playground.stack_trainer.stack_key` as one stack
     (what each worker of a sweep does; a plain function, so any executor can ship it)."""
-    outcomes = StackTrainer(configs).run(epochs)
+    outcomes = StackTrainer(configs, data).run(epochs)
     return [SweepResult(o.config, {}, o.metrics, o.history, o.params, o.epoch, o.diverged)
             for o in outcomes]
 
@@ -188,7 +189,7 @@ def process_pool(workers: int | None = None) -> ProcessPoolExecutor:
 def sweep(config: Config, grid: Mapping[str, Sequence], epochs: int, seeds=None,
           executor: Executor | None = None,
           progress: Callable[[int, int, SweepResult], None] | None = None, *,
-          cancel=None, workers: int | None = None) -> list[SweepResult]:
+          cancel=None, workers: int | None = None, data=None) -> list[SweepResult]:
     """Train one run per grid point (times seeds) for ``epochs`` epochs.
 
     Parameters
@@ -211,6 +212,8 @@ def sweep(config: Config, grid: Mapping[str, Sequence], epochs: int, seeds=None,
         When set, unstarted work is dropped and :class:`SweepCancelled` is raised.
     workers : int, optional
         How many pieces to cut the work into (default: this machine's cores).
+    data : (X, y) or Points, optional
+        Your own points for every run, as ``Trainer(config, data=...)`` takes them.
 
     Returns
     -------
@@ -221,6 +224,9 @@ def sweep(config: Config, grid: Mapping[str, Sequence], epochs: int, seeds=None,
     if epochs < 0:
         raise ValueError(f"sweep: epochs must be >= 0, got {epochs}")
     points = grid_points(grid, seeds)
+    if data is not None:  # the config names them, as a lone run's does
+        data = as_points(data)
+        config = config_for(config, data)
     configs = [point_config(config, p) for p in points]
     workers = workers or default_workers()
     pieces = plan(configs, workers)
@@ -243,10 +249,10 @@ def sweep(config: Config, grid: Mapping[str, Sequence], epochs: int, seeds=None,
         for piece in pieces:
             if cancelled():
                 raise SweepCancelled(sorted(finished, key=lambda r: r.index))
-            collect(piece, train_runs([configs[i] for i in piece], epochs))
+            collect(piece, train_runs([configs[i] for i in piece], epochs, data))
         return results
     pool = process_pool(min(workers, len(pieces))) if own else executor
-    futures = {pool.submit(train_runs, [configs[i] for i in piece], epochs): piece
+    futures = {pool.submit(train_runs, [configs[i] for i in piece], epochs, data): piece
                for piece in pieces}
     try:
         pending = set(futures)

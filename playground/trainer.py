@@ -23,11 +23,12 @@ import numpy as np
 
 from .buffers import Buffers, augment
 from .config import Config
-from .datasets import make_dataset, train_test_split
+from .datasets import GIVEN, make_dataset, train_test_split
 from .features import feature_matrix
 from .history import METRICS, DecimatingLog, History
 from .network import MLP
 from .optimizers import OPTIMIZERS
+from .points import Points, as_points, config_for
 from .probes import Edit, GradientLog
 from .run_views import RunViews
 
@@ -46,6 +47,11 @@ class Trainer(RunViews):
     ----------
     config : Config, optional
         Defaults to ``Config()``.
+    data : (X, y) or Points, optional
+        Your own points (X (n, 2), y (n,) int classes or float targets), e.g. from
+        :func:`~playground.csv_data.read_csv`: the run trains on them, mapped into the
+        square (see points.py), split by ``train_ratio`` with ``data_seed``; the config's
+        ``dataset`` becomes ``"own"`` (or ``"own_values"`` for targets).
     **changes
         Field overrides, e.g. ``Trainer(dataset="xor", learning_rate=0.1)``.
 
@@ -60,18 +66,32 @@ class Trainer(RunViews):
         Flat parameter vectors at recorded epochs (epoch 0 always), for replay.
     diverged : str or None
         Why training stopped, in plain words, or None while it is healthy.
+    points : Points or None
+        Your own points, if the run was given any (kept when the config switches to a
+        built-in dataset, so that it can switch back).
     """
 
-    def __init__(self, config: Config | None = None, **changes):
+    def __init__(self, config: Config | None = None, data=None, **changes):
         config = config or Config()
         self.config = config.replace(**changes) if changes else config
+        self.points: Points | None = None
+        if data is not None:
+            self.points = as_points(data)
+            self.config = config_for(self.config, self.points)
         self._build_data()
         self._build_network()
 
     # ------------------------------------------------------------------ building
     def _build_data(self):
         c = self.config
-        X, y = make_dataset(c.dataset, c.n_samples, c.noise, c.data_seed, c.n_classes)
+        if c.dataset in GIVEN:
+            p = self.points
+            if p is None or config_for(c, p) != c:
+                raise ValueError(f"dataset: {c.dataset!r} needs the points: Trainer(config, "
+                                 "data=(X, y))")
+            X, y = p.to_square(p.X), p.targets()
+        else:
+            X, y = make_dataset(c.dataset, c.n_samples, c.noise, c.data_seed, c.n_classes)
         self.X_train, self.y_train, self.X_test, self.y_test = train_test_split(
             X, y, c.train_ratio, c.data_seed)
 
@@ -165,6 +185,21 @@ class Trainer(RunViews):
             bufs["test"] = Buffers(sizes, Z.shape[1] - n, dtype, backward=False,
                                    logits=Z[:, n:] if joint else None)
 
+    def set_points(self, data) -> str:
+        """Train on other points of your own (``(X, y)`` or :class:`Points`): rebuilt at
+        epoch 0. Returns ``"reset"``."""
+        points = as_points(data)
+        config = config_for(self.config, points)
+        old = self.points, self.config
+        self.points, self.config = points, config
+        try:
+            self._build_data()
+        except ValueError:
+            self.points, self.config = old
+            raise
+        self._build_network()
+        return "reset"
+
     def update(self, config: Config) -> str:
         """Switch to ``config``. Returns what happened:
 
@@ -172,6 +207,8 @@ class Trainer(RunViews):
         regularisation changed: weights and epoch kept) or ``"reset"`` (data or
         architecture changed: rebuilt at epoch 0).
         """
+        if config.dataset in GIVEN and self.points is not None:
+            config = config_for(config, self.points)  # the classes are the points'
         old, self.config = self.config, config
         if config == old:
             return "none"

@@ -4,6 +4,7 @@ import ast
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 import playground as pg
@@ -100,3 +101,20 @@ def test_the_script_prints_progress_and_ends_at_epoch_zero_too(tmp_path):
     run = Trainer(n_samples=50)
     assert line.startswith("epoch 0 train_loss ")
     assert float(line.split()[3]) == pytest.approx(run.metrics["train_loss"], rel=1e-12)
+
+
+@pytest.mark.parametrize("kind", ["classes", "targets"])
+def test_the_script_reproduces_a_run_on_your_own_data(kind, tmp_path):
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(70, 2)) * [40.0, 0.5] + [300.0, -2.0]  # own units
+    y = (np.arange(70) % 3 if kind == "classes" else X[:, 0] * 0.2 + rng.normal(size=70))
+    config = Config(optimizer="adam", learning_rate=0.01, batch_size=8, data_seed=4)
+    run = Trainer(config, data=(X, y))
+    run.step(12)
+    script = export_script(run.config, 12, data=run.points)
+    assert "your own data (70 points" in script and "make_dataset" not in script
+    last = _run(script, tmp_path)[-1].split()
+    assert float(last[3]) == pytest.approx(run.metrics["train_loss"], rel=1e-9)
+    assert float(last[5]) == pytest.approx(run.metrics["test_loss"], rel=1e-9)
+    with pytest.raises(ValueError, match="needs the points"):
+        export_script(run.config, 12)

@@ -167,3 +167,17 @@ def test_results_draw_their_regions_as_a_lone_run_would():
     assert np.array_equal(xs, xs2)
     assert np.allclose(out, out2, rtol=1e-12, atol=1e-15)
     assert point_config(Config(), {"hidden": 8}).hidden == (8,)
+
+
+def test_a_sweep_on_your_own_points_equals_lone_runs_on_them():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(80, 2)) * [30.0, 0.5] + [100.0, -2.0]  # in the data's own units
+    y = (X[:, 0] - 100.0 > 0).astype(int)
+    results = sweep(Config(hidden=(3,)), {"learning_rate": [0.03, 0.3]}, 20, seeds=2,
+                    workers=2, data=(X, y))
+    assert [r.config.dataset for r in results] == ["own"] * 4
+    for result in results:
+        run = Trainer(result.config, data=(X, y))
+        run.step(20)
+        assert np.array_equal(result.params, run.network.params)
+        assert np.array_equal(result.history.rows, run.history.rows)

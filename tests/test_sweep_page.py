@@ -212,3 +212,26 @@ def test_sweep_figures_show_every_cell_and_curve():
     assert heat["data"][0]["z"].shape == (2, 2)
     curves = curves_figure(*layout.curves(by_index), title="t", group_title="Learning rate")
     assert len(curves["data"]) == 4 and sum(t["showlegend"] for t in curves["data"]) == 2
+
+
+def test_a_sweep_of_your_own_points_keeps_them_in_its_link_and_opens_on_them():
+    from playground.points import Points, decode_points, encode_points
+
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-3, 3, size=(60, 2))
+    points = Points.fit(X, (X[:, 0] * X[:, 1] > 0).astype(int))
+    link = encode_points(points)
+    at = open_sweep({"dataset": "own", "points": link, "x_values": "0.1,1", "y": "none",
+                     "epochs": "10"}, workers=1)
+    assert not at.warning and "own" in at.sidebar.caption[0].value
+    assert at.query_params["points"] == link  # the sweep's link carries the points
+    button(at, "sw_run").click().run()
+    at = wait_done(at)
+    runs = at.session_state["sw_job"].snapshot().results
+    assert len(runs) == 2 and all(r.config.dataset == "own" for r in runs)
+    button(at, "sw_open_button").click().run()
+    assert not at.exception
+    trainer = at.session_state["trainer"]
+    assert trainer.config.dataset == "own" and trainer.points is not None
+    assert np.array_equal(trainer.points.X, decode_points(link).X)  # as the link has them
+    assert at.query_params["points"] == link

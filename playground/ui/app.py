@@ -17,7 +17,7 @@ import streamlit as st
 from ..config import Config
 from ..health import diagnose
 from ..trainer import Trainer
-from . import controls, inside, stage
+from . import controls, inside, own_data, stage
 from .classroom import CLASSROOM, FRAME, join
 from .live_plot import live_plot
 from .session import Pace, RunGuard, train_for
@@ -36,6 +36,8 @@ STAGE_HEIGHT = 470  # px of the decision regions and the diagram: both fit 1280x
 def _init_session(ss) -> None:
     query = st.query_params.to_dict()
     config, problems = Config.from_query_lenient(query)
+    config, points, point_problems = own_data.from_query(query, config)
+    problems += point_problems
     view, view_problems = View.from_query(query)
     problems += view_problems
     controls.seed_widgets(config, ss)
@@ -45,7 +47,7 @@ def _init_session(ss) -> None:
         problems.append(f"hidden: the app shows up to {controls.MAX_UI_LAYERS} layers of "
                         f"{controls.MAX_UI_WIDTH} neurons — using {widths}")
     ss.guard = RunGuard()
-    ss.trainer = Trainer(shown)
+    ss.trainer = Trainer(shown, data=points)
     ss.playing = False
     ss.hide = view.hide  # what the link hides stays hidden for the session
     stage.seed_view(view, ss)
@@ -73,7 +75,8 @@ def _apply_widgets(ss) -> None:
 
 def _sync_url(ss) -> None:
     """Settings and view in the URL, leaving out defaults (short links)."""
-    query = {**ss.trainer.config.to_query(short=True), **stage.read_view(ss).to_query()}
+    query = {**ss.trainer.config.to_query(short=True), **stage.read_view(ss).to_query(),
+             **own_data.to_query(ss.trainer)}
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
 
@@ -157,12 +160,13 @@ def _live_view(ss, sid: str) -> None:
                                 hs_layer=ss.get("hs_layer"), hs_axes=ss.get("hs_axes", "pca"),
                                 show_network=ss.show_network, previous=ss.get("last_figures"),
                                 only=only, stage_height=STAGE_HEIGHT)
+        own_data.decorate(figs, ss)
         ss.last_figures = figs
         # One component for every figure: it stays mounted, and only what changed is
         # redrawn (see live_plot.js). The grid has as many columns as fit (min width).
         event = live_plot(figs, key="live", columns=0, heights=stage.heights(figs),
                           labels=stage.LABELS, configs=stage.CONFIGS)
-        if inside.handle_click(event, ss, trainer):
+        if inside.handle_click(event, ss, trainer) or own_data.handle_click(event, ss):
             st.rerun(scope="app")
 
     view()
@@ -182,6 +186,7 @@ def _sidebar(ss) -> None:
         if not hide.hides("data"):
             st.header("Data")
             controls.data_controls(ss, hide)
+            own_data.controls(ss)
             with st.expander("Preview datasets"):
                 labels, images = zip(*_previews(), strict=True)
                 st.image(list(images), caption=list(labels), width=72)

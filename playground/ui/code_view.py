@@ -8,25 +8,31 @@ from functools import lru_cache
 import streamlit as st
 
 from ..config import Config
+from ..datasets import GIVEN
 from ..export import export_script
 
 DEFAULT_EPOCHS = 300  # what the script trains for while the run is at epoch 0
+SHOWN_POINTS = 2000  # a script with more of your own points is offered as a download only
 
 
 @lru_cache(maxsize=16)
-def _script(config: Config, epochs: int) -> str:
-    """The script text, kept per (config, epochs): the page reruns often."""
-    return export_script(config, epochs)
+def _script(config: Config, epochs: int, points=None) -> str:
+    """The script text, kept per (config, epochs, points): the page reruns often."""
+    return export_script(config, epochs, data=points)
 
 
 def code_view(config: Config, epochs: int) -> None:
     """Show the script that reproduces a run with ``config`` for ``epochs`` epochs (the
     run's current epoch; :data:`DEFAULT_EPOCHS` at epoch 0), with a download button."""
     epochs = int(epochs) or DEFAULT_EPOCHS
-    script = _script(config, epochs)
+    points = st.session_state.trainer.points if config.dataset in GIVEN else None
+    script = _script(config, epochs, points)
     st.caption(f"A standalone NumPy script that reproduces this run for {epochs} epochs "
                f"from epoch 0 with these settings (it prints the losses as it trains).")
-    st.code(script, language="python")
+    if points is not None and len(points) > SHOWN_POINTS:  # megabytes of literals
+        st.caption(f"It holds your {len(points):,} points: download it to read it.")
+    else:
+        st.code(script, language="python")
     st.download_button("Download script", script, file_name="playground_run.py",
                        mime="text/x-python", key="code_download", on_click="ignore",
                        icon=":material/download:")

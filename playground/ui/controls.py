@@ -13,7 +13,7 @@ import streamlit as st
 
 from ..activations import ACTIVATIONS
 from ..config import Config
-from ..datasets import DATASETS
+from ..datasets import DATASETS, GIVEN, spec_of
 from ..features import FEATURES
 from ..initializers import INIT_LABELS
 from ..optimizers import OPTIMIZERS
@@ -148,39 +148,47 @@ def _range(name) -> tuple:
     return lo, hi
 
 
-def _whole(parent, label: str, name: str, step: int = 1, help: str | None = None) -> None:
+def _whole(parent, label: str, name: str, step: int = 1, help: str | None = None,
+           disabled: bool = False) -> None:
     """A box for a whole number in ``NUMBERS[name]``'s range (checked by
     :func:`clamp_widgets`, which says what it changed)."""
     lo, hi = _range(name)
     parent.number_input(label, value=None, step=float(step), format="%.0f",
-                        help=help or f"A whole number from {lo:,} to {hi:,}.", **_w(name))
+                        help=help or f"A whole number from {lo:,} to {hi:,}.", **_w(name),
+                        disabled=disabled)
 
 
 def data_controls(state, hide) -> None:
     """Dataset, classes, noise, size, split, seed and input features (``hide``: a
     :class:`~.view_state.View` whose ``hides(url_key)`` leaves a control out; its value
     stays what the URL gave)."""
+    points = state.trainer.points  # your own data, if the run has any (see own_data.py)
+    own = [state.trainer.config.dataset] if state.trainer.config.dataset in GIVEN else []
+    if points is not None and not own:
+        own = ["own" if points.classes else "own_values"]
     if not hide.hides("dataset"):
-        st.selectbox("Dataset", list(DATASETS), **_w("dataset"),
-                     format_func=lambda n: DATASETS[n].label,
+        st.selectbox("Dataset", [*DATASETS, *own], **_w("dataset"),
+                     format_func=lambda n: (f"{spec_of(n).label} ({len(points):,} points)"
+                                            if n in GIVEN else DATASETS[n].label),
                      help="Classification sets colour points by class; regression sets by "
                           "value.")
-    spec = DATASETS[state["w_dataset"]]
-    if spec.multiclass and not hide.hides("n_classes"):
+    given = state["w_dataset"] in GIVEN  # noise, size and Regenerate do not apply
+    spec = spec_of(state["w_dataset"])
+    if spec.multiclass and not given and not hide.hides("n_classes"):
         _whole(st, "Classes", "n_classes")
     if not hide.hides("noise"):
         st.slider("Noise", *_range("noise"), value=float(state["w_noise"]), step=0.05,
-                  **_w("noise"))
+                  **_w("noise"), disabled=given)
     c1, c2 = st.columns(2)
     if not hide.hides("n_samples"):
-        _whole(c1, "Points", "n_samples", step=50)
+        _whole(c1, "Points", "n_samples", step=50, disabled=given)
     if not hide.hides("train_ratio"):
         _whole(c2, "Training %", "train_pct", step=5,
                help="Share of the points used for training (10 to 90); the rest test.")
     if not hide.hides("data_seed"):
         c1, c2 = st.columns([1, 1], vertical_alignment="bottom")
         _whole(c1, "Data seed", "data_seed")
-        c2.button("Regenerate", on_click=_regenerate, width="stretch",
+        c2.button("Regenerate", on_click=_regenerate, width="stretch", disabled=given,
                   help="New random points (the next data seed).")
     if not hide.hides("features"):
         st.multiselect("Input features", list(FEATURES), **_w("features"),

@@ -131,7 +131,22 @@ function pointPayload(p) {
 }
 
 function attachEvents(st, name, gd) {
+  // layout.meta.draw: a click anywhere in the plot area reports its data coordinates
+  // (drawing points); Plotly's own click event only fires on a trace's points.
+  const drawing = () => !!(gd.layout && gd.layout.meta && gd.layout.meta.draw);
+  gd.addEventListener("click", (ev) => {
+    if (!drawing()) return;
+    const xa = gd._fullLayout.xaxis;
+    const ya = gd._fullLayout.yaxis;
+    const box = gd.getBoundingClientRect();
+    const px = ev.clientX - box.left - xa._offset;
+    const py = ev.clientY - box.top - ya._offset;
+    if (px < 0 || py < 0 || px > xa._length || py > ya._length) return;
+    st.setTriggerValue("click", { figure: name, points: [], at: [xa.p2l(px), ya.p2l(py)],
+                                  seq: ++st.eventSeq });
+  });
   gd.on("plotly_click", (ev) => {
+    if (drawing()) return;
     const points = (ev.points || []).map(pointPayload);
     st.setTriggerValue("click", { figure: name, points, seq: ++st.eventSeq });
   });

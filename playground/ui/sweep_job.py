@@ -44,15 +44,17 @@ class SweepJob:
         How many runs the grid makes.
     workers : int, optional
         Processes of the pool (default: the machine's cores). 1 trains in the thread.
+    data : Points, optional
+        Your own points, for a base config on them.
     """
 
     def __init__(self, base: Config, grid: dict, epochs: int, seeds, total: int,
-                 workers: int | None = None):
+                 workers: int | None = None, data=None):
         self._lock = threading.Lock()
         self._state = JobState("running", total)
         self._cancel = threading.Event()
         self._args = (base, grid, epochs, seeds)
-        self._workers = workers
+        self._workers, self._data = workers, data
         self._start = time.perf_counter()
         self.thread = threading.Thread(target=self._run, name="sweep", daemon=True)
         self.thread.start()
@@ -66,7 +68,7 @@ class SweepJob:
         status, error = "done", None
         try:
             sweep(*self._args, executor=pool, progress=self._progress, cancel=self._cancel,
-                  workers=self._workers)
+                  workers=self._workers, data=self._data)
         except SweepCancelled:
             status = "cancelled"
         except Exception as err:  # noqa: BLE001 - the page says what went wrong

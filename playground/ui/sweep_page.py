@@ -13,9 +13,11 @@ from __future__ import annotations
 import streamlit as st
 
 from ..config import Config
+from ..datasets import GIVEN
+from ..points import Points, encode_points
 from ..sweep_figures import curves_figure, loss_heatmap_figure, thumbnails_figure
 from ..trainer import Trainer
-from . import pages
+from . import own_data, pages
 from .classroom import CLASSROOM, join
 from .live_plot import live_plot
 from .sweep_job import SweepJob
@@ -47,17 +49,22 @@ def _read_spec(ss) -> SweepSpec:
                      seeds=int(ss.sw_seeds), epochs=int(ss.sw_epochs))
 
 
-def _base_config(ss, query) -> Config:
-    """The settings the sweep varies: the link's, or else the playground's."""
+def _base_config(ss, query) -> tuple[Config, Points | None]:
+    """The settings the sweep varies, and your own points if they are on them: the
+    link's, or else the playground's."""
     if any(k in query for k in CONFIG_KEYS):
         config, problems = Config.from_query_lenient(query)
+        config, points, more = own_data.from_query(query, config)
+        problems += more
         if problems and ss.get("sw_base_problems") != problems:
             ss.sw_notices.append(("warning", "This link had settings that could not be "
                                   "used:\n\n- " + "\n- ".join(problems)))
         ss.sw_base_problems = problems
-        return config
+        return config, points
     trainer = ss.get("trainer")
-    return trainer.config if trainer is not None else Config()
+    if trainer is None:
+        return Config(), None
+    return trainer.config, trainer.points if trainer.config.dataset in GIVEN else None
 
 
 def _init(ss, query) -> None:
@@ -70,14 +77,16 @@ def _init(ss, query) -> None:
     ss.sw_ready = True
 
 
-def _sync_url(base: Config, spec: SweepSpec | None) -> None:
-    query = {**base.to_query(short=True), **(spec.to_query() if spec else {})}
+def _sync_url(base: Config, points: Points | None, spec: SweepSpec | None) -> None:
+    own = encode_points(points) if points is not None else None
+    query = {**base.to_query(short=True), **({own_data.URL_KEY: own} if own else {}),
+             **(spec.to_query() if spec else {})}
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
 
 
 # ---------------------------------------------------------------------- actions
-def _run(base: Config, spec: SweepSpec) -> None:
+def _run(base: Config, points: Points | None, spec: SweepSpec) -> None:
     ss = st.session_state
     try:
         base_used, grid, seeds = spec.grid(base)
@@ -87,8 +96,8 @@ def _run(base: Config, spec: SweepSpec) -> None:
     if ss.get("sw_job") is not None:
         ss.sw_job.cancel()
     ss.sw_job = SweepJob(base_used, grid, spec.epochs, seeds, spec.n_runs,
-                         workers=ss.get("sw_workers"))
-    ss.sw_ran = (base_used, spec)
+                         workers=ss.get("sw_workers"), data=points)
+    ss.sw_ran = (base_used, spec, points)
     ss.sw_thumbs = {}
     ss.sw_polling = True
 
@@ -99,16 +108,19 @@ def _cancel() -> None:
         job.cancel()
 
 
-def open_run(ss, config: Config) -> None:
-    """Show ``config`` in the playground: a fresh run of it in this session (under the
-    session's lock), and the playground page with it as the query."""
-    if "trainer" in ss:
+def open_run(ss, config: Config, points: Points | None = None) -> None:
+    """Show ``config`` (on your own ``points``, if given) in the playground: a fresh run
+    of it in this session (under the session's lock), and the playground page with it as
+    the query."""
+    if "guard" in ss:
         ss.guard.claim()  # a playground thread still training gives way
         with ss.guard.lock:
-            ss.trainer = Trainer(config)
+            ss.trainer = Trainer(config, data=points)
         ss.playing, ss.halted, ss.reseed = False, None, True
         ss.get("_live_plot_sent", {}).pop("live", None)  # the stage remounts: send all
-    st.switch_page(pages.playground(), query_params=config.to_query(short=True))
+    own = encode_points(points) if points is not None else None
+    st.switch_page(pages.playground(), query_params={
+        **config.to_query(short=True), **({own_data.URL_KEY: own} if own else {})})
 
 
 # ---------------------------------------------------------------------- sidebar
@@ -166,7 +178,7 @@ def _results(ss) -> None:
                     "at once, and the results fill in as they finish.")
             return
         state = job.snapshot()
-        base, spec = ss.sw_ran
+        base, spec, points = ss.sw_ran
         if state.status == "running":
             st.progress(state.done / state.total,
                         text=f"{state.done} of {state.total} runs trained · "
@@ -178,7 +190,7 @@ def _results(ss) -> None:
             st.caption(f"Sweep {what} {state.done} of {state.total} runs in "
                        f"{state.seconds:.1f} s ({spec.describe()}, {spec.epochs} epochs).")
         if state.results:
-            _figures(ss, base, spec, state.results)
+            _figures(ss, base, spec, points, state.results)
         if state.status != "running" and ss.get("sw_polling"):
             ss.sw_polling = False
             st.rerun(scope="app")  # the fragment stops polling
@@ -186,7 +198,7 @@ def _results(ss) -> None:
     view()
 
 
-def _figures(ss, base: Config, spec: SweepSpec, results) -> None:
+def _figures(ss, base: Config, spec: SweepSpec, points, results) -> None:
     layout = Layout(spec)
     by_index = {r.index: r for r in results}
     thumbs = thumbnails(ss.setdefault("sw_thumbs", {}), results, base.task)
@@ -213,7 +225,7 @@ def _figures(ss, base: Config, spec: SweepSpec, results) -> None:
     if event and event.get("figure") == "thumbnails" and event.get("points"):
         index = int(event["points"][0]["customdata"][0])
         if index in by_index:
-            open_run(ss, by_index[index].config)
+            open_run(ss, by_index[index].config, points)
     st.dataframe(table_rows(layout, results), hide_index=True, width="stretch",
                  height=min(38 + 35 * len(results), 360))
     done = sorted(results, key=lambda r: r.metrics["test_loss"])
@@ -222,7 +234,7 @@ def _figures(ss, base: Config, spec: SweepSpec, results) -> None:
                  format_func=lambda i: layout.name(by_index[i]))
     if c2.button("Open", key="sw_open_button", icon=":material/open_in_new:",
                  width="stretch"):
-        open_run(ss, by_index[ss.sw_open].config)
+        open_run(ss, by_index[ss.sw_open].config, points)
 
 
 # ---------------------------------------------------------------------- the page
@@ -239,13 +251,13 @@ def _page(ss) -> None:
     if "sw_ready" not in ss:
         _init(ss, query)
     st.html(_STYLE)
-    base = _base_config(ss, query)
+    base, points = _base_config(ss, query)
     _sidebar(ss, base)
     try:
         spec, problem = _read_spec(ss), None
     except ValueError as err:
         spec, problem = None, str(err)
-    _sync_url(base, spec)
+    _sync_url(base, points, spec)
     for kind, text in ss.sw_notices:
         getattr(st, kind)(text)
     ss.sw_notices = []
@@ -254,7 +266,7 @@ def _page(ss) -> None:
     c = st.columns([1.2, 1.2, 5], vertical_alignment="center")
     if spec is not None:
         c[0].button("Run", key="sw_run", type="primary", icon=":material/play_arrow:",
-                    width="stretch", on_click=_run, args=(base, spec), disabled=running,
+                    width="stretch", on_click=_run, args=(base, points, spec), disabled=running,
                     help=f"Train {spec.n_runs} runs of {spec.epochs} epochs")
         c[2].markdown(f"**{spec.n_runs} runs**: {spec.describe()}, {spec.epochs} epochs "
                       f"(at most {MAX_RUNS})")
