@@ -235,3 +235,20 @@ def test_a_sweep_of_your_own_points_keeps_them_in_its_link_and_opens_on_them():
     assert trainer.config.dataset == "own" and trainer.points is not None
     assert np.array_equal(trainer.points.X, decode_points(link).X)  # as the link has them
     assert at.query_params["points"] == link
+
+
+def test_the_curves_can_be_coloured_by_the_rows_setting():
+    at = open_sweep({"x_values": "0.1,1", "y": "width", "y_values": "2,3,5", "epochs": "5"},
+                    workers=1)
+    button(at, "sw_run").click().run()
+    at = wait_done(at)
+    spec = SweepSpec(x_values=("0.1", "1"), y_values=("2", "3", "5"), epochs=5)
+    runs = {r.index: r for r in at.session_state["sw_job"].snapshot().results}
+    _, by_x, labels_x = Layout(spec).curves(runs)
+    _, by_y, labels_y = Layout(spec).curves(runs, "y")
+    assert labels_x == ["0.1", "1"] and labels_y == ["2", "3", "5"]
+    assert sorted(set(by_x)) == [0, 1] and sorted(set(by_y)) == [0, 1, 2]
+    control = at.get("button_group")[0]
+    assert control.value == "x"
+    control.set_value("y").run()
+    assert not at.exception and at.session_state["sw_colour"] == "y"

@@ -204,6 +204,8 @@ def _figures(ss, base: Config, spec: SweepSpec, points, results) -> None:
     thumbs = thumbnails(ss.setdefault("sw_thumbs", {}), results, base.task)
     losses = layout.losses(by_index)
     x_title, y_title = PARAMS[spec.x].label, (PARAMS[spec.y].label if spec.y != NONE else "")
+    by = ss.get("sw_colour") if spec.y != NONE else None  # the control under the figures
+    by = by or "x"
     # thumbnails as large as fit ~900 x 480 px (one screen at 1280x720), then the
     # heatmap and the curves side by side
     cell = int(min(120, 900 / layout.C, 480 / layout.R))
@@ -216,8 +218,8 @@ def _figures(ss, base: Config, spec: SweepSpec, points, results) -> None:
         "heatmap": loss_heatmap_figure(
             layout.mean_losses(by_index), spec.x_values, spec.rows, x_title=x_title,
             y_title=y_title, height=380, title=f"Final test loss{mean}"),
-        "curves": curves_figure(*layout.curves(by_index), title="Test loss of every run",
-                                group_title=x_title, height=380),
+        "curves": curves_figure(*layout.curves(by_index, by), title="Test loss of every run",
+                                group_title=x_title if by == "x" else y_title, height=380),
     }
     event = live_plot(figs, key="sweep", columns=2, spans={"thumbnails": 2},
                       labels={"thumbnails": "Sweep thumbnails", "heatmap": "Test loss heatmap",
@@ -226,6 +228,9 @@ def _figures(ss, base: Config, spec: SweepSpec, points, results) -> None:
         index = int(event["points"][0]["customdata"][0])
         if index in by_index:
             open_run(ss, by_index[index].config, points)
+    if spec.y != NONE:  # the curves' colours: the columns' setting or the rows'
+        st.segmented_control("Colour the curves by", ["x", "y"], key="sw_colour", default="x",
+                             format_func={"x": x_title, "y": y_title}.get)
     st.dataframe(table_rows(layout, results), hide_index=True, width="stretch",
                  height=min(38 + 35 * len(results), 360))
     done = sorted(results, key=lambda r: r.metrics["test_loss"])

@@ -75,16 +75,17 @@ class Layout:
         tail = "diverged" if run.diverged else f"test loss {run.metrics['test_loss']:.4g}"
         return " · ".join(parts) + f" — {tail}"
 
-    def curves(self, by_index: dict):
+    def curves(self, by_index: dict, by: str = "x"):
         """Arguments of :func:`~playground.sweep_figures.curves_figure`: every run's test
-        loss curve (thinned), its column, and the columns' values."""
+        loss curve (thinned), its column (``by="x"``) or row (``"y"``), and their values."""
         curves, groups = [], []
         for i in sorted(by_index):
             h = by_index[i].history
             step = max(1, -(-h.n // CURVE_POINTS))
             curves.append((h.epochs[::step], h.test_loss[::step], self.name(by_index[i])))
-            groups.append(self.place(i)[0])
-        return curves, groups, list(self.spec.x_values)
+            c, r, _ = self.place(i)
+            groups.append(c if by == "x" else r)
+        return curves, groups, list(self.spec.x_values if by == "x" else self.spec.rows)
 
 
 def thumbnails(cache: dict, results, task: str) -> dict:
