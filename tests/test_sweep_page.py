@@ -252,3 +252,21 @@ def test_the_curves_can_be_coloured_by_the_rows_setting():
     assert control.value == "x"
     control.set_value("y").run()
     assert not at.exception and at.session_state["sw_colour"] == "y"
+
+
+def test_a_session_that_lets_go_of_its_sweep_cancels_it_and_its_processes_end():
+    import gc
+
+    from playground.ui.classroom import Classroom
+    from playground.ui.sweep_job import Owner
+
+    grid = {"hidden": [(32, 32), (31, 31), (30, 30), (29, 29)]}
+    job = SweepJob(Config(), grid, 3000, None, 4, workers=2)
+    state = {"sw_owner": Owner(job), "sw_job": job}  # as the page keeps them
+    room = Classroom()
+    room.seat("gone", state, lambda sid: False, ttl=1.0)
+    assert room.release_gone(lambda sid: False, 1.0, now=time.monotonic() + 5) == 1
+    gc.collect()
+    assert job.join(120)
+    assert job.snapshot().status == "cancelled"
+    assert multiprocessing.active_children() == []

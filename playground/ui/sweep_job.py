@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 
 from ..config import Config
@@ -99,3 +100,12 @@ class SweepJob:
     @property
     def running(self) -> bool:
         return self.snapshot().status == "running"
+
+
+class Owner:
+    """What keeps a job running: the page stores one in the session. When the session
+    lets go of it (a closed tab's session released by the classroom's janitor, or ended),
+    the job is cancelled, and its processes end with its pieces under way."""
+
+    def __init__(self, job: SweepJob):
+        weakref.finalize(self, job.cancel)

@@ -20,7 +20,7 @@ from ..trainer import Trainer
 from . import own_data, pages
 from .classroom import CLASSROOM, join
 from .live_plot import live_plot
-from .sweep_job import SweepJob
+from .sweep_job import Owner, SweepJob
 from .sweep_results import Layout, cell_hover, table_rows, thumbnails
 from .sweep_state import MAX_EPOCHS, MAX_RUNS, MAX_SEEDS, NONE, PARAMS, SweepSpec
 from .view_state import CONFIG_KEYS
@@ -97,6 +97,7 @@ def _run(base: Config, points: Points | None, spec: SweepSpec) -> None:
         ss.sw_job.cancel()
     ss.sw_job = SweepJob(base_used, grid, spec.epochs, seeds, spec.n_runs,
                          workers=ss.get("sw_workers"), data=points)
+    ss.sw_owner = Owner(ss.sw_job)  # a session that goes cancels its sweep
     ss.sw_ran = (base_used, spec, points)
     ss.sw_thumbs = {}
     ss.sw_polling = True
