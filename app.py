@@ -1,5 +1,10 @@
-"""Neural Playground: `streamlit run app.py`."""
+"""Neural Playground: `streamlit run app.py` (the playground, and the Sweep page).
 
-from playground.ui.app import main
+Streamlit runs this file as ``__main__``; a sweep's worker processes (spawned) import it
+as ``__mp_main__``, and the guard keeps them from running the app.
+"""
 
-main()
+from playground.ui.pages import main
+
+if __name__ == "__main__":
+    main()

@@ -9,6 +9,7 @@ only NumPy, so a notebook can train without the app::
     run.step(300)
     print(run.epoch, run.metrics)
     print(playground.export_script(run.config, 300))  # the same run as a NumPy script
+    runs = playground.sweep(run.config, {"learning_rate": [0.01, 0.1, 1]}, epochs=300)
     text = run.to_json()                               # the whole run, to save...
     again = playground.Trainer.from_json(text)         # ...and resume bit for bit
     gif = playground.export_gif(run)                   # its decision regions, animated
@@ -28,6 +29,7 @@ from .network import MLP
 from .optimizers import OPTIMIZERS
 from .outputs import OUTPUTS
 from .points import Points
+from .sweeps import SweepCancelled, SweepResult, sweep
 from .trainer import Trainer
 
 Run = Trainer  # an alias that reads well in notebooks
@@ -35,6 +37,7 @@ Run = Trainer  # an alias that reads well in notebooks
 __all__ = [
     "ACTIVATIONS", "Activation", "Config", "DATASETS", "DOMAIN", "DecimatingLog",
     "Diagnosis", "FEATURES", "History", "INITIALIZERS", "MLP", "OPTIMIZERS", "OUTPUTS",
-    "Points", "Run", "Trainer", "diagnose", "export_gif", "export_script", "feature_matrix",
-    "make_dataset", "read_csv", "to_csv", "train_test_split",
+    "Points", "Run", "SweepCancelled", "SweepResult", "Trainer", "diagnose", "export_gif",
+    "export_script", "feature_matrix", "make_dataset", "read_csv", "sweep", "to_csv",
+    "train_test_split",
 ]

@@ -37,6 +37,9 @@ class Buffers:
         by default a new array.
     backward : bool
         False for forward passes only (a plot's grid): no deltas, a third of the memory.
+    n_nets : int, optional
+        For a stack of networks of one shape (:class:`~playground.stack.NetworkStack`):
+        every array below gets a leading axis of ``n_nets``, one block per network.
 
     Attributes
     ----------
@@ -60,20 +63,23 @@ class Buffers:
         ``1 / m`` as a 0-d array of ``dtype`` (cheaper for NumPy than a Python float).
     """
 
-    def __init__(self, layer_sizes, m: int, dtype, logits=None, backward: bool = True):
+    def __init__(self, layer_sizes, m: int, dtype, logits=None, backward: bool = True,
+                 n_nets: int | None = None):
         hidden_sizes = layer_sizes[1:-1]
-        self.x = np.ones((layer_sizes[0] + 1, m), dtype)
+        lead = () if n_nets is None else (n_nets,)  # the stack's axis, if any
+        self.x = np.ones((*lead, layer_sizes[0] + 1, m), dtype)
         # The hidden layers' [a; 1] are blocks of rows of one array H (and their slopes
         # blocks of S), so that one call computes every layer's act'.
         ends = np.cumsum([0] + [n + 1 for n in hidden_sizes]).tolist()
         blocks = list(zip(ends[:-1], ends[1:], strict=True))
-        self.H = np.ones((ends[-1], m), dtype)
-        self.a = [self.H[s:e] for s, e in blocks]
-        self.hidden = [a[:-1] for a in self.a]
-        self.logits = np.empty((layer_sizes[-1], m), dtype) if logits is None else logits
+        self.H = np.ones((*lead, ends[-1], m), dtype)
+        self.a = [self.H[..., s:e, :] for s, e in blocks]
+        self.hidden = [a[..., :-1, :] for a in self.a]
+        self.logits = (np.empty((*lead, layer_sizes[-1], m), dtype) if logits is None
+                       else logits)
         if backward:
             self.S = np.empty_like(self.H)
-            self.slope = [self.S[s:e - 1] for s, e in blocks]
-            self.delta = [np.empty((n, m), dtype) for n in hidden_sizes] + [self.logits]
-            self.delta_T = [d.T for d in self.delta]
+            self.slope = [self.S[..., s:e - 1, :] for s, e in blocks]
+            self.delta = [np.empty((*lead, n, m), dtype) for n in hidden_sizes] + [self.logits]
+            self.delta_T = [np.swapaxes(d, -1, -2) for d in self.delta]  # each delta.T
             self.inv_m = np.array(1.0 / m, dtype)

@@ -25,7 +25,20 @@ from .buffers import Buffers, augment
 from .initializers import INITIALIZERS
 from .outputs import OUTPUTS
 
-__all__ = ["MLP", "Buffers", "augment"]
+__all__ = ["MLP", "Buffers", "augment", "output_delta"]
+
+
+def output_delta(output, activation, Y: np.ndarray, buf: Buffers) -> None:
+    """Where the backward pass starts, in ``buf`` after a forward pass: the output layer's
+    delta dLoss/dz = c (y_hat - y) / m (``c`` = ``output.grad_scale``) in place of its
+    logits ``z``, and ``act'(z)`` of every hidden layer, read from its output ``a``
+    (``buf.slope``). Shared by :class:`MLP` and a stack of networks
+    (:class:`~playground.stack.NetworkStack`), whose arrays have a leading axis.
+    """
+    z = buf.delta[-1]  # the logits
+    output.delta_(z, Y)  # c (y_hat - y), in place of the logits z
+    z *= buf.inv_m  # dLoss/dz of the output layer (the loss is a mean over m points)
+    activation.slope(buf.H, out=buf.S)  # act'(z) of every hidden layer, from a
 
 
 class MLP:
@@ -180,10 +193,7 @@ class MLP:
         ``[a; 1] @ delta[i].T``, its input times its delta, summed over the batch.
         """
         delta, W, dA = buf.delta, self.weights, self.grad_layers
-        z = delta[-1]
-        self.output.delta_(z, Y)  # c (y_hat - y), in place of the logits z
-        z *= buf.inv_m  # dLoss/dz of the output layer (the loss is a mean over m points)
-        self.activation.slope(buf.H, out=buf.S)  # act'(z) of every hidden layer, from a
+        output_delta(self.output, self.activation, Y, buf)  # delta[-1], and every act'(z)
         for i in range(len(W) - 1, 0, -1):  # from the output layer down to layer 1
             buf.a[i - 1].dot(buf.delta_T[i], out=dA[i])  # [dW; db] = [a; 1] delta.T
             below = delta[i - 1]  # the layer below: (W delta) * act'(z)

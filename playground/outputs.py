@@ -90,11 +90,11 @@ class Output:
 
 
 def _softmax_(z):
-    """Softmax of each column of ``z`` (k, m), in place; shifted by the column's max so
-    that exp never overflows."""
-    np.subtract(z, z.max(axis=0), out=z)
+    """Softmax of each column of ``z`` (k, m) (or of a stack of them, (n_nets, k, m)), in
+    place; shifted by the column's max so that exp never overflows."""
+    np.subtract(z, z.max(axis=-2, keepdims=True), out=z)
     np.exp(z, out=z)
-    np.divide(z, z.sum(axis=0), out=z)
+    np.divide(z, z.sum(axis=-2, keepdims=True), out=z)
 
 
 def _sigmoid_delta(z, Y):  # y_hat - y: the cross-entropy's gradient through sigmoid

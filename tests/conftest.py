@@ -5,6 +5,7 @@ The helpers live in :mod:`playground.ui.harness` (also used by ``benchmarks/``).
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -23,6 +24,16 @@ from playground.ui.harness import (
 
 __all__ = ["ARTIFACTS", "CHROMIUM", "CHROMIUM_ARGS", "ROOT", "App", "StreamlitServer",
            "all_plots_drawn", "button", "run_app"]
+
+
+@pytest.fixture(autouse=True)
+def _main_module():
+    """AppTest leaves the script it ran as ``sys.modules["__main__"]``, and a process a
+    later test spawns (a sweep's pool) would import that as its main module: put the
+    test run's own back after each test."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 @pytest.fixture(scope="module")

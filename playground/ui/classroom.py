@@ -31,6 +31,7 @@ FRAME = 0.06  # seconds between frames of one page playing alone
 FRAMES_PER_SECOND = 18.0  # frames the server draws per second, all pages together
 LIVE_WINDOW = 2.0  # seconds: a page that drew a frame this recently is playing
 RELEASED_KEYS = ("trainer", "last_figures", "_live_plot_sent", "_live_plot_memo", "pace",
+                 "sw_owner",  # a sweep running for the session is cancelled (sweep_job.py)
                  "halted", "gif")
 
 log = get_logger(__name__)

@@ -1,0 +1,32 @@
+"""The app's two pages: the playground (the default) and the Sweep, in the top bar.
+
+``streamlit run app.py`` runs :func:`main`. The playground keeps its URL rules (its
+query keys, short links, ``hide=``); ``hide=all`` leaves out the page links too. The
+page links have no icons: a Material icon there is fetched from Google's servers (the
+app works offline), and emoji need a font that headless browsers lack.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from . import app
+
+SWEEP_SCRIPT = "playground/ui/sweep_entry.py"  # relative to app.py
+_PAGES: dict[str, st.Page] = {}
+
+
+def playground() -> st.Page:
+    """The playground page (to switch to it)."""
+    return _PAGES["playground"]
+
+
+def main() -> None:
+    """Both pages, and the one the URL asks for."""
+    _PAGES["playground"] = st.Page(app.main, title="Playground",
+                                   url_path="playground", default=True)
+    _PAGES["sweep"] = st.Page(SWEEP_SCRIPT, title="Sweep",
+                              url_path="sweep")
+    hide = st.query_params.get("hide", "")
+    position = "hidden" if "all" in hide.split(",") else "top"
+    st.navigation(list(_PAGES.values()), position=position).run()
