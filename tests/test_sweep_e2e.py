@@ -71,8 +71,10 @@ def test_a_3x3_sweep_shows_nine_thumbnails_and_one_click_opens_a_run(sweep_page)
     page.wait_for_function(f"document.querySelectorAll('{THUMBS}').length === 9",
                            timeout=90_000)
     page.get_by_text("done: 9 of 9 runs").wait_for(timeout=30_000)
+    # (the figures and the table may land a rerun after the message: wait for each)
     for label in ("Test loss heatmap", "Loss curves of every run"):
-        assert page.locator(f'[aria-label="{label}"] .main-svg').count()
+        page.locator(f'[aria-label="{label}"] .main-svg').first.wait_for(timeout=15_000)
+    page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=15_000)
     assert page.locator('[data-testid="stDataFrame"]').count() == 1
     s.shot("3x3-1280x720")
     # the middle thumbnail: learning rate 0.3, hidden width 4
@@ -102,6 +104,9 @@ def test_the_page_stays_live_while_a_sweep_trains_and_cancel_stops_it(sweep_page
                            arg=first, timeout=20_000)  # the elapsed time ticks on
     s.button("sw_cancel").click()
     page.get_by_text("cancelled after").wait_for(timeout=60_000)
+    # Run comes back (the rerun that re-enables it may land just after the message)
+    page.wait_for_function("() => [...document.querySelectorAll('.st-key-sw_run button')]"
+                           ".some(b => b.offsetWidth > 0 && !b.disabled)", timeout=15_000)
     assert s.button("sw_run").is_enabled()
     s.shot("cancelled-1280x720")
 
