@@ -54,8 +54,8 @@ def open_page(browser, url, timeout=120):
     for script in (paint_probe(N_PLOTS), HELPERS):
         page.add_init_script(script)
     t0 = time.monotonic()
-    page.goto(url)
     try:
+        page.goto(url, timeout=timeout * 1000, wait_until="commit")
         page.wait_for_function("window.__probe.firstPaint !== null", timeout=timeout * 1000)
         first = time.monotonic() - t0
     except Exception:  # noqa: BLE001 - a page that never paints is a measurement

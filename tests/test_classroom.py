@@ -54,3 +54,24 @@ def test_ended_sessions_give_their_runs_back():
     assert "trainer" not in states["b"] and "last_figures" not in states["b"]
     assert states["b"]["w_noise"] == 0.1  # only the run and its figures go
     assert "trainer" in states["a"] and room.seated() == 1
+
+
+def test_frames_take_turns_and_a_stale_one_gives_up_waiting():
+    room, order = Classroom(), []
+
+    def frame(name, hold):
+        with room.turn(lambda: False) as mine:
+            order.append((name, mine, "in"))
+            time.sleep(hold)
+            order.append((name, mine, "out"))
+
+    first = threading.Thread(target=frame, args=("a", 0.1))
+    first.start()
+    time.sleep(0.02)
+    frame("b", 0)  # waits (asleep) for a's frame to end
+    first.join()
+    assert [o[0] + o[2] for o in order] == ["ain", "aout", "bin", "bout"]
+    assert all(o[1] for o in order)
+    with room.turn(lambda: False):  # someone holds the turn...
+        with room.turn(lambda: True) as mine:  # ...and a stale frame does not wait
+            assert not mine

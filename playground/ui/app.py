@@ -11,6 +11,7 @@ for, then sends fresh arrays to figures that stay mounted.
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 
 import streamlit as st
 
@@ -130,53 +131,63 @@ def _frame_interval(ss) -> float:
     return shared if ss.speed == "max" else max(shared, 1.0 / float(ss.speed))
 
 
+def _frame(ss, sid: str, ticket: int) -> None:
+    """One frame of the live view: train what is due, then the metrics and the figures."""
+    trainer = ss.trainer
+    CLASSROOM.step_aside(sid, 0.5)  # another page's click or first paint goes first
+    if ss.playing:
+        every, playing = CLASSROOM.frame(sid)
+        if not 1 / RETIME < every / ss.get("frame_every", FRAME) < RETIME:
+            ss.frame_every = every  # more or fewer pages playing: re-time the frames
+            st.rerun(scope="app")
+        _train_frame(ss, trainer, ticket, sid, playing)
+        if _stop_if_broken(ss, trainer):
+            st.rerun(scope="app")
+    else:
+        CLASSROOM.stopped(sid)
+        ss.pop("last_frame", None)
+        ss.pop("pace", None)
+    replay.advance(ss, trainer)
+    stage.health(trainer)
+    with ss.guard.lock:
+        shown = replay.shown(ss, trainer)  # the run, or a paused replay of an epoch
+    replay.controls(ss, trainer, shown)
+    stage.metrics(shown)
+    # While playing, the main view is redrawn every frame and the other figures in
+    # turn: the browser's time per frame (Plotly.react) is what limits the rate.
+    ss.frame = ss.get("frame", 0) + 1
+    moving = ss.playing or ss.get("replaying")
+    only = SECONDARY[ss.frame % len(SECONDARY)] if moving else None
+    with ss.guard.lock:
+        figs = live_figures(shown, focus=inside.focus_of(ss, trainer),
+                            show_test=ss.show_test, discretize=ss.discretize,
+                            log_loss=ss.log_loss, panel=ss.panel,
+                            hs_layer=ss.get("hs_layer"), hs_axes=ss.get("hs_axes", "pca"),
+                            show_network=ss.show_network, previous=ss.get("last_figures"),
+                            only=only, stage_height=STAGE_HEIGHT)
+        replay.figures(figs, trainer, shown, ss.log_loss, STAGE_HEIGHT)
+    replay.sync_url(ss)
+    own_data.decorate(figs, ss)
+    ss.last_figures = figs
+    # One component for every figure: it stays mounted, and only what changed is
+    # redrawn (see live_plot.js). The grid has as many columns as fit (min width).
+    event = live_plot(figs, key="live", columns=0, heights=stage.heights(figs),
+                      labels=stage.LABELS, configs=stage.CONFIGS)
+    if inside.handle_click(event, ss, trainer) or own_data.handle_click(event, ss):
+        st.rerun(scope="app")
+
+
 def _live_view(ss, sid: str) -> None:
     @st.fragment(run_every=_frame_interval(ss) if ss.playing
                  else replay.frame_interval(ss))
     def view():
         ticket = ss.guard.claim()
-        trainer = ss.trainer
-        CLASSROOM.step_aside(sid, 0.5)  # another page's click or first paint goes first
-        if ss.playing:
-            every, playing = CLASSROOM.frame(sid)
-            if not 1 / RETIME < every / ss.get("frame_every", FRAME) < RETIME:
-                ss.frame_every = every  # more or fewer pages playing: re-time the frames
-                st.rerun(scope="app")
-            _train_frame(ss, trainer, ticket, sid, playing)
-            if _stop_if_broken(ss, trainer):
-                st.rerun(scope="app")
-        else:
-            CLASSROOM.stopped(sid)
-            ss.pop("last_frame", None)
-            ss.pop("pace", None)
-        replay.advance(ss, trainer)
-        stage.health(trainer)
-        with ss.guard.lock:
-            shown = replay.shown(ss, trainer)  # the run, or a paused replay of an epoch
-        replay.controls(ss, trainer, shown)
-        stage.metrics(shown)
-        # While playing, the main view is redrawn every frame and the other figures in
-        # turn: the browser's time per frame (Plotly.react) is what limits the rate.
-        ss.frame = ss.get("frame", 0) + 1
-        moving = ss.playing or ss.get("replaying")
-        only = SECONDARY[ss.frame % len(SECONDARY)] if moving else None
-        with ss.guard.lock:
-            figs = live_figures(shown, focus=inside.focus_of(ss, trainer),
-                                show_test=ss.show_test, discretize=ss.discretize,
-                                log_loss=ss.log_loss, panel=ss.panel,
-                                hs_layer=ss.get("hs_layer"), hs_axes=ss.get("hs_axes", "pca"),
-                                show_network=ss.show_network, previous=ss.get("last_figures"),
-                                only=only, stage_height=STAGE_HEIGHT)
-            replay.figures(figs, trainer, shown, ss.log_loss, STAGE_HEIGHT)
-        replay.sync_url(ss)
-        own_data.decorate(figs, ss)
-        ss.last_figures = figs
-        # One component for every figure: it stays mounted, and only what changed is
-        # redrawn (see live_plot.js). The grid has as many columns as fit (min width).
-        event = live_plot(figs, key="live", columns=0, heights=stage.heights(figs),
-                          labels=stage.LABELS, configs=stage.CONFIGS)
-        if inside.handle_click(event, ss, trainer) or own_data.handle_click(event, ss):
-            st.rerun(scope="app")
+        # A frame of a page playing waits for its turn (one frame at a time on the
+        # server); the frame inside a run a person waits for does not.
+        gate = (CLASSROOM.turn(lambda: not ss.guard.is_newest(ticket))
+                if ss.playing and not ss.get("in_page") else nullcontext())
+        with gate:
+            _frame(ss, sid, ticket)
 
     view()
 
@@ -213,7 +224,11 @@ def main() -> None:
     ss = st.session_state
     sid = join(ss)
     with CLASSROOM.interactive(sid):  # a person waits for this run: others step aside
-        _page(ss, sid)
+        ss.in_page = True
+        try:
+            _page(ss, sid)
+        finally:
+            ss.in_page = False
 
 
 def _page(ss, sid: str) -> None:

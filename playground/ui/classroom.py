@@ -10,6 +10,9 @@ and a late student's page never paints. So the sessions share out the process:
   faster than its own pace asks).
 * **Training**: at speed *max*, the pages playing share the training time of one page
   evenly: with n pages playing, each frame trains for 1/n of what it would alone.
+* **One frame at a time**: the pages' frames take turns (a frame waiting for its turn
+  sleeps), so the server's own thread, which serves pages and websockets, and the
+  script runs people wait for never queue behind ten frames at once.
 * **Controls first**: while any session runs its script for a person (a click, a slider,
   a page opening), training everywhere steps aside between slices.
 * **Memory back**: a session whose browser has gone (closed tab) keeps its run only for
@@ -46,6 +49,7 @@ class Classroom:
         self._seats: dict[str, tuple] = {}  # session id -> (state, last seen active)
         self._interactive: dict[str, int] = {}  # session id -> script runs for a person
         self._janitor: threading.Thread | None = None
+        self._turns = threading.Lock()  # one page's frame at a time
 
     # ------------------------------------------------------------------ frames
     def playing(self, now: float | None = None) -> int:
@@ -69,6 +73,13 @@ class Classroom:
         """``session_id`` paused: it no longer counts as playing."""
         with self._lock:
             self._frames.pop(session_id, None)
+
+    def turn(self, stale, longest: float = 2.0):
+        """A context in which one page draws its frame, the others waiting (asleep) for
+        their turn; gives up waiting when ``stale()`` (a newer run of that page has
+        started: it draws instead) or after ``longest`` seconds. Yields whether the
+        turn was had."""
+        return _Turn(self._turns, stale, longest)
 
     # ------------------------------------------------------------------ controls first
     def interactive(self, session_id: str):
@@ -132,6 +143,21 @@ class Classroom:
             log.info("released the runs of %d ended session(s); %d kept", len(gone),
                      self.seated())
         return len(gone)
+
+
+class _Turn:
+    def __init__(self, lock, stale, longest):
+        self.lock, self.stale, self.longest, self.got = lock, stale, longest, False
+
+    def __enter__(self) -> bool:
+        end = time.monotonic() + self.longest
+        while not self.got and not self.stale() and time.monotonic() < end:
+            self.got = self.lock.acquire(timeout=0.02)
+        return self.got
+
+    def __exit__(self, *exc):
+        if self.got:
+            self.lock.release()
 
 
 class _Interactive:
