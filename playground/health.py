@@ -54,14 +54,22 @@ class Diagnosis:
     kind : str
         ``"overflow"``, ``"absurd"``, ``"dead_relu"`` or ``"rising"``.
     message : str
-        Plain words for the app: what happened and what to try.
+        Plain words for the app: what happened and what to try, then the way out
+        (back to ``rewind_epoch``, or Reset).
     rewind_epoch : int or None
         An epoch :meth:`Trainer.rewind` can restore, whose loss was still sane.
+    cause : str
+        ``message`` without the way out (for a caller that takes the way out itself).
     """
 
     kind: str
     message: str
     rewind_epoch: int | None
+    cause: str = ""
+
+
+def _found(kind: str, cause: str, trainer, rewind: int | None) -> Diagnosis:
+    return Diagnosis(kind, cause + _way_out(trainer, rewind), rewind, cause)
 
 
 def diagnose(trainer) -> Diagnosis | None:
@@ -91,21 +99,21 @@ def diagnose(trainer) -> Diagnosis | None:
     if trainer.diverged:
         rewind = _rewind_epoch(trainer)
         cause = _blame(trainer, "made the outputs overflow")
-        return Diagnosis("overflow", f"{cause} Training diverged and stopped at epoch "
-                         f"{trainer.epoch:,}." + _way_out(trainer, rewind), rewind)
+        return _found("overflow", f"{cause} Training diverged and stopped at epoch "
+                      f"{trainer.epoch:,}.", trainer, rewind)
     if not np.isfinite(current) or current > ABSURD_FACTOR * max(start, ABSURD_FLOOR):
         rewind = _rewind_epoch(trainer)
         cause = _blame(trainer, "made the loss absurd")
-        return Diagnosis("absurd", f"The training loss is {current:.3g}, against {start:.3g} "
-                         f"at the start. {cause}" + _way_out(trainer, rewind), rewind)
+        return _found("absurd", f"The training loss is {current:.3g}, against {start:.3g} "
+                      f"at the start. {cause}", trainer, rewind)
     layer = _dead_layer(trainer)
     if layer is not None:
         rewind = _rewind_epoch(trainer, _last_alive(trainer))
         width = trainer.config.hidden[layer - 1]
         narrow = f" A layer of {width} units dies easily: widen it." if width < 4 else ""
-        return Diagnosis("dead_relu", f"Every hidden ReLU in layer {layer} is off for all "
-                         "points: the network outputs a constant. Try a smaller learning "
-                         f"rate or leaky ReLU.{narrow}" + _way_out(trainer, rewind), rewind)
+        return _found("dead_relu", f"Every hidden ReLU in layer {layer} is off for all "
+                      "points: the network outputs a constant. Try a smaller learning "
+                      f"rate or leaky ReLU.{narrow}", trainer, rewind)
     since = _rewound_at(trainer)
     window = losses[np.searchsorted(trainer.history.epochs, since):][-RISING_WINDOW:]
     level = float(np.median(window))
@@ -113,10 +121,9 @@ def diagnose(trainer) -> Diagnosis | None:
             and not np.median(window[-RISING_TAIL:]) < RECOVERING * level):
         lr = trainer.config.learning_rate
         rewind = _rewind_epoch(trainer)
-        return Diagnosis("rising", f"The training loss stays above where it started "
-                         f"({level:.3g} against {start:.3g}): the learning rate ({lr:g}) is "
-                         f"too high, every step overshoots. Try {lr / 10:g}."
-                         + _way_out(trainer, rewind), rewind)
+        return _found("rising", f"The training loss stays above where it started "
+                      f"({level:.3g} against {start:.3g}): the learning rate ({lr:g}) is "
+                      f"too high, every step overshoots. Try {lr / 10:g}.", trainer, rewind)
     return None
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from contextlib import nullcontext
+from functools import partial
 
 import streamlit as st
 
@@ -88,7 +89,7 @@ def _train_frame(ss, trainer, ticket: int, sid: str, playing: int) -> None:
     at speed "max" a share of the time between frames (which the browser's pace sets),
     so big networks still train fast; ``playing`` pages share that share evenly."""
     now = time.perf_counter()
-    between = lambda: CLASSROOM.step_aside(sid, 0.5)  # noqa: E731 - a click goes first
+    between = partial(CLASSROOM.step_aside, sid, 0.5)  # another page's click goes first
     if ss.speed != "max":
         pace = ss.get("pace")
         if pace is None or pace.rate != float(ss.speed):
@@ -111,7 +112,7 @@ def _stop_if_broken(ss, trainer) -> bool:
     if found is None or found.kind not in ("overflow", "absurd"):
         return False
     ss.playing = False
-    message = found.message.split(" Go back")[0].split(" Reset to start")[0]
+    message = found.cause  # the way out is taken here: back to the last sane epoch
     if found.kind == "absurd":  # the loss ran away without overflowing: diverging too
         message = f"Training diverged at epoch {trainer.epoch:,}. {message}"
     if found.rewind_epoch is not None:

@@ -88,7 +88,8 @@ class Classroom:
 
     def busy(self, session_id: str) -> bool:
         """Whether another session waits for a script run: ``session_id`` steps aside."""
-        return any(n > 0 for sid, n in self._interactive.items() if sid != session_id)
+        with self._lock:  # (another thread may be adding or removing a session's count)
+            return any(n > 0 for sid, n in self._interactive.items() if sid != session_id)
 
     def step_aside(self, session_id: str, longest: float = 1.0) -> None:
         """Sleep (letting other threads run) while another session waits for a script

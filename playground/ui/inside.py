@@ -169,10 +169,10 @@ def edit_form(ss, trainer) -> None:
     c[2].selectbox("To", list(range(len(targets))), key="edit_to",
                    format_func=targets.__getitem__)
     value = ss.get("edit_value")
-    if not isinstance(value, int | float) or not math.isfinite(value) or \
-            abs(value) > EDIT_LIMIT:
-        ss.edit_value = max(-EDIT_LIMIT, min(EDIT_LIMIT, value)) if isinstance(
-            value, int | float) and not math.isnan(value) else round(current, 4)
+    if not isinstance(value, int | float) or math.isnan(value):
+        ss.edit_value = round(current, 4)  # an empty box: the current value again
+    elif abs(value) > EDIT_LIMIT:
+        ss.edit_value = math.copysign(EDIT_LIMIT, value)
         st.caption(f"Kept within −{EDIT_LIMIT:g} … {EDIT_LIMIT:g}.")
     c = st.columns([3, 1], vertical_alignment="bottom")
     c[0].number_input(f"Value (now {current:.4f})", min_value=-EDIT_LIMIT,
