@@ -149,10 +149,11 @@ def _frame(ss, sid: str, ticket: int) -> None:
         ss.pop("last_frame", None)
         ss.pop("pace", None)
     replay.advance(ss, trainer)
-    stage.health(trainer)
     with ss.guard.lock:
         shown = replay.shown(ss, trainer)  # the run, or a paused replay of an epoch
-    replay.controls(ss, trainer, shown)
+    if not ss.playing:
+        replay.controls(ss, trainer, shown)
+    stage.health(trainer)
     stage.metrics(shown)
     # While playing, the main view is redrawn every frame and the other figures in
     # turn: the browser's time per frame (Plotly.react) is what limits the rate.
@@ -239,7 +240,7 @@ def _page(ss, sid: str) -> None:
     if ss.pop("reseed", False):
         controls.seed_widgets(ss.trainer.config, ss)
     inside.apply_pending(ss)
-    stage.style()
+    stage.style(replay.STYLE)
     controls.clamp_widgets(ss)
     _sidebar(ss)
     _apply_widgets(ss)
@@ -252,6 +253,8 @@ def _page(ss, sid: str) -> None:
     else:
         ss.halted = None
     stage.toolbar(ss)
+    if ss.playing:  # the replay row stands still while playing: drawn here, not per frame
+        replay.controls(ss, ss.trainer, ss.trainer)
     _live_view(ss, sid)
     if ss.get("edit_open"):
         inside.edit_dialog(ss)

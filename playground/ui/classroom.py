@@ -5,19 +5,26 @@ thread at a time. Left alone, ten playing pages each ask for a frame every 60 ms
 frame trains and draws, and the process drowns: Pause waits its turn behind the frames,
 and a late student's page never paints. So the sessions share out the process:
 
-* **Frames**: the server draws at most ``FRAMES_PER_SECOND`` frames in all; with n
-  pages playing, each page gets a frame every ``n / FRAMES_PER_SECOND`` seconds (never
-  faster than its own pace asks).
+* **Frames**: with n pages playing (n > 1), the server draws ``rate`` frames per second
+  in all, each page a frame every ``n / rate`` seconds (never faster than its own pace
+  asks; a page playing alone gets every frame it asks for). The rate follows the
+  machine: while its CPUs are busier than ``BUSY`` the rate goes down, while they have
+  room (below ``ROOM``) it goes back up, between ``MIN_RATE`` and ``MAX_RATE``. A frame
+  costs a browser ~0.1-0.2 s of CPU, so a class whose pages run on the server's own
+  machine (a lecturer's laptop, a test) gets few frames and keeps room for a click and
+  a late student's page; a class on its own laptops gets more.
 * **Training**: at speed *max*, the pages playing share the training time of one page
   evenly: with n pages playing, each frame trains for 1/n of what it would alone.
 * **One frame at a time**: the pages' frames take turns (a frame waiting for its turn
   sleeps), so the server's own thread, which serves pages and websockets, and the
   script runs people wait for never queue behind ten frames at once.
 * **Controls first**: while any session runs its script for a person (a click, a slider,
-  a page opening), training everywhere steps aside between slices.
+  a page opening), and for ``WELCOME`` seconds after a page opened (while its browser
+  loads Plotly and draws), the other pages' frames and training step aside.
 * **Memory back**: a session whose browser has gone (closed tab) keeps its run only for
-  ``server.disconnectedSessionTTL`` seconds; then the janitor drops it, even if no other
-  session ever connects again (Streamlit itself only evicts on its next write).
+  ``server.disconnectedSessionTTL`` seconds; then the janitor drops the run and ends the
+  session, even if no other session ever connects again (Streamlit itself evicts a
+  disconnected session only when a new one connects), and hands the freed memory back.
 
 Shared on purpose: the registry holds each session's last frame time and a handle to
 release its run, never a session's data for another to read.
@@ -25,14 +32,22 @@ release its run, never a session's data for another to read.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import threading
 import time
 
 from streamlit.logger import get_logger
 
 FRAME = 0.06  # seconds between frames of one page playing alone
-FRAMES_PER_SECOND = 18.0  # frames the server draws per second, all pages together
-LIVE_WINDOW = 2.0  # seconds: a page that drew a frame this recently is playing
+MAX_RATE = 18.0  # frames the server draws per second, all pages together, at most...
+MIN_RATE = 3.0  # ...and at least, however busy the machine
+BUSY, ROOM = 0.75, 0.6  # the machine's CPUs busier than this lower the rate; less, raise it
+ADJUST = 1.0  # seconds between looks at the machine
+WELCOME = 3.0  # seconds a page that just opened goes first (its browser loads and draws)
+LIVE_WINDOW = 5.0  # seconds: a page that drew a frame this recently is playing (or 3
+# times its frame interval if longer: a busy browser draws late, and a page counted in and
+# out at every late frame would re-time every page, over and over)
 RELEASED_KEYS = ("trainer", "last_figures", "_live_plot_sent", "_live_plot_memo", "pace",
                  "sw_owner",  # a sweep running for the session is cancelled (sweep_job.py)
                  "halted", "gif")
@@ -43,20 +58,26 @@ log = get_logger(__name__)
 class Classroom:
     """The sessions of one server process and their shares of it."""
 
-    def __init__(self):
+    def __init__(self, load: MachineLoad | None = None):
         self._lock = threading.Lock()
         self._frames: dict[str, float] = {}  # session id -> time of its last frame
         self._seats: dict[str, tuple] = {}  # session id -> (state, last seen active)
         self._interactive: dict[str, int] = {}  # session id -> script runs for a person
         self._janitor: threading.Thread | None = None
         self._turns = threading.Lock()  # one page's frame at a time
+        self.rate = MAX_RATE  # frames per second, all pages together
+        self._adjusted = 0.0  # when the rate was last looked at
+        self._arriving: dict[str, float] = {}  # session id -> end of its welcome
+        self._cpu = load or MachineLoad()
 
     # ------------------------------------------------------------------ frames
     def playing(self, now: float | None = None) -> int:
-        """Pages that drew a frame in the last ``LIVE_WINDOW`` seconds."""
+        """Pages playing: they drew a frame in the last ``LIVE_WINDOW`` seconds (or three
+        of their frame intervals), and did not stop since."""
         now = time.monotonic() if now is None else now
         with self._lock:
-            for sid in [s for s, t in self._frames.items() if now - t > LIVE_WINDOW]:
+            window = max(LIVE_WINDOW, 3 * len(self._frames) / self.rate)
+            for sid in [s for s, t in self._frames.items() if now - t > window]:
                 del self._frames[sid]
             return len(self._frames)
 
@@ -66,8 +87,23 @@ class Classroom:
         now = time.monotonic() if now is None else now
         with self._lock:
             self._frames[session_id] = now
+            self._pace(now)
         n = self.playing(now)
-        return max(FRAME, n / FRAMES_PER_SECOND), n
+        return (FRAME if n == 1 else max(FRAME, n / self.rate)), n
+
+    def _pace(self, now: float) -> None:
+        """Every ``ADJUST`` seconds: fewer frames while the machine is busy, more while
+        it has room."""
+        if now - self._adjusted < ADJUST:
+            return
+        self._adjusted = now
+        busy = self._cpu.busy()
+        if busy is None:
+            return
+        if busy > BUSY:
+            self.rate = max(MIN_RATE, self.rate * 0.8)
+        elif busy < ROOM:
+            self.rate = min(MAX_RATE, self.rate + 1.0)
 
     def stopped(self, session_id: str) -> None:
         """``session_id`` paused: it no longer counts as playing."""
@@ -86,10 +122,22 @@ class Classroom:
         """A context for a script run a person is waiting for (not a live frame)."""
         return _Interactive(self, session_id)
 
-    def busy(self, session_id: str) -> bool:
-        """Whether another session waits for a script run: ``session_id`` steps aside."""
+    def welcome(self, session_id: str, now: float | None = None) -> None:
+        """A page has just opened: for ``WELCOME`` seconds, while its browser loads and
+        draws it, the others' frames and training step aside."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            self._arriving[session_id] = now + WELCOME
+
+    def busy(self, session_id: str, now: float | None = None) -> bool:
+        """Whether another session waits for a script run or has just opened:
+        ``session_id`` steps aside."""
+        now = time.monotonic() if now is None else now
         with self._lock:  # (another thread may be adding or removing a session's count)
-            return any(n > 0 for sid, n in self._interactive.items() if sid != session_id)
+            for sid in [s for s, until in self._arriving.items() if until <= now]:
+                del self._arriving[sid]
+            return (any(n > 0 for sid, n in self._interactive.items() if sid != session_id)
+                    or any(sid != session_id for sid in self._arriving))
 
     def step_aside(self, session_id: str, longest: float = 1.0) -> None:
         """Sleep (letting other threads run) while another session waits for a script
@@ -99,14 +147,16 @@ class Classroom:
             time.sleep(0.005)
 
     # ------------------------------------------------------------------ memory back
-    def seat(self, session_id: str, state, is_active, ttl: float) -> None:
+    def seat(self, session_id: str, state, is_active, ttl: float, close=None) -> None:
         """Watch a session: ``state`` (its session state, item deletion thread-safe),
-        ``is_active(session_id)`` (whether its browser is still connected) and the
-        seconds ``ttl`` a disconnected session keeps its run."""
+        ``is_active(session_id)`` (whether its browser is still connected), the seconds
+        ``ttl`` a disconnected session keeps its run, and ``close(session_id)``, which
+        ends a disconnected session for good (or None)."""
         with self._lock:
             self._seats[session_id] = (state, time.monotonic())
             if self._janitor is None:
-                self._janitor = threading.Thread(target=self._sweep, args=(is_active, ttl),
+                self._janitor = threading.Thread(target=self._sweep,
+                                                 args=(is_active, ttl, close),
                                                  name="classroom-janitor", daemon=True)
                 self._janitor.start()
 
@@ -115,15 +165,18 @@ class Classroom:
         with self._lock:
             return len(self._seats)
 
-    def _sweep(self, is_active, ttl: float) -> None:
+    def _sweep(self, is_active, ttl: float, close) -> None:
         period = max(0.5, min(10.0, ttl / 4))
         while True:
             time.sleep(period)
-            self.release_gone(is_active, ttl)
+            self.release_gone(is_active, ttl, close=close)
 
-    def release_gone(self, is_active, ttl: float, now: float | None = None) -> int:
-        """Drop the runs of sessions disconnected for more than ``ttl`` seconds; returns
-        how many were released."""
+    def release_gone(self, is_active, ttl: float, now: float | None = None,
+                     close=None) -> int:
+        """Drop the runs of sessions disconnected for more than ``ttl`` seconds, and end
+        those sessions with ``close(session_id)`` if given (what the server still kept
+        of them: their widgets' state, their last unsent messages); returns how many
+        were released."""
         now = time.monotonic() if now is None else now
         gone = []
         with self._lock:
@@ -134,13 +187,17 @@ class Classroom:
                     gone.append((sid, state))
                     del self._seats[sid]
                     self._frames.pop(sid, None)
-        for _, state in gone:
+        for sid, state in gone:
             for key in RELEASED_KEYS:
                 try:
                     del state[key]
                 except (KeyError, AttributeError):
                     pass
+            if close is not None:
+                close(sid)
         if gone:
+            gc.collect()  # the runs' cycles too (no collection after each script run)
+            _give_back_to_system()
             log.info("released the runs of %d ended session(s); %d kept", len(gone),
                      self.seated())
         return len(gone)
@@ -178,6 +235,40 @@ class _Interactive:
                 self.room._interactive.pop(self.sid, None)
 
 
+def _give_back_to_system() -> None:
+    """Hand memory freed by released runs back to the system (glibc keeps freed
+    blocks of many threads' arenas otherwise, and the process looks as big as ever)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
+
+
+class MachineLoad:
+    """How busy the machine's CPUs were since the last look (Linux: /proc/stat)."""
+
+    def __init__(self, path: str = "/proc/stat"):
+        self.path = path
+        self._last = self._read()
+
+    def _read(self) -> tuple[int, int] | None:
+        try:
+            with open(self.path, encoding="ascii") as f:
+                ticks = [int(x) for x in f.readline().split()[1:]]
+        except (OSError, ValueError):
+            return None
+        idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle + waiting for I/O
+        return sum(ticks), idle
+
+    def busy(self) -> float | None:
+        """Share of CPU time busy since the last call (0..1), or None if unknown."""
+        now, last = self._read(), self._last
+        self._last = now
+        if now is None or last is None or now[0] <= last[0]:
+            return None
+        return 1.0 - (now[1] - last[1]) / (now[0] - last[0])
+
+
 CLASSROOM = Classroom()  # one per server process
 
 
@@ -193,6 +284,11 @@ def join(ss) -> str:
         import streamlit as st
 
         ttl = float(st.get_option("server.disconnectedSessionTTL"))
-        CLASSROOM.seat(sid, ctx.session_state, Runtime.instance().is_active_session, ttl)
+        runtime = Runtime.instance()
+        # (Streamlit keeps a disconnected session until its next new connection; its
+        # public "clear user info" call ends a disconnected one now, on its own thread.)
+        CLASSROOM.seat(sid, ctx.session_state, runtime.is_active_session, ttl,
+                       close=runtime.clear_user_info_for_session)
+        CLASSROOM.welcome(sid)
         ss.seated = True
     return sid

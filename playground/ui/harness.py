@@ -147,6 +147,7 @@ PAINT_PROBE = """
 (() => {
   if (window.__probe) return;
   const MIN_PLOTS = %(min_plots)d;
+  const NEXT = %(next)s;
   const P = window.__probe = {samples: 0, blank: 0, remountFrames: 0, changes: {},
     names: {}, mounts: 0, firstPaint: null, last: new Map(), measuring: false,
     blankKinds: {}, watched: [], t0: performance.now(), tm: null};
@@ -197,9 +198,9 @@ PAINT_PROBE = """
       if (remounted) P.remountFrames++;
     }
     if (P.firstPaint === null && P.allDrawn()) P.firstPaint = performance.now();
-    requestAnimationFrame(tick);
+    NEXT(tick);
   }
-  requestAnimationFrame(tick);
+  NEXT(tick);
 })();
 """
 
@@ -218,10 +219,16 @@ PROBE_STOP = """(() => { const P = window.__probe; P.measuring = false;
           adoptions: lp.adoptions, renderMs: (lp.renderMs || []).slice()}; })()"""
 
 
-def paint_probe(min_plots: int = 4) -> str:
+def paint_probe(min_plots: int = 4, every_ms: int | None = None) -> str:
     """The init script of :data:`PAINT_PROBE`: first paint = at least ``min_plots`` live
-    plots and all of them drawn (``window.__probe.allDrawn()`` tells the same any time)."""
-    return PAINT_PROBE % {"min_plots": min_plots}
+    plots and all of them drawn (``window.__probe.allDrawn()`` tells the same any time).
+
+    The probe looks at every animation frame, or every ``every_ms`` milliseconds: a
+    light probe for many pages in one browser, where 60 looks a second in each page
+    would cost the browser more than the pages themselves."""
+    step = ("requestAnimationFrame" if every_ms is None
+            else f"(f) => setTimeout(f, {int(every_ms)})")
+    return PAINT_PROBE % {"min_plots": min_plots, "next": step}
 
 
 def choose_option(page, label: str, option: str, attempts: int = 5) -> None:

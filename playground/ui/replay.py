@@ -28,7 +28,7 @@ DEFAULT_SECONDS = "10"
 REPLAY_FRAME = 0.08  # seconds between play-back frames (the browser may take longer)
 LINK_SECONDS = 3.0  # a link's ``at=`` trains a fresh run to that epoch for at most this
 MARKER = "#d62728"
-_STYLE = """<style>
+STYLE = """<style>
 .st-key-replay [data-testid="stHorizontalBlock"] { gap: 0.6rem; }
 .st-key-replay [data-testid="stSlider"] { padding: 0 0.4rem; }
 .st-key-replay [data-testid="stSliderThumbValue"] { font-size: 0.8rem; }
@@ -141,20 +141,25 @@ def sync_url(ss) -> None:
 # ---------------------------------------------------------------------- the row
 def controls(ss, trainer, view) -> None:
     """The scrubber, Replay/Stop, the play-back's length and "Continue from here", in
-    one compact row under the toolbar. While playing (or at epoch 0) the row stays, its
-    scrubber only following the epoch, so that the stage does not jump at Play and
-    Pause."""
+    one compact row under the toolbar. While playing (or at epoch 0) the row stays,
+    disabled, so that the stage does not jump at Play and Pause; while playing it is
+    drawn once per run of the page, not every frame (see app.py), its scrubber at
+    "live"."""
     if View(hide=ss.hide).hides("at"):
         return
-    st.html(_STYLE)
     live = ss.playing or trainer.epoch == 0
     replaying = bool(ss.get("replaying"))
     c = st.container(key="replay").columns([4, 1.3, 1.15, 2.2], vertical_alignment="center")
-    if live:  # a light stand-in: no options to send every frame
-        ss.replay_live = trainer.epoch
-        c[0].slider("Replay epoch", 0, max(trainer.epoch, 1), key="replay_live",
-                    disabled=True, label_visibility="collapsed", format="epoch %d",
-                    help="Pause to scrub through the recorded epochs")
+    if live:  # a light stand-in: no options to send
+        if ss.playing:
+            ss.replay_live = "live"
+            c[0].select_slider("Replay epoch", ("epoch 0", "live"), key="replay_live",
+                               disabled=True, label_visibility="collapsed",
+                               help="Pause to scrub through the recorded epochs")
+        else:
+            c[0].slider("Replay epoch", 0, 1, 0, disabled=True, format="epoch %d",
+                        label_visibility="collapsed",
+                        help="Train a little (Play or Step) to scrub through its epochs")
         epochs = []
     else:
         with ss.guard.lock:

@@ -44,9 +44,10 @@ _STYLE = """<style>
 _SHORTCUTS_JS = Path(__file__).with_name("shortcuts.js")
 
 
-def style() -> None:
-    """The page's compact style (a style-only block takes no room)."""
-    st.html(_STYLE)
+def style(*more: str) -> None:
+    """The page's compact style and ``more`` style blocks (one style-only block, drawn
+    once per run of the page, not every frame; it takes no room)."""
+    st.html(_STYLE + "".join(more))
 
 
 def seed_view(view: View, ss) -> None:
