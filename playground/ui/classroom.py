@@ -41,7 +41,7 @@ from streamlit.logger import get_logger
 
 FRAME = 0.06  # seconds between frames of one page playing alone
 MAX_RATE = 18.0  # frames the server draws per second, all pages together, at most...
-MIN_RATE = 3.0  # ...and at least, however busy the machine
+MIN_RATE = 2.0  # ...and at least, however busy the machine
 BUSY, ROOM = 0.75, 0.6  # the machine's CPUs busier than this lower the rate; less, raise it
 ADJUST = 1.0  # seconds between looks at the machine
 WELCOME = 3.0  # seconds a page that just opened goes first (its browser loads and draws)
@@ -269,6 +269,17 @@ class MachineLoad:
         return 1.0 - (now[1] - last[1]) / (now[0] - last[0])
 
 
+def _fewer_arenas(arenas: int = 2) -> None:
+    """Let glibc keep at most ``arenas`` malloc arenas: by default every script thread
+    (one per session) may get its own, and memory freed in one is kept for it, so the
+    process grows with the largest class it has seen."""
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(-8, arenas)  # -8: M_ARENA_MAX
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
+
+
+_fewer_arenas()
 CLASSROOM = Classroom()  # one per server process
 
 
