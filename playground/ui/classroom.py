@@ -235,13 +235,18 @@ class _Interactive:
                 self.room._interactive.pop(self.sid, None)
 
 
+def _glibc(call: str, *args: int) -> None:
+    """Call one of glibc's malloc tunings (on another C library: nothing to do)."""
+    try:
+        getattr(ctypes.CDLL("libc.so.6"), call)(*args)
+    except (OSError, AttributeError):
+        pass
+
+
 def _give_back_to_system() -> None:
     """Hand memory freed by released runs back to the system (glibc keeps freed
     blocks of many threads' arenas otherwise, and the process looks as big as ever)."""
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to do
-        pass
+    _glibc("malloc_trim", 0)
 
 
 class MachineLoad:
@@ -273,10 +278,7 @@ def _fewer_arenas(arenas: int = 2) -> None:
     """Let glibc keep at most ``arenas`` malloc arenas: by default every script thread
     (one per session) may get its own, and memory freed in one is kept for it, so the
     process grows with the largest class it has seen."""
-    try:
-        ctypes.CDLL("libc.so.6").mallopt(-8, arenas)  # -8: M_ARENA_MAX
-    except (OSError, AttributeError):  # not glibc: nothing to do
-        pass
+    _glibc("mallopt", -8, arenas)  # -8: M_ARENA_MAX
 
 
 _fewer_arenas()
