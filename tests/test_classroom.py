@@ -60,6 +60,9 @@ def test_a_page_drawing_late_still_counts_as_playing(stat):
     # every page each time one frame is late)
     room.frame("p0", now=100.0 + LIVE_WINDOW - 0.5)
     assert room.playing(now=100.0 + LIVE_WINDOW - 0.4) == 10
+    # a tab closed while playing stops counting at once (its frames just stop coming)
+    room.seat("p9", {}, lambda sid: sid != "p9", ttl=60)
+    assert room.playing(now=100.0 + LIVE_WINDOW - 0.3) == 9
 
 
 def test_the_frame_rate_follows_how_busy_the_machine_is(stat):

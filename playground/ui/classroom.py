@@ -69,15 +69,17 @@ class Classroom:
         self._adjusted = 0.0  # when the rate was last looked at
         self._arriving: dict[str, float] = {}  # session id -> end of its welcome
         self._cpu = load or MachineLoad()
+        self._is_active = lambda session_id: True  # until a session is seated
 
     # ------------------------------------------------------------------ frames
     def playing(self, now: float | None = None) -> int:
         """Pages playing: they drew a frame in the last ``LIVE_WINDOW`` seconds (or three
-        of their frame intervals), and did not stop since."""
+        of their frame intervals), did not stop since, and are still open."""
         now = time.monotonic() if now is None else now
         with self._lock:
             window = max(LIVE_WINDOW, 3 * len(self._frames) / self.rate)
-            for sid in [s for s, t in self._frames.items() if now - t > window]:
+            for sid in [s for s, t in self._frames.items()
+                        if now - t > window or not self._is_active(s)]:  # (a closed tab)
                 del self._frames[sid]
             return len(self._frames)
 
@@ -154,6 +156,7 @@ class Classroom:
         ends a disconnected session for good (or None)."""
         with self._lock:
             self._seats[session_id] = (state, time.monotonic())
+            self._is_active = is_active
             if self._janitor is None:
                 self._janitor = threading.Thread(target=self._sweep,
                                                  args=(is_active, ttl, close),
