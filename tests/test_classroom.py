@@ -14,8 +14,8 @@ from playground.ui.classroom import (
     MIN_RATE,
     WELCOME,
     Classroom,
-    MachineLoad,
 )
+from playground.ui.machine import MachineLoad
 
 
 class StatFile:
