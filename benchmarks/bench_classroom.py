@@ -29,18 +29,18 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # harness.py
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_live import HELPERS, PAUSE_WATCH, choose_speed, epoch  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-from playground.ui.harness import (  # noqa: E402
+from harness import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
     StreamlitServer,
     paint_probe,
     rss_mb,
 )
+from playwright.sync_api import sync_playwright  # noqa: E402
 
 N_PLOTS = 4
 TARGETS = {"summed": 1000.0, "pause": 1.0, "first_paint": 8.0}  # at 10 pages

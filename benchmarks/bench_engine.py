@@ -82,8 +82,8 @@ from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.neural_network import MLPClassifier  # noqa: E402
 
 import playground  # noqa: E402
-from playground.network import MLP, augment  # noqa: E402
-from playground.optimizers import SGD  # noqa: E402
+from playground.engine.network import MLP, augment  # noqa: E402
+from playground.engine.optimizers import SGD  # noqa: E402
 
 SIZES = (2, 16, 16, 1)
 LR = 0.03

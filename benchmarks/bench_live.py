@@ -31,10 +31,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # harness.py
 
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-from playground.ui.harness import (  # noqa: E402
+from harness import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
     PROBE_START,
@@ -46,6 +45,7 @@ from playground.ui.harness import (  # noqa: E402
     paint_probe,
     rss_mb,
 )
+from playwright.sync_api import sync_playwright  # noqa: E402
 
 N_PLOTS = 4
 # epochs: at speed max on the default setup; a pace (epochs/s) must be kept within 10 %

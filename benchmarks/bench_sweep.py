@@ -43,7 +43,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import numpy as np  # noqa: E402
 
 from playground import Config, Trainer, sweep  # noqa: E402
-from playground.sweeps import default_workers, grid_points, point_config, process_pool  # noqa: E402
+from playground.sweeps.grid import default_workers, grid_points, point_config, process_pool  # noqa: E402
 
 EPOCHS = 300
 RATES = [float(f"{v:.3g}") for v in np.geomspace(0.001, 3, 8)]

@@ -15,22 +15,22 @@ only NumPy, so a notebook can train without the app::
     gif = playground.export_gif(run)                   # its decision regions, animated
 """
 
-from .activations import ACTIVATIONS, Activation
-from .config import Config
-from .csv_data import read_csv, to_csv
-from .datasets import DATASETS, DOMAIN, make_dataset, train_test_split
-from .export import export_script
-from .features import FEATURES, feature_matrix
-from .gif import export_gif
-from .health import Diagnosis, diagnose
-from .history import DecimatingLog, History
-from .initializers import INITIALIZERS
-from .network import MLP
-from .optimizers import OPTIMIZERS
-from .outputs import OUTPUTS
-from .points import Points
-from .sweeps import SweepCancelled, SweepResult, sweep
-from .trainer import Trainer
+from playground.config import Config
+from playground.data.csv_data import read_csv, to_csv
+from playground.data.datasets import DATASETS, DOMAIN, make_dataset, train_test_split
+from playground.data.features import FEATURES, feature_matrix
+from playground.data.points import Points
+from playground.engine.activations import ACTIVATIONS, Activation
+from playground.engine.initializers import INITIALIZERS
+from playground.engine.network import MLP
+from playground.engine.optimizers import OPTIMIZERS
+from playground.engine.outputs import OUTPUTS
+from playground.export.gif import export_gif
+from playground.export.script import export_script
+from playground.run.health import Diagnosis, diagnose
+from playground.run.history import DecimatingLog, History
+from playground.run.trainer import Trainer
+from playground.sweeps.grid import SweepCancelled, SweepResult, sweep
 
 Run = Trainer  # an alias that reads well in notebooks
 

@@ -17,8 +17,7 @@ import dataclasses
 import math
 from dataclasses import dataclass, fields
 
-from .activations import ACTIVATIONS
-from .datasets import (
+from playground.data.datasets import (
     DATASETS,
     GIVEN,
     MAX_CLASSES,
@@ -28,10 +27,11 @@ from .datasets import (
     MIN_SAMPLES,
     spec_of,
 )
-from .features import FEATURES
-from .initializers import INITIALIZERS
-from .optimizers import OPTIMIZERS
-from .outputs import OUTPUTS
+from playground.data.features import FEATURES
+from playground.engine.activations import ACTIVATIONS
+from playground.engine.initializers import INITIALIZERS
+from playground.engine.optimizers import OPTIMIZERS
+from playground.engine.outputs import OUTPUTS
 
 MAX_HIDDEN_LAYERS = 8
 MAX_WIDTH = 128

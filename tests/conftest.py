@@ -1,6 +1,6 @@
 """Shared fixtures: a real `streamlit run` server on 127.0.0.1 and headless Chromium.
 
-The helpers live in :mod:`playground.ui.harness` (also used by ``benchmarks/``).
+The helpers live in ``tests/harness.py`` (also used by ``benchmarks/``).
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
-from playground.ui.harness import (
+from harness import (
     ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,

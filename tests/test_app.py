@@ -242,7 +242,7 @@ def test_multiclass_and_regression_figures():
 
 # ---------------------------------------------------------------- inside the network
 def test_network_diagram_spec():
-    from playground.diagram import diagram_counts
+    from playground.figures.diagram import diagram_counts
 
     at = run_app({"hidden": "5,3"})
     fig = at.session_state.last_figures["network"]
@@ -271,7 +271,7 @@ def test_focus_a_neuron_shows_its_map():
 
 
 def test_diagram_click_focuses_a_neuron_or_picks_a_link():
-    from playground.ui.inside import handle_click
+    from playground.ui.playground_page.inside import handle_click
 
     at = run_app({"hidden": "4,2"})
     ss, trainer = at.session_state, at.session_state.trainer

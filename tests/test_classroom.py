@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from playground.ui.classroom import (
+from playground.ui.server.classroom import (
     ADJUST,
     FRAME,
     LIVE_WINDOW,
@@ -15,7 +15,7 @@ from playground.ui.classroom import (
     WELCOME,
     Classroom,
 )
-from playground.ui.machine import MachineLoad
+from playground.ui.server.machine import MachineLoad
 
 
 class StatFile:

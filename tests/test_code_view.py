@@ -5,7 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 def _page(epochs):
     import playground
-    from playground.ui.code_view import code_view
+    from playground.ui.playground_page.code_view import code_view
 
     code_view(playground.Config(dataset="xor"), epochs)
 

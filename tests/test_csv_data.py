@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import playground
-from playground.csv_data import MAX_BYTES, ColumnsError, read_csv, to_csv
+from playground.data.csv_data import MAX_BYTES, ColumnsError, read_csv, to_csv
 
 ROWS = [(0.5, -1.25, 0), (1.0, 2.0, 1), (-3.0, 0.0, 0), (2.5, 1e-3, 1), (-1.5, -2.0, 0),
         (0.0, 4.0, 1), (3.25, -0.5, 0), (-2.0, 1.5, 1), (1.75, 3.0, 0), (-0.25, -3.5, 1)]

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import App
-
-from playground.ui.harness import ROOT, StreamlitServer, free_port
+from harness import ROOT, StreamlitServer, free_port
 
 pytestmark = pytest.mark.e2e
 DEPLOY = ROOT / "deploy"

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 import playground as pg
-from playground import diagram as D
-from playground.figures import as_figure, neuron_labels
-from playground.hidden_space import grid_lines, hidden_space, pca_axes
+from playground.figures import diagram as D
+from playground.figures.run_figures import as_figure, neuron_labels
+from playground.run.hidden_space import grid_lines, hidden_space, pca_axes
 
 ARCHS = [{}, {"hidden": ()}, {"hidden": (32,) * 6},
          {"hidden": (5, 3), "dataset": "spiral", "n_classes": 3, "activation": "relu"},

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import playground as pg
-from playground import figures as F
-from playground.ui.views import curve_arrays, dataset_previews, live_figures
+from playground.figures import run_figures as F
+from playground.ui.playground_page.views import curve_arrays, dataset_previews, live_figures
 
 
 def test_contour_segments_follow_a_circle():
@@ -103,7 +103,7 @@ def test_confident_class_colour_stays_in_its_band(k):
 
 
 def test_big_networks_use_a_coarser_grid():
-    from playground.ui.views import BIG_GRID, GRID, grid_resolution
+    from playground.ui.playground_page.views import BIG_GRID, GRID, grid_resolution
 
     assert grid_resolution(pg.Trainer()) == GRID
     big = pg.Trainer(hidden=(32,) * 6)

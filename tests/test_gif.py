@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from playground import Trainer, export_gif
-from playground.gif import MAX_FRAMES, SIZE, gif_frames
+from playground.export.gif import MAX_FRAMES, SIZE, gif_frames
 
 
 def _frames(data: bytes) -> list[np.ndarray]:

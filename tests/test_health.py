@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from playground import DATASETS, Trainer
-from playground.features import feature_matrix
-from playground.health import Diagnosis, diagnose
-from playground.history import DecimatingLog
-from playground.run_views import EDIT_LIMIT
+from playground.data.features import feature_matrix
+from playground.run.health import Diagnosis, diagnose
+from playground.run.history import DecimatingLog
+from playground.run.run_views import EDIT_LIMIT
 
 
 def diverged_run():

@@ -6,7 +6,7 @@ import struct
 
 import numpy as np
 
-from playground.ui.live_plot import _figure_dict, encode_figures
+from playground.ui.live.live_plot import _figure_dict, encode_figures
 
 DTYPES = {"f4": np.float32, "f8": np.float64, "u1": np.uint8, "i4": np.int32}
 

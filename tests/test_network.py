@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from playground import ACTIVATIONS, INITIALIZERS, MLP, OUTPUTS
-from playground.buffers import Buffers
-from playground.network import augment
-from playground.optimizers import SGD
+from playground.engine.buffers import Buffers
+from playground.engine.network import augment
+from playground.engine.optimizers import SGD
 
 RNG = np.random.default_rng(123)
 X = RNG.normal(size=(9, 3)) * 2

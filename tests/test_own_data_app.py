@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 from conftest import ROOT, button, run_app
 
-from playground.csv_data import to_csv
-from playground.points import MAX_LINK_POINTS, Points, decode_points, encode_points
+from playground.data.csv_data import to_csv
+from playground.data.points import MAX_LINK_POINTS, Points, decode_points, encode_points
 
 PETALS = (ROOT / "examples" / "petals.csv").read_bytes()
 

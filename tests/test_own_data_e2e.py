@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from conftest import ROOT, App
 
-from playground.points import decode_points
+from playground.data.points import decode_points
 
 pytestmark = pytest.mark.e2e
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from playground import Config, Trainer, read_csv
-from playground.datasets import DOMAIN
-from playground.points import MAX_LINK_POINTS, Points, decode_points, encode_points, fit_bounds
+from playground.data.datasets import DOMAIN
+from playground.data.points import MAX_LINK_POINTS, Points, decode_points, encode_points, fit_bounds
 
 RNG = np.random.default_rng(3)
 X_OWN = RNG.normal(size=(120, 2)) * [250.0, 0.02] + [1000.0, -3.0]  # far from the square

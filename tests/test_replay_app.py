@@ -10,9 +10,9 @@ from conftest import button, run_app
 from PIL import Image
 
 from playground import Config, Trainer, read_csv
-from playground.ui.run_files import run_text
-from playground.ui.session import RunGuard
-from playground.ui.view_state import View
+from playground.ui.playground_page.run_files import run_text
+from playground.ui.playground_page.view_state import View
+from playground.ui.server.session import RunGuard
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from playground import OPTIMIZERS, Config, Trainer, read_csv
-from playground.run_file import (
+from playground.run.run_file import (
     MAX_FILE_BYTES,
     RunFileError,
     _body_text,

@@ -5,7 +5,7 @@ import threading
 import numpy as np
 
 from playground import Trainer
-from playground.ui.session import Pace, RunGuard, train_for
+from playground.ui.server.session import Pace, RunGuard, train_for
 
 
 def test_two_threads_training_one_run_equal_a_serial_run():

@@ -7,8 +7,7 @@ import time
 
 import pytest
 from conftest import all_plots_drawn
-
-from playground.ui.harness import choose_option
+from harness import choose_option
 
 pytestmark = pytest.mark.e2e
 

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from playground import MLP, Config, SweepCancelled, Trainer, sweep
-from playground.stack import NetworkStack
-from playground.stack_trainer import StackTrainer
-from playground.sweeps import grid_points, plan, point_config
+from playground.engine.stack import NetworkStack
+from playground.sweeps.grid import grid_points, plan, point_config
+from playground.sweeps.stack_trainer import StackTrainer
 
 
 def _alone(config: Config, epochs: int) -> Trainer:

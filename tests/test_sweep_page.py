@@ -11,11 +11,11 @@ import pytest
 from conftest import button, run_app
 
 from playground import Config, sweep
-from playground.sweep_figures import curves_figure, loss_heatmap_figure, thumbnails_figure
+from playground.figures.sweep_figures import curves_figure, loss_heatmap_figure, thumbnails_figure
 from playground.ui.pages import SWEEP_SCRIPT
-from playground.ui.sweep_job import SweepJob
-from playground.ui.sweep_results import Layout, table_rows
-from playground.ui.sweep_state import MAX_RUNS, PARAMS, SweepSpec
+from playground.ui.sweep_page.job import SweepJob
+from playground.ui.sweep_page.results import Layout, table_rows
+from playground.ui.sweep_page.state import MAX_RUNS, PARAMS, SweepSpec
 
 
 def open_sweep(query=None, playground_query=None, workers=None):
@@ -215,7 +215,7 @@ def test_sweep_figures_show_every_cell_and_curve():
 
 
 def test_a_sweep_of_your_own_points_keeps_them_in_its_link_and_opens_on_them():
-    from playground.points import Points, decode_points, encode_points
+    from playground.data.points import Points, decode_points, encode_points
 
     rng = np.random.default_rng(0)
     X = rng.uniform(-3, 3, size=(60, 2))
@@ -257,8 +257,8 @@ def test_the_curves_can_be_coloured_by_the_rows_setting():
 def test_a_session_that_lets_go_of_its_sweep_cancels_it_and_its_processes_end():
     import gc
 
-    from playground.ui.classroom import Classroom
-    from playground.ui.sweep_job import Owner
+    from playground.ui.server.classroom import Classroom
+    from playground.ui.sweep_page.job import Owner
 
     grid = {"hidden": [(32, 32), (31, 31), (30, 30), (29, 29)]}
     job = SweepJob(Config(), grid, 3000, None, 4, workers=2)

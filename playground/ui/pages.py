@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import app
+from playground.ui.playground_page import app
 
-SWEEP_SCRIPT = "playground/ui/sweep_entry.py"  # relative to app.py
+SWEEP_SCRIPT = "playground/ui/sweep_page/entry.py"  # relative to app.py
 _PAGES: dict[str, st.Page] = {}
 
 

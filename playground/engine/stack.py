@@ -1,0 +1,141 @@
+"""Many networks of one shape, trained as one: their weights stacked, one product per
+layer for all of them.
+
+A :class:`NetworkStack` holds ``n_nets`` networks with the same layer sizes, activation
+and output (a sweep's learning rates or init seeds, say). Its ``params`` is an
+(n_nets, n_params) array whose row ``k`` is network ``k``'s flat
+:attr:`MLP.params <playground.network.MLP.params>`, in the same layout; every layer's
+augmented matrix ``A = [W; b]`` is then a stack (n_nets, n_in + 1, n_out). The passes
+are :class:`~playground.network.MLP`'s, line for line, with each product an
+``np.matmul`` over the stack:
+
+    z = A.T @ [a; 1]             (n_nets, n_out, m): every network's layer at once
+    [dW; db] = [a; 1] @ delta.T  (n_nets, n_in + 1, n_out)
+
+The speed comes from that structure alone: a NumPy call costs as much as a small
+product, so one call for all networks instead of one per network divides the cost of a
+step by about the number of networks (figures in docs/performance.md). When every
+network sees the same inputs (the same shuffling, or full batches) the first layer's
+input ``[x; 1]`` is a single (n_in + 1, m) matrix that the product broadcasts over the
+stack. The optimizers of :mod:`playground.optimizers` update the stacked ``params``
+unchanged: their rates are (n_nets, 1) columns, one per network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from playground.engine.buffers import Buffers
+from playground.engine.network import MLP, output_delta
+
+
+class NetworkStack:
+    """``n_nets`` networks of one shape, stacked.
+
+    Parameters
+    ----------
+    nets : sequence of MLP
+        Networks with equal ``layer_sizes``, activation, output and dtype; their current
+        parameters are copied in.
+
+    Attributes
+    ----------
+    params, grad : ndarray (n_nets, n_params)
+        Row ``k``: network ``k``'s parameters and gradient, in ``MLP.params`` layout.
+    layers, grad_layers : list of ndarray (n_nets, n_in + 1, n_out)
+        Each layer's stacked ``[W; b]``, views into ``params`` and ``grad``.
+    layers_T : list of ndarray (n_nets, n_out, n_in + 1)
+        Their transposes, as the forward pass multiplies by them.
+    weights : list of ndarray (n_nets, n_in, n_out)
+    weight_mask : ndarray (n_params,)
+        1 on weights, 0 on biases, as ``MLP.weight_mask``.
+    """
+
+    def __init__(self, nets: Sequence[MLP]):
+        first = nets[0]
+        kind = (first.layer_sizes, first.activation.name, first.output.name, first.dtype)
+        for net in nets:
+            if (net.layer_sizes, net.activation.name, net.output.name, net.dtype) != kind:
+                raise ValueError("a NetworkStack holds networks of one shape, activation, "
+                                 f"output and dtype; got {net!r} beside {first!r}")
+        self.layer_sizes, self.activation, self.output = first.layer_sizes, first.activation, \
+            first.output
+        self.dtype, self.n_nets = first.dtype, len(nets)
+        self.params = np.stack([net.params for net in nets])
+        self.grad = np.zeros_like(self.params)
+        bounds = [*first.layer_starts.tolist(), first.params.size]
+        shapes = [A.shape for A in first.layers]
+        blocks = list(zip(bounds[:-1], bounds[1:], shapes, strict=True))
+        n = self.n_nets
+        self.layers = [self.params[:, s:e].reshape(n, *shape) for s, e, shape in blocks]
+        self.grad_layers = [self.grad[:, s:e].reshape(n, *shape) for s, e, shape in blocks]
+        for A in self.layers + self.grad_layers:  # views, never copies
+            assert np.shares_memory(A, self.params) or np.shares_memory(A, self.grad)
+        self.layers_T = [A.transpose(0, 2, 1) for A in self.layers]
+        self.weights = [A[:, :-1] for A in self.layers]
+        self.weight_mask = first.weight_mask.copy()
+        self._buffers: dict[tuple[int, bool], Buffers] = {}
+
+    def buffers(self, m: int, backward: bool = True) -> Buffers:
+        """Stacked :class:`Buffers` (a leading axis of ``n_nets``) for batches of ``m``
+        points, made on first use and then shared by every batch of that size."""
+        buf = self._buffers.get((m, backward))
+        if buf is None:
+            buf = self._buffers[(m, backward)] = Buffers(
+                self.layer_sizes, m, self.dtype, backward=backward, n_nets=self.n_nets)
+        return buf
+
+    def forward_pass(self, Xa: np.ndarray, buf: Buffers) -> np.ndarray:
+        """Every network's forward pass: per layer ``z = W.T a + b``, ``a = act(z)``.
+
+        Parameters
+        ----------
+        Xa : ndarray (n_in + 1, m) or (n_nets, n_in + 1, m)
+            The inputs ``[x; 1]``, feature-major: one matrix that every network sees, or
+            one per network.
+        buf : Buffers
+            From :meth:`buffers` for ``m`` points.
+
+        Returns
+        -------
+        ndarray (n_nets, n_out, m)
+            Every network's output logits (``buf.logits``).
+        """
+        a = Xa
+        for i, z in enumerate(buf.hidden):  # hidden layer i of every network
+            np.matmul(self.layers_T[i], a, out=z)  # z = W.T a + b, one product for all
+            self.activation.apply(z, out=z)  # a = act(z), in place
+            a = buf.a[i]  # [a; 1], the next layer's input
+        return np.matmul(self.layers_T[-1], a, out=buf.logits)  # the output layer's z
+
+    def backward_pass(self, Xa: np.ndarray, Y: np.ndarray, buf: Buffers,
+                      l1: np.ndarray | None = None, l2: np.ndarray | None = None) -> None:
+        """Every network's gradient of its mean loss over the batch, plus its penalty
+        ``l1 * sum|w| + (l2/2) * sum w^2``, into :attr:`grad` (as
+        :meth:`MLP.backward_pass <playground.network.MLP.backward_pass>`).
+
+        Parameters
+        ----------
+        Xa : ndarray (n_in + 1, m) or (n_nets, n_in + 1, m)
+            The inputs given to :meth:`forward_pass`, which must have just run with
+            ``buf``.
+        Y : ndarray (n_out, m) or (n_nets, n_out, m)
+            The targets, feature-major.
+        buf : Buffers
+        l1, l2 : ndarray (n_nets, 1), optional
+            Each network's regularisation rates (None: no network has any).
+        """
+        delta, W, dA = buf.delta, self.weights, self.grad_layers
+        output_delta(self.output, self.activation, Y, buf)  # delta[-1], and every act'(z)
+        for i in range(len(W) - 1, 0, -1):  # from the output layer down to layer 1
+            np.matmul(buf.a[i - 1], buf.delta_T[i], out=dA[i])  # [dW; db] = [a; 1] delta.T
+            below = delta[i - 1]  # the layer below: (W delta) * act'(z)
+            np.matmul(W[i], delta[i], out=below)
+            below *= buf.slope[i - 1]
+        np.matmul(Xa, buf.delta_T[0], out=dA[0])  # the first layer's input is [x; 1]
+        if l2 is not None:  # d/dw (l2/2) w^2 = l2 w, weights only
+            self.grad += l2 * self.weight_mask * self.params
+        if l1 is not None:  # d/dw l1 |w| = l1 sign(w)
+            self.grad += l1 * self.weight_mask * np.sign(self.params)

@@ -1,0 +1,1 @@
+"""The playground page: the stage, its controls, views and menus."""

@@ -1,0 +1,214 @@
+"""The stage: what a class sees on one screen. The toolbar (Play, Step, Reset, the
+pace, the view options), the metrics, the page's compact style and the keyboard
+shortcuts; and the view state (:class:`~.view_state.View`) read from and written to
+the widgets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from playground.run.health import diagnose
+from playground.ui.playground_page import inside, run_files
+from playground.ui.playground_page.code_view import code_view
+from playground.ui.playground_page.view_state import SPEEDS, View
+
+LABELS = {"regions": "Decision regions", "network": "Network diagram",
+          "curves": "Loss and accuracy curves", "panel": "Panel"}
+# the diagram pans and zooms by dragging and double-click; a mode bar would cover its
+# layer titles
+CONFIGS = {"network": {"displayModeBar": False}}
+SHORTCUTS = "Keyboard: Space play/pause · → or S one step · R reset"
+# widget key -> View field (the URL keys of the view)
+VIEW_KEYS = {"speed": "speed", "show_test": "test", "discretize": "discretize",
+             "log_loss": "log_loss", "show_network": "diagram", "panel": "panel",
+             "focus": "focus", "replay_at": "at"}
+_STYLE = """<style>
+/* one screen: little room above the stage, compact metrics */
+[data-testid="stMainBlockContainer"] { padding-top: 4rem; padding-bottom: 1rem; }
+[data-testid="stMetric"] { padding: 0; }
+[data-testid="stMetricValue"] { font-size: 1.45rem; line-height: 1.2; }
+[data-testid="stMetricLabel"] p { font-size: 0.8rem; }
+[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
+[data-testid="stSidebarUserContent"] { padding-top: 1rem; }
+[data-testid="stSidebarUserContent"] h2 { font-size: 1.15rem; padding: 0.4rem 0 0 0; }
+/* a phone: the toolbar and the metrics wrap three to a row instead of one per row */
+@media (max-width: 640px) {
+  .st-key-toolbar [data-testid="stHorizontalBlock"],
+  .st-key-metrics [data-testid="stHorizontalBlock"] { flex-flow: row wrap; gap: 0.5rem; }
+  .st-key-toolbar [data-testid="stColumn"],
+  .st-key-metrics [data-testid="stColumn"] { min-width: 30% !important; flex: 1 1 30% !important; }
+}
+</style>"""
+_SHORTCUTS_JS = Path(__file__).with_name("shortcuts.js")
+
+
+def style(*more: str) -> None:
+    """The page's compact style and ``more`` style blocks (one style-only block, drawn
+    once per run of the page, not every frame; it takes no room)."""
+    st.html(_STYLE + "".join(more))
+
+
+def seed_view(view: View, ss) -> None:
+    """Put ``view``'s values into the view widgets' session state (before they render)."""
+    for key, field in VIEW_KEYS.items():
+        ss[key] = getattr(view, field)
+
+
+def read_view(ss) -> View:
+    """The view the widgets show (the URL form of what the page shows)."""
+    return View(hide=ss.hide, **{field: ss[key] for key, field in VIEW_KEYS.items()
+                                 if key in ss})
+
+
+def heights(figs: dict) -> dict:
+    """Pixel height of every figure of the grid: the stage's two at the stage height."""
+    return {name: fig["layout"].get("height", 300) for name, fig in figs.items()}
+
+
+# ---------------------------------------------------------------------- callbacks
+def _locked(action):
+    """Run ``action(trainer)`` as a newer script run: an older one still training gives
+    way (see session.py), then the run is changed under the session's lock."""
+    ss = st.session_state
+    ss.guard.claim()
+    with ss.guard.lock:
+        return action(ss.trainer)
+
+
+def _play_pause(play: bool):
+    ss = st.session_state
+    halted = ss.get("halted")
+    stuck = ss.trainer.diverged or (halted and halted[0] == ss.trainer.config)
+    if play and stuck:
+        ss.notices.append(("warning", "Play would only diverge again with these settings: "
+                           "lower the learning rate (or change the optimizer) first, or "
+                           "press Reset."))
+    ss.playing = play and not stuck
+    ss.pop("pace", None)
+
+
+def _step():
+    st.session_state.playing = False
+    _locked(lambda t: t.step(1))
+
+
+def _reset():
+    st.session_state.playing = False
+    st.session_state.halted = None
+    _locked(lambda t: t.reset())
+
+
+def _rewind(epoch: int):
+    st.session_state.playing = False
+    _locked(lambda t: t.rewind(epoch))
+
+
+def health(trainer) -> None:
+    """What is wrong with the run, if anything (see health.py), and the way out: back to
+    the last sane epoch, or Reset."""
+    found = diagnose(trainer)
+    if found is None:
+        return
+    severe = found.kind in ("overflow", "absurd")
+    c = st.columns([6, 1.4, 1], vertical_alignment="center")
+    (c[0].error if severe else c[0].warning)(found.message, icon=":material/warning:")
+    if found.rewind_epoch is not None:
+        c[1].button(f"Back to epoch {found.rewind_epoch:,}", key="rewind", on_click=_rewind,
+                    args=(found.rewind_epoch,), type="primary" if severe else "secondary",
+                    icon=":material/history:", width="stretch")
+    c[2].button("Reset", key="health_reset", on_click=_reset, icon=":material/replay:",
+                width="stretch")
+
+
+def toolbar(ss) -> None:
+    """Play/Pause, Step, Reset, the speed, the view options, the Code view and the Run
+    menu (run files, GIF: see run_files.py), in one row."""
+    hide = View(hide=ss.hide)
+    c = st.container(key="toolbar").columns([1.0, 0.9, 0.95, 1.4, 1, 0.95, 0.95],
+                                            vertical_alignment="center")
+    c[0].button("Pause" if ss.playing else "Play", key="play", on_click=_play_pause,
+                args=(not ss.playing,), type="primary", width="stretch",
+                icon=":material/pause:" if ss.playing else ":material/play_arrow:",
+                help=SHORTCUTS)
+    c[1].button("Step", key="step", on_click=_step, icon=":material/skip_next:",
+                width="stretch", help="Train exactly one epoch (→ or S)")
+    c[2].button("Reset", key="reset", on_click=_reset, icon=":material/replay:",
+                width="stretch", help="Fresh weights from the init seed, epoch 0 (R)")
+    if not hide.hides("speed"):
+        c[3].selectbox("Speed", SPEEDS, key="speed", label_visibility="collapsed",
+                       format_func=lambda s: "max speed" if s == "max" else f"{s} epochs/s",
+                       help="Epochs per second; max trains as many as fit each frame")
+    if not hide.hides("all"):  # hide=all: only the stage
+        with c[4].popover("View", icon=":material/tune:", width="stretch"):
+            view_options(ss, hide)
+        c[5].button("Code", key="code_open", icon=":material/code:", width="stretch",
+                    on_click=_open_code, help="This run as a standalone NumPy script")
+        with c[6].popover("Run", icon=":material/save:", width="stretch",
+                          help="Download or open a run file; make a GIF"):
+            run_files.run_menu(ss)
+    shortcuts()
+
+
+def _open_code():
+    st.session_state.show_code = True
+
+
+@st.dialog("This run as a NumPy script", width="large")
+def code_dialog(ss) -> None:
+    """The Code view: the script for the current settings, to read or download."""
+    code_view(ss.trainer.config, ss.trainer.epoch)
+
+
+def view_options(ss, hide: View) -> None:
+    """Toggles, the main view, the panel below the stage, and the weight editor."""
+    st.caption(f":material/keyboard: {SHORTCUTS}")
+    for key, label in (("show_test", "Test points"), ("discretize", "Discretize"),
+                       ("log_loss", "Log loss"), ("show_network", "Show the diagram")):
+        if not hide.hides(VIEW_KEYS[key]):
+            st.toggle(label, key=key)
+    if not hide.hides("focus"):
+        inside.focus_control(ss, ss.trainer)
+    if not hide.hides("panel"):
+        inside.panel_controls(ss, ss.trainer)
+    if st.button("Edit a weight or bias…", key="edit_open_button",
+                 help="Or click a link in the network diagram"):
+        ss.edit_open = True
+
+
+def metrics(trainer) -> None:
+    """Epoch, losses and accuracy (R² for regression)."""
+    m = trainer.metrics
+    score = "R²" if trainer.config.task == "regression" else "accuracy"
+    cols = st.container(key="metrics").columns(5)
+    cols[0].metric("Epoch", f"{trainer.epoch:,}")
+    cols[1].metric("Training loss", _number(m["train_loss"], 4))
+    cols[2].metric("Test loss", _number(m["test_loss"], 4))
+    cols[3].metric(f"Training {score}", _number(m["train_acc"], 3))
+    cols[4].metric(f"Test {score}", _number(m["test_acc"], 3))
+
+
+def _number(value: float, digits: int) -> str:
+    """A metric's text: fixed decimals, or scientific when tiny or huge."""
+    if 0 < abs(value) < 10 ** -digits:  # a tiny loss: its digits, not 0.0000
+        return f"{value:.2e}"
+    return f"{value:.{digits}f}" if abs(value) < 1e4 else f"{value:.3g}"
+
+
+# ---------------------------------------------------------------------- shortcuts
+def _shortcut_component():
+    if "component" not in _shortcut_component.__dict__:
+        _shortcut_component.component = st.components.v2.component(
+            "neural_playground.shortcuts", js=_SHORTCUTS_JS.read_text(encoding="utf-8"))
+    return _shortcut_component.component
+
+
+def shortcuts() -> None:
+    """Space, → / S and R press Play/Pause, Step and Reset (not while typing); and
+    setting changes replace the browser's history entry instead of pushing one."""
+    _shortcut_component()(key="shortcuts", data={"keys": {" ": "play", "ArrowRight": "step",
+                                                          "s": "step", "r": "reset"}})
+
+
+__all__ = ["LABELS", "health", "metrics", "read_view", "seed_view", "style", "toolbar"]

@@ -1,0 +1,265 @@
+"""One server, many sessions: a class that opens the same link.
+
+All sessions of a Streamlit server share one Python process, and Python runs one
+thread at a time. Left alone, ten playing pages each ask for a frame every 60 ms, each
+frame trains and draws, and the process drowns: Pause waits its turn behind the frames,
+and a late student's page never paints. So the sessions share out the process:
+
+* **Frames**: with n pages playing (n > 1), the server draws ``rate`` frames per second
+  in all, each page a frame every ``n / rate`` seconds (never faster than its own pace
+  asks; a page playing alone gets every frame it asks for). The rate follows the
+  machine: while its CPUs are busier than ``BUSY`` the rate goes down, while they have
+  room (below ``ROOM``) it goes back up, between ``MIN_RATE`` and ``MAX_RATE``. A frame
+  costs a browser ~0.1-0.2 s of CPU, so a class whose pages run on the server's own
+  machine (a lecturer's laptop, a test) gets few frames and keeps room for a click and
+  a late student's page; a class on its own laptops gets more.
+* **Training**: at speed *max*, the pages playing share the training time of one page
+  evenly: with n pages playing, each frame trains for 1/n of what it would alone.
+* **One frame at a time**: the pages' frames take turns (a frame waiting for its turn
+  sleeps), so the server's own thread, which serves pages and websockets, and the
+  script runs people wait for never queue behind ten frames at once.
+* **Controls first**: while any session runs its script for a person (a click, a slider,
+  a page opening), and for ``WELCOME`` seconds after a page opened (while its browser
+  loads Plotly and draws), the other pages' frames and training step aside.
+* **Memory back**: a session whose browser has gone (closed tab) keeps its run only for
+  ``server.disconnectedSessionTTL`` seconds; then the janitor drops the run and ends the
+  session, even if no other session ever connects again (Streamlit itself evicts a
+  disconnected session only when a new one connects), and hands the freed memory back.
+
+Shared on purpose: the registry holds each session's last frame time and a handle to
+release its run, never a session's data for another to read.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+import time
+
+from streamlit.logger import get_logger
+
+from playground.ui.server.machine import MachineLoad, fewer_arenas, give_back_to_system
+
+FRAME = 0.06  # seconds between frames of one page playing alone
+MAX_RATE = 18.0  # frames the server draws per second, all pages together, at most...
+MIN_RATE = 2.0  # ...and at least, however busy the machine
+BUSY, ROOM = 0.75, 0.6  # the machine's CPUs busier than this lower the rate; less, raise it
+ADJUST = 1.0  # seconds between looks at the machine
+WELCOME = 3.0  # seconds a page that just opened goes first (its browser loads and draws)
+LIVE_WINDOW = 5.0  # seconds: a page that drew a frame this recently is playing (or 3
+# times its frame interval if longer: a busy browser draws late, and a page counted in and
+# out at every late frame would re-time every page, over and over)
+RELEASED_KEYS = ("trainer", "last_figures", "_live_plot_sent", "_live_plot_memo", "pace",
+                 "sw_owner",  # a sweep running for the session is cancelled (sweep_job.py)
+                 "halted", "gif")
+
+log = get_logger(__name__)
+
+
+class Classroom:
+    """The sessions of one server process and their shares of it."""
+
+    def __init__(self, load: MachineLoad | None = None):
+        self._lock = threading.Lock()
+        self._frames: dict[str, float] = {}  # session id -> time of its last frame
+        self._seats: dict[str, tuple] = {}  # session id -> (state, last seen active)
+        self._interactive: dict[str, int] = {}  # session id -> script runs for a person
+        self._janitor: threading.Thread | None = None
+        self._turns = threading.Lock()  # one page's frame at a time
+        self.rate = MAX_RATE  # frames per second, all pages together
+        self._adjusted = 0.0  # when the rate was last looked at
+        self._arriving: dict[str, float] = {}  # session id -> end of its welcome
+        self._cpu = load or MachineLoad()
+        self._is_active = lambda session_id: True  # until a session is seated
+
+    # ------------------------------------------------------------------ frames
+    def playing(self, now: float | None = None) -> int:
+        """Pages playing: they drew a frame in the last ``LIVE_WINDOW`` seconds (or three
+        of their frame intervals), did not stop since, and are still open."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            window = max(LIVE_WINDOW, 3 * len(self._frames) / self.rate)
+            for sid in [s for s, t in self._frames.items()
+                        if now - t > window or not self._is_active(s)]:  # (a closed tab)
+                del self._frames[sid]
+            return len(self._frames)
+
+    def frame(self, session_id: str, now: float | None = None) -> tuple[float, int]:
+        """Note a frame of ``session_id``; returns the time to its next frame and the
+        number of pages playing (which share the training time)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            self._frames[session_id] = now
+            self._pace(now)
+        n = self.playing(now)
+        return (FRAME if n == 1 else max(FRAME, n / self.rate)), n
+
+    def _pace(self, now: float) -> None:
+        """Every ``ADJUST`` seconds: fewer frames while the machine is busy, more while
+        it has room."""
+        if now - self._adjusted < ADJUST:
+            return
+        self._adjusted = now
+        busy = self._cpu.busy()
+        if busy is None:
+            return
+        if busy > BUSY:
+            self.rate = max(MIN_RATE, self.rate * 0.8)
+        elif busy < ROOM:
+            self.rate = min(MAX_RATE, self.rate + 1.0)
+
+    def stopped(self, session_id: str) -> None:
+        """``session_id`` paused: it no longer counts as playing."""
+        with self._lock:
+            self._frames.pop(session_id, None)
+
+    def turn(self, stale, longest: float = 2.0):
+        """A context in which one page draws its frame, the others waiting (asleep) for
+        their turn; gives up waiting when ``stale()`` (a newer run of that page has
+        started: it draws instead) or after ``longest`` seconds. Yields whether the
+        turn was had."""
+        return _Turn(self._turns, stale, longest)
+
+    # ------------------------------------------------------------------ controls first
+    def interactive(self, session_id: str):
+        """A context for a script run a person is waiting for (not a live frame)."""
+        return _Interactive(self, session_id)
+
+    def welcome(self, session_id: str, now: float | None = None) -> None:
+        """A page has just opened: for ``WELCOME`` seconds, while its browser loads and
+        draws it, the others' frames and training step aside."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            self._arriving[session_id] = now + WELCOME
+
+    def busy(self, session_id: str, now: float | None = None) -> bool:
+        """Whether another session waits for a script run or has just opened:
+        ``session_id`` steps aside."""
+        now = time.monotonic() if now is None else now
+        with self._lock:  # (another thread may be adding or removing a session's count)
+            for sid in [s for s, until in self._arriving.items() if until <= now]:
+                del self._arriving[sid]
+            return (any(n > 0 for sid, n in self._interactive.items() if sid != session_id)
+                    or any(sid != session_id for sid in self._arriving))
+
+    def step_aside(self, session_id: str, longest: float = 1.0) -> None:
+        """Sleep (letting other threads run) while another session waits for a script
+        run, at most ``longest`` seconds."""
+        end = time.monotonic() + longest
+        while self.busy(session_id) and time.monotonic() < end:
+            time.sleep(0.005)
+
+    # ------------------------------------------------------------------ memory back
+    def seat(self, session_id: str, state, is_active, ttl: float, close=None) -> None:
+        """Watch a session: ``state`` (its session state, item deletion thread-safe),
+        ``is_active(session_id)`` (whether its browser is still connected), the seconds
+        ``ttl`` a disconnected session keeps its run, and ``close(session_id)``, which
+        ends a disconnected session for good (or None)."""
+        with self._lock:
+            self._seats[session_id] = (state, time.monotonic())
+            self._is_active = is_active
+            if self._janitor is None:
+                self._janitor = threading.Thread(target=self._sweep,
+                                                 args=(is_active, ttl, close),
+                                                 name="classroom-janitor", daemon=True)
+                self._janitor.start()
+
+    def seated(self) -> int:
+        """Sessions whose runs are kept."""
+        with self._lock:
+            return len(self._seats)
+
+    def _sweep(self, is_active, ttl: float, close) -> None:
+        period = max(0.5, min(10.0, ttl / 4))
+        while True:
+            time.sleep(period)
+            self.release_gone(is_active, ttl, close=close)
+
+    def release_gone(self, is_active, ttl: float, now: float | None = None,
+                     close=None) -> int:
+        """Drop the runs of sessions disconnected for more than ``ttl`` seconds, and end
+        those sessions with ``close(session_id)`` if given (what the server still kept
+        of them: their widgets' state, their last unsent messages); returns how many
+        were released."""
+        now = time.monotonic() if now is None else now
+        gone = []
+        with self._lock:
+            for sid, (state, seen) in list(self._seats.items()):
+                if is_active(sid):
+                    self._seats[sid] = (state, now)
+                elif now - seen > ttl:
+                    gone.append((sid, state))
+                    del self._seats[sid]
+                    self._frames.pop(sid, None)
+        for sid, state in gone:
+            for key in RELEASED_KEYS:
+                try:
+                    del state[key]
+                except (KeyError, AttributeError):
+                    pass
+            if close is not None:
+                close(sid)
+        if gone:
+            gc.collect()  # the runs' cycles too (no collection after each script run)
+            give_back_to_system()
+            log.info("released the runs of %d ended session(s); %d kept", len(gone),
+                     self.seated())
+        return len(gone)
+
+
+class _Turn:
+    def __init__(self, lock, stale, longest):
+        self.lock, self.stale, self.longest, self.got = lock, stale, longest, False
+
+    def __enter__(self) -> bool:
+        end = time.monotonic() + self.longest
+        while not self.got and not self.stale() and time.monotonic() < end:
+            self.got = self.lock.acquire(timeout=0.02)
+        return self.got
+
+    def __exit__(self, *exc):
+        if self.got:
+            self.lock.release()
+
+
+class _Interactive:
+    def __init__(self, room: Classroom, session_id: str):
+        self.room, self.sid = room, session_id
+
+    def __enter__(self):
+        with self.room._lock:
+            self.room._interactive[self.sid] = self.room._interactive.get(self.sid, 0) + 1
+
+    def __exit__(self, *exc):
+        with self.room._lock:
+            left = self.room._interactive.get(self.sid, 1) - 1
+            if left:
+                self.room._interactive[self.sid] = left
+            else:
+                self.room._interactive.pop(self.sid, None)
+
+
+fewer_arenas()
+CLASSROOM = Classroom()  # one per server process
+
+
+def join(ss) -> str:
+    """This script run's session id; on the session's first run, seat it (so that its
+    run is released once its browser has gone)."""
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    sid = ctx.session_id if ctx is not None else "local"
+    if not ss.get("seated") and ctx is not None and Runtime.exists():
+        import streamlit as st
+
+        ttl = float(st.get_option("server.disconnectedSessionTTL"))
+        runtime = Runtime.instance()
+        # (Streamlit keeps a disconnected session until its next new connection; its
+        # public "clear user info" call ends a disconnected one now, on its own thread.)
+        CLASSROOM.seat(sid, ctx.session_state, runtime.is_active_session, ttl,
+                       close=runtime.clear_user_info_for_session)
+        CLASSROOM.welcome(sid)
+        ss.seated = True
+    return sid

@@ -1,0 +1,1 @@
+"""The Sweep page: a grid of runs trained at once."""
