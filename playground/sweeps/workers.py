@@ -26,6 +26,7 @@ import subprocess
 import sys
 import threading
 from concurrent.futures import BrokenExecutor, Executor, Future
+from pathlib import Path
 
 # what the worker runs first: the parent's import path, then the serving loop
 _BOOT = ("import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); "
@@ -99,14 +100,22 @@ class WorkerPool(Executor):
                     future.set_exception(err)
                     continue
                 if process is None:
-                    process = _start()
+                    try:
+                        process = _start()
+                    except OSError as err:  # no interpreter to start: say so, go on
+                        future.set_exception(err)
+                        continue
                 try:
                     _send(process.stdin, call)
-                    ok, value = pickle.loads(_receive(process.stdout))
-                except (OSError, EOFError, pickle.PickleError) as err:
+                    answer = _receive(process.stdout)
+                except (OSError, EOFError) as err:  # the worker died: the next call starts one
                     future.set_exception(_broken(_stop(process), err))
                     process = None
                     continue
+                try:
+                    ok, value = pickle.loads(answer)
+                except Exception as err:  # noqa: BLE001 - e.g. a class this side lacks
+                    ok, value = False, err
                 if ok:
                     future.set_result(value)
                 else:
@@ -116,10 +125,16 @@ class WorkerPool(Executor):
 
 
 def _start() -> subprocess.Popen:
+    """A worker, in this process's folder, with its import path (and, last, the folder
+    this ``playground`` was imported from, should the path have lost it since)."""
     process = subprocess.Popen([sys.executable, "-c", _BOOT], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE)
-    pickle.dump(list(sys.path), process.stdin)
-    process.stdin.flush()
+    try:
+        pickle.dump([*sys.path, str(Path(__file__).resolve().parents[2])], process.stdin)
+        process.stdin.flush()
+    except OSError:  # it could not start
+        _stop(process)
+        raise
     return process
 
 
@@ -184,4 +199,7 @@ def serve() -> None:
             data = pickle.dumps(answer)
         except Exception as err:  # noqa: BLE001 - an answer that does not pickle
             data = pickle.dumps((False, RuntimeError(f"the answer could not be sent: {err}")))
-        _send(answers, data)
+        try:
+            _send(answers, data)
+        except BrokenPipeError:  # the pool's process has gone: nobody to answer
+            return
