@@ -52,6 +52,16 @@ RANGES = {
     "batch_size": (1, MAX_SAMPLES),
     "reg_rate": (0.0, 10.0),
 }
+# field -> the control's name in the app, for what a link's notices say
+LABELS = {
+    "dataset": "Dataset", "n_classes": "Classes", "n_samples": "Points", "noise": "Noise",
+    "train_ratio": "Training share", "data_seed": "Data seed", "features": "Input features",
+    "hidden": "Hidden layers", "activation": "Activation", "output": "Output / loss",
+    "init": "Initialisation", "init_seed": "Init seed", "optimizer": "Optimizer",
+    "learning_rate": "Learning rate", "momentum": "Momentum", "batch_size": "Batch size",
+    "regularization": "Regularization", "reg_rate": "Regularization rate",
+    "shuffle": "Shuffle", "dtype": "Precision",
+}
 # field -> allowed names, for strings
 CHOICES = {
     "dataset": (*DATASETS, *GIVEN),
@@ -62,6 +72,15 @@ CHOICES = {
     "regularization": REGULARIZATIONS,
     "dtype": DTYPES,
 }
+
+
+class OutOfRange(ValueError):
+    """A number (or hidden layout) beyond what its field takes; ``nearest`` is the value
+    within range closest to it (what a link is clamped to)."""
+
+    def __init__(self, message: str, nearest):
+        super().__init__(message)
+        self.nearest = nearest
 
 
 @dataclass(frozen=True)
@@ -168,23 +187,58 @@ class Config:
 
     @classmethod
     def from_query_lenient(cls, query) -> tuple[Config, list[str]]:
-        """Like :meth:`from_query`, but a bad field falls back to its default.
+        """Like :meth:`from_query`, but forgiving, as a link opened in the app is: a number
+        beyond its range is clamped to the nearest bound (and a batch larger than the
+        training set to its size), any other bad field falls back to its default.
 
-        Returns the config and one plain-words message per field that was reset.
+        Returns the config and one plain-words message per field changed, naming the
+        control as the app shows it (``"Learning rate: must be between … — using 10"``).
         """
         good, problems = {}, []
         for f in fields(cls):
             if f.name not in query:
                 continue
+            label = LABELS[f.name]
             try:
                 good[f.name] = _check(f.name, f.type, _first(query[f.name]))
+            except OutOfRange as err:
+                good[f.name] = err.nearest
+                problems.append(f"{label}: {_reason(err, f.name)} — using "
+                                f"{_shown(err.nearest)}")
             except ValueError as err:
-                problems.append(f"{err} — using the default {_format(f.default)!r}")
+                problems.append(f"{label}: {_reason(err, f.name)} — using the default "
+                                f"{_format(f.default)}")
         try:
-            return cls(**good), problems
+            config = cls(**good)
         except ValueError as err:  # a combination of fields, e.g. output vs dataset
             good.pop("output", None)
-            return cls(**good), [*problems, f"{err} — using the default 'auto'"]
+            config = cls(**good)
+            problems.append(f"{LABELS['output']}: {_reason(err, 'output')} — using the "
+                            "automatic output (auto)")
+        n_train = config.n_train
+        if "batch_size" in good and n_train is not None and config.batch_size > n_train:
+            problems.append(f"{LABELS['batch_size']}: {config.batch_size:,} is more than the "
+                            f"{n_train:,} training points — using {n_train:,}")
+            config = config.replace(batch_size=n_train)
+        return config, problems
+
+    @property
+    def n_train(self) -> int | None:
+        """How many of a built-in dataset's points train (None for your own points, whose
+        number the config does not hold)."""
+        if self.dataset not in DATASETS:
+            return None
+        return min(max(round(self.train_ratio * self.n_samples), 1), self.n_samples - 1)
+
+
+def _shown(value) -> str:
+    """A value as a notice shows it: 10 rather than 10.0."""
+    return f"{value:g}" if isinstance(value, float) else _format(value)
+
+
+def _reason(err: ValueError, name: str) -> str:
+    """A field's message without the field's name in front."""
+    return str(err).removeprefix(f"{name}: ")
 
 
 def _first(value):
@@ -220,17 +274,12 @@ def _check(name: str, kind: str, value):
         return _check_number(name, kind, value)
     if kind == "str":
         if value not in CHOICES[name]:
-            raise ValueError(f"{name}: {value!r} is not one of {', '.join(CHOICES[name])}")
+            shown = DATASETS if name == "dataset" else CHOICES[name]  # (own data: by upload)
+            raise ValueError(f"{name}: {value!r} is not one of {', '.join(shown)}")
         return value
     items = _split(value)
     if kind == "tuple[int, ...]":  # hidden layer widths
-        if len(items) > MAX_HIDDEN_LAYERS:
-            raise ValueError(f"{name}: at most {MAX_HIDDEN_LAYERS} hidden layers, "
-                             f"got {len(items)}")
-        widths = tuple(_check_number(name, "int", w) for w in items)
-        if any(not 1 <= w <= MAX_WIDTH for w in widths):
-            raise ValueError(f"{name}: each layer needs 1 to {MAX_WIDTH} neurons, got {widths}")
-        return widths
+        return _check_widths(name, items)
     names = tuple(str(s) for s in items)  # features
     labels = ", ".join(f.label for f in FEATURES.values())
     if not names:
@@ -249,8 +298,31 @@ def _split(value) -> list:
     return list(value)
 
 
-def _check_number(name, kind, value):
-    lo, hi = RANGES.get(name, (-math.inf, math.inf))
+def _check_widths(name: str, items: list) -> tuple[int, ...]:
+    """Hidden layer widths: whole numbers, each 1 to ``MAX_WIDTH``, at most
+    ``MAX_HIDDEN_LAYERS`` of them (beyond that :class:`OutOfRange`, nearest: the first
+    layers, each width clamped)."""
+    widths, nearest = [], []
+    for w in items:
+        try:
+            widths.append(_check_number(name, "int", w, (1, MAX_WIDTH)))
+        except OutOfRange:  # a whole number, too small or too large
+            widths.append(int(float(w)))
+        nearest.append(min(max(widths[-1], 1), MAX_WIDTH))
+    widths, nearest = tuple(widths), tuple(nearest[:MAX_HIDDEN_LAYERS])
+    if len(widths) > MAX_HIDDEN_LAYERS:
+        raise OutOfRange(f"{name}: at most {MAX_HIDDEN_LAYERS} hidden layers, "
+                         f"got {len(widths)}", nearest)
+    if widths != nearest:
+        raise OutOfRange(f"{name}: each layer needs 1 to {MAX_WIDTH} neurons, got "
+                         f"{_format(widths)}", nearest)
+    return widths
+
+
+def _check_number(name, kind, value, bounds=None):
+    """``value`` as a number of ``kind`` (``"int"`` or ``"float"``) within ``bounds``
+    (default: the field's ``RANGES``); beyond them :class:`OutOfRange`."""
+    lo, hi = bounds or RANGES[name]
     try:
         if isinstance(value, bool):
             raise TypeError
@@ -262,6 +334,9 @@ def _check_number(name, kind, value):
     except (TypeError, ValueError, OverflowError):
         raise ValueError(f"{name}: expected {'an integer' if kind == 'int' else 'a number'} "
                          f"between {lo:g} and {hi:g}, got {value!r}") from None
-    if not lo <= x <= hi:  # also rejects nan
-        raise ValueError(f"{name}: must be between {lo:g} and {hi:g}, got {value!r}")
+    message = f"{name}: must be between {lo:g} and {hi:g}, got {value!r}"
+    if math.isnan(x):
+        raise ValueError(message)
+    if not lo <= x <= hi:
+        raise OutOfRange(message, type(x)(lo if x < lo else hi))
     return x

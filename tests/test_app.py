@@ -191,6 +191,28 @@ def test_url_beyond_the_app_ranges_is_clamped_with_a_notice():
     assert at.warning and "hidden" in at.warning[0].value
 
 
+def test_url_numbers_beyond_their_range_clamp_to_the_nearest_bound_with_a_notice():
+    at = run_app({"learning_rate": "99", "noise": "0.9", "n_samples": "20000",
+                  "batch_size": "0"})
+    assert not at.exception
+    c = at.session_state.trainer.config
+    assert (c.learning_rate, c.noise, c.n_samples, c.batch_size) == (10.0, 0.5, 10_000, 1)
+    assert at.selectbox(key="w_learning_rate").value == "10"
+    assert at.number_input(key="w_n_samples").value == 10_000
+    notice = at.warning[0].value
+    for line in ("Learning rate: must be between 1e-06 and 10, got '99' — using 10",
+                 "Noise: must be between 0 and 0.5, got '0.9' — using 0.5",
+                 "Points: must be between 10 and 10000, got '20000' — using 10000",
+                 "Batch size: must be between 1 and 10000, got '0' — using 1"):
+        assert line in notice
+    assert "inf" not in notice and "own" not in notice
+    at = run_app({"batch_size": "9999"})  # 250 training points
+    assert at.session_state.trainer.config.batch_size == 250
+    assert at.number_input(key="w_batch_size").value == 250
+    assert "Batch size: 9,999 is more than the 250 training points — using 250" in (
+        at.warning[0].value)
+
+
 @pytest.mark.parametrize("query", [
     {"learning_rate": "NaN", "hidden": "9999", "dataset": "<script>", "zzz": "1"},
     {"n_samples": "-5", "noise": "huge", "features": "", "batch_size": "1e400"},

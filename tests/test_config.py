@@ -92,13 +92,63 @@ def test_output_must_fit_the_problem(dataset, output, match):
 
 def test_lenient_parse_resets_bad_fields_only():
     c, problems = Config.from_query_lenient(
-        {"learning_rate": "1e9", "hidden": "6,6", "dataset": "nope", "x": "y"})
+        {"learning_rate": "fast", "hidden": "6,6", "dataset": "nope", "x": "y"})
     assert c.hidden == (6, 6)
     assert c.learning_rate == Config().learning_rate
     assert c.dataset == "circle"
     assert len(problems) == 2
-    assert any(p.startswith("learning_rate:") for p in problems)
-    assert any(p.startswith("dataset:") for p in problems)
+    assert any(p.startswith("Learning rate:") for p in problems)
+    assert any(p.startswith("Dataset:") for p in problems)
+
+
+@pytest.mark.parametrize("field,value,nearest,label", [
+    ("learning_rate", "99", 10.0, "Learning rate"),
+    ("learning_rate", "1e9", 10.0, "Learning rate"),
+    ("learning_rate", "1e-9", 1e-6, "Learning rate"),
+    ("noise", "0.9", 0.5, "Noise"),
+    ("n_samples", "20000", 10_000, "Points"),
+    ("n_samples", "-5", 10, "Points"),
+    ("batch_size", "0", 1, "Batch size"),
+    ("n_classes", "77", 5, "Classes"),
+    ("momentum", "1.5", 0.999, "Momentum"),
+    ("reg_rate", "-0.1", 0.0, "Regularization rate"),
+    ("train_ratio", "0.95", 0.9, "Training share"),
+    ("init_seed", "-1", 0, "Init seed"),
+    ("hidden", "200,0,3", (128, 1, 3), "Hidden layers"),
+    ("hidden", "1,2,3,4,5,6,7,8,9,10", (1, 2, 3, 4, 5, 6, 7, 8), "Hidden layers"),
+])
+def test_lenient_parse_clamps_a_number_beyond_its_range_to_the_nearest_bound(
+        field, value, nearest, label):
+    c, problems = Config.from_query_lenient({field: value, "dataset": "blobs"})
+    assert getattr(c, field) == nearest
+    assert type(getattr(c, field)) is type(nearest)
+    assert len(problems) == 1
+    shown = ",".join(map(str, nearest)) if isinstance(nearest, tuple) else f"{nearest:g}"
+    assert problems[0].startswith(f"{label}: ") and problems[0].endswith(f" — using {shown}")
+    assert field not in problems[0].split(":")[0]  # the control's name, not the URL key
+
+
+def test_lenient_messages_name_no_infinite_range_nor_internal_datasets():
+    _, problems = Config.from_query_lenient({"hidden": "4,x", "dataset": "moon"})
+    assert problems == [
+        "Dataset: 'moon' is not one of circle, xor, gauss, spiral, moons, checkerboard, "
+        "blobs, plane, multi-gauss — using the default circle",
+        "Hidden layers: expected an integer between 1 and 128, got 'x' — using the default 4,2"]
+    c, problems = Config.from_query_lenient({"learning_rate": "nan", "batch_size": "1e400"})
+    assert (c.learning_rate, c.batch_size) == (0.03, 10)  # not numbers: the defaults
+    assert len(problems) == 2 and not any("inf" in p.split(",")[0] for p in problems)
+
+
+def test_lenient_parse_fits_the_batch_to_the_training_set():
+    c, problems = Config.from_query_lenient({"batch_size": "9999"})
+    assert c.batch_size == 250  # 500 points, half of them train
+    assert problems == ["Batch size: 9,999 is more than the 250 training points — using 250"]
+    c, problems = Config.from_query_lenient({"batch_size": "95", "n_samples": "100",
+                                             "train_ratio": "0.9"})
+    assert (c.batch_size, c.n_train) == (90, 90) and len(problems) == 1
+    assert Config.from_query_lenient({"batch_size": "250"}) == (Config(batch_size=250), [])
+    # in Python a larger batch stays what it always meant: the whole training set
+    assert Config(batch_size=9999).batch_size == 9999
 
 
 def test_lenient_parse_resolves_conflicting_fields():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import io
 import pickle
+import re
 import time
 
 import numpy as np
@@ -125,6 +126,20 @@ BAD = {
     "text in x2": _ok_rows() + "1,two,0\n",
     "empty x1": _ok_rows() + ",1,0\n",
     "empty label": _ok_rows() + "1,1,\n",
+    "quoted empty label": _ok_rows() + '1,1," "\n',
+    "nan label": _ok_rows() + "1,1,nan\n",
+    "NaN label among names": "".join(f"{i},{i},{('cat', 'dog', 'NaN')[i % 3]}\n"
+                                     for i in range(12)),
+    "-nan label": _ok_rows() + "1,1,-nan\n",
+    "inf label": _ok_rows() + "1,1,inf\n",
+    "-Infinity label": _ok_rows() + "1,1,-Infinity\n",
+    "overflowing label among names": "".join(f"{i},{i},{('a', 'b', '1e999')[i % 3]}\n"
+                                             for i in range(12)),
+    "only separators": ",,\n,,\n;;\n",
+    "separators and spaces": " , , \n\t,  ,\n" * 12,
+    "byte-order mark only": b"\xef\xbb\xbf",
+    "byte-order mark and spaces": b"\xef\xbb\xbf \r\n \n",
+    "unicode spaces only": "\u00a0\u2003\n\u3000\n",
     "underscore number": _ok_rows() + "1_000,1,0\n",
     "hex": _ok_rows() + "0x10,1,0\n",
     "comma decimal": _ok_rows() + "1.5,\"2,5\",0\n",
@@ -172,6 +187,27 @@ def test_messages_name_the_row_and_column():
     with pytest.raises(ValueError, match="^Row 13, column column 1: 'nan'|^Row 13, column "
                                          "column 1 has 'nan'"):
         read_csv(_ok_rows() + "nan,1,0\n")
+
+
+def test_a_missing_or_infinite_label_is_refused_by_name():
+    for label in ("nan", "NaN", "-nan", "+NAN"):
+        with pytest.raises(ValueError, match=rf"^Row 13, column column 3 has '{re.escape(label)}"
+                                             r"', a missing value \(NaN\), not a label\.$"):
+            read_csv(_ok_rows() + f"1,1,{label}\n")
+    for label in ("inf", "-inf", "Infinity", "1e999"):
+        with pytest.raises(ValueError, match=rf"has '{label}', an infinite number, not a label"):
+            read_csv("x1,x2,kind\n" + "".join(f"{i},{i},{('a', 'b')[i % 2]}\n"
+                                                for i in range(12)) + f"1,1,{label}\n")
+    # a name that merely contains one is a name
+    table = read_csv("".join(f"{i},{i},{('nano', 'info')[i % 2]}\n" for i in range(12)))
+    assert table.classes == ("info", "nano")
+
+
+def test_a_file_of_only_separators_says_so():
+    with pytest.raises(ValueError, match=r"^The file holds only separators, no values"):
+        read_csv(",,\n,,\n")
+    with pytest.raises(ValueError, match=r"^The file is empty\.$"):
+        read_csv(b"\xef\xbb\xbf\n")
 
 
 def test_a_file_at_the_size_limit_is_refused_quickly():

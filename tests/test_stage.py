@@ -6,6 +6,8 @@ import math
 import pytest
 from conftest import button, run_app
 
+from playground.ui.playground_page.view_state import View
+
 
 def _query(at) -> dict:
     return {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
@@ -92,6 +94,19 @@ def test_hide_sections_and_single_controls_keeps_their_values():
     c = at.session_state.trainer.config
     assert (c.dataset, c.learning_rate, c.noise, c.optimizer) == ("xor", 0.1, 0.2, "adam")
     assert _query(at)["hide"] == "data,learning_rate"
+
+
+def test_an_unknown_hide_name_is_dropped_alone_with_a_notice():
+    view, problems = View.from_query({"hide": "foo,network, learning_rate,foo,bar"})
+    assert view.hide == ("network", "learning_rate")
+    assert problems == [f"hide: {name!r} is not a section (data, network, training), a "
+                        "control's URL key, or all — left out" for name in ("foo", "bar")]
+    at = run_app({"hide": "foo,network", "learning_rate": "0.1"})
+    keys = _keys(at)
+    assert "w_activation" not in keys and "w_n_layers" not in keys  # network stays hidden
+    assert "w_learning_rate" in keys and "w_dataset" in keys
+    assert "hide: 'foo' is not a section" in at.warning[0].value
+    assert _query(at)["hide"] == "network"
 
 
 def test_hide_all_leaves_only_the_stage():

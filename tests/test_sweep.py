@@ -4,9 +4,15 @@ stacked network; the executor path; progress, cancelling and bad grids."""
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
+import os
+import re
+import subprocess
+import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,6 +21,9 @@ from playground import MLP, Config, SweepCancelled, Trainer, sweep
 from playground.engine.stack import NetworkStack
 from playground.sweeps.grid import grid_points, plan, point_config
 from playground.sweeps.stack_trainer import StackTrainer
+from playground.sweeps.workers import WorkerPool
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _alone(config: Config, epochs: int) -> Trainer:
@@ -128,12 +137,92 @@ def test_the_executor_path_gives_the_same_runs_and_reports_progress():
         assert np.array_equal(a.history.rows, b.history.rows)
 
 
+def _children() -> list[int]:
+    """The processes this one started that still exist (zombies included)."""
+    me, found = str(os.getpid()), []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # not a process, or it just ended
+            continue
+        if stat.rsplit(")", 1)[1].split()[1] == me:  # the field after the state: ppid
+            found.append(int(entry.name))
+    return found
+
+
 def test_the_default_pool_spreads_the_work_and_leaves_no_process_behind():
     grid = {"learning_rate": [0.01, 0.1], "hidden": [(2,), (4,)]}
+    before = _children()
     results = sweep(Config(), grid, 10, workers=2)
     assert [r.index for r in results] == [0, 1, 2, 3]
     _assert_same_as_alone(results[3], 10)
     assert multiprocessing.active_children() == []
+    assert _children() == before
+
+
+def _run_script(code: str, tmp_path: Path) -> str:
+    """Run ``code`` as a plain script file (no main guard) in a fresh interpreter, from
+    the project's folder; its output."""
+    script = tmp_path / "example.py"
+    script.write_text(code)
+    done = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert "bootstrapping" not in done.stderr
+    return done.stdout
+
+
+def _digest(params) -> str:
+    return hashlib.sha256(np.ascontiguousarray(params).tobytes()).hexdigest()
+
+
+def test_the_readme_example_runs_as_a_plain_script_with_its_sweep_in_worker_processes(
+        tmp_path):
+    code = re.search(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.S).group(1)
+    assert "playground.sweep(" in code and "__main__" not in code
+    check = ("\nimport hashlib, multiprocessing\n"
+             "for r in runs:\n"
+             "    print('run', r.index, hashlib.sha256(r.params.tobytes()).hexdigest())\n")
+    out = _run_script(code + check, tmp_path)
+    digests = dict(line.split()[1:] for line in out.splitlines() if line.startswith("run "))
+    assert len(digests) == 12  # 3 learning rates x 2 shapes x 2 seeds, in several processes
+    cfg = Config(dataset="xor", hidden=(8, 8))
+    here = sweep(cfg, {"learning_rate": [0.01, 0.1, 1], "hidden": [(4,), (8, 8)]}, 300,
+                 seeds=2, workers=1)  # in this process: the same runs, bit for bit
+    assert digests == {str(r.index): _digest(r.params) for r in here}
+
+
+@pytest.mark.parametrize("how", ["-c", "thread"])
+def test_a_sweep_works_from_code_without_a_file_and_beside_a_thread(how, tmp_path):
+    sweep_code = ("from playground import Config, sweep\n"
+                  "runs = sweep(Config(), {'hidden': [(2,), (3,)]}, 5, workers=2)\n"
+                  "print([r.epoch for r in runs])\n")
+    if how == "-c":  # as a notebook's cell: a __main__ without a file
+        done = subprocess.run([sys.executable, "-c", sweep_code], cwd=tmp_path, timeout=300,
+                              capture_output=True, text=True,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert done.returncode == 0, done.stderr
+        out = done.stdout
+    else:  # another thread alive, as in a kernel or a server: fork would be unsafe
+        out = _run_script("import threading\nstop = threading.Event()\n"
+                          "threading.Thread(target=stop.wait, daemon=True).start()\n"
+                          + sweep_code + "stop.set()\n", tmp_path)
+    assert out.strip() == "[5, 5]"
+
+
+def test_the_worker_pool_answers_errors_and_survives_a_worker_that_dies():
+    with WorkerPool(1) as pool:
+        assert pool.submit(print, "a print does not garble the answers").result() is None
+        with pytest.raises(ZeroDivisionError):
+            pool.submit(divmod, 1, 0).result()
+        with pytest.raises(BrokenExecutor, match="exit code 3"):
+            pool.submit(os._exit, 3).result()
+        assert pool.submit(pow, 2, 10).result() == 1024  # a new worker takes over
+        with pytest.raises(TypeError):
+            pool.submit(pow, threading.Lock()).result()  # cannot be sent: said at once
+    with pytest.raises(RuntimeError, match="shut down"):
+        pool.submit(pow, 2, 2)
 
 
 def test_cancel_stops_the_sweep_with_the_runs_finished_so_far():
@@ -181,3 +270,24 @@ def test_a_sweep_on_your_own_points_equals_lone_runs_on_them():
         run.step(20)
         assert np.array_equal(result.params, run.network.params)
         assert np.array_equal(result.history.rows, run.history.rows)
+
+
+def test_a_sweep_on_a_dask_cluster_equals_the_local_sweep():
+    """The README's cluster recipe on a real (local) Dask cluster: worker processes on
+    127.0.0.1, reached through the scheduler's address as a remote one would be."""
+    distributed = pytest.importorskip("dask.distributed")
+    base, grid = Config(hidden=(3,)), {"learning_rate": [0.01, 0.1, 1.0], "hidden": [(3,), (5,)]}
+    here = sweep(base, grid, 20, seeds=2, workers=1)
+    seen = []
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as cluster, \
+            distributed.Client(cluster.scheduler_address) as client:
+        there = sweep(base, grid, 20, seeds=2, executor=client.get_executor(), workers=2,
+                      progress=lambda done, total, run: seen.append(run.index))
+        ran_on = client.run(os.getpid)  # the workers are processes of their own
+    assert len(ran_on) == 2 and os.getpid() not in ran_on.values()
+    assert sorted(seen) == list(range(12))
+    for a, b in zip(here, there, strict=True):
+        assert a.point == b.point and a.config == b.config and a.index == b.index
+        assert np.array_equal(a.params, b.params)
+        assert np.array_equal(a.history.rows, b.history.rows)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import re
 from pathlib import Path
@@ -89,6 +90,9 @@ def read_csv(source, columns=None) -> Table:
     text = _decode(_read_bytes(source))
     sep = _separator(text)
     rows = _rows(text, sep)
+    if not rows:
+        raise ValueError("The file holds only separators, no values: write x1, x2 and a "
+                         "label on each row.")
     header = None
     first = rows[0][1]
     if not all(_NUMBER.fullmatch(c.strip()) for c in first[:2]):
@@ -156,11 +160,14 @@ def _decode(data: bytes) -> str:
     if b"\x00" in data[:4096]:
         raise ValueError("This is a binary file (it holds zero bytes), not CSV text.")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data[:err.start].count(b"\n") + 1
         raise ValueError(f"Row {line} is not UTF-8 text (byte {err.start + 1}): save the "
                          "file as CSV UTF-8.") from None
+    if not text.strip():  # a byte-order mark or Unicode spaces alone
+        raise ValueError("The file is empty.")
+    return text
 
 
 def _separator(text: str) -> str:
@@ -234,6 +241,9 @@ def _labels(cells: list[str], lines: list[int], name: str):
     for i, t in enumerate(texts):
         if not t:
             raise ValueError(f"Row {lines[i]}, column {name} is empty.")
+        if (what := _not_finite(t)) is not None:  # nan, -nan, inf...: no class's name
+            raise ValueError(f"Row {lines[i]}, column {name} has {_short(t)}, {what}, "
+                             "not a label.")
     numeric = all(_NUMBER.fullmatch(t) for t in texts)
     if numeric:
         values = _numbers(texts, lines, name)
@@ -255,6 +265,17 @@ def _labels(cells: list[str], lines: list[int], name: str):
         raise ValueError(f"Column {name} has a single class ({_short(classes[0])}); a "
                          f"classifier needs {MIN_CLASSES} to {MAX_CLASSES}.")
     return y, classes
+
+
+def _not_finite(text: str) -> str | None:
+    """What a NaN or an infinity spelled out is, in words (None for anything else)."""
+    try:
+        x = float(text)
+    except ValueError:
+        return None
+    if math.isnan(x):
+        return "a missing value (NaN)"
+    return "an infinite number" if math.isinf(x) else None
 
 
 def _class_name(v: float) -> str:

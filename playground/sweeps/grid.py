@@ -8,20 +8,25 @@
 
 Each result equals a lone ``Trainer(result.config).step(epochs)``: runs that share their
 data, network shape, optimizer and batch size train together in one
-:class:`~playground.stack.NetworkStack` (one product per layer for all of them; see
-:mod:`playground.stack_trainer`), and the stacks are spread over the cores by a process
-pool, or by any ``concurrent.futures.Executor`` given as ``executor`` (a cluster's, e.g.
-``dask.distributed.Client(...).get_executor()``).
+:class:`~playground.engine.stack.NetworkStack` (one product per layer for all of them; see
+:mod:`playground.sweeps.stack_trainer`), and the stacks are spread over the cores by a
+:class:`~playground.sweeps.workers.WorkerPool`, or by any ``concurrent.futures.Executor``
+given as ``executor`` (a cluster's, e.g. ``dask.distributed.Client(...).get_executor()``).
+
+A sweep works from anywhere: a plain script without an ``if __name__ == "__main__":``
+guard, a notebook, the app, a test. Its worker processes are fresh interpreters that
+import only ``playground`` (never your ``__main__``, which Python's *spawn* and
+*forkserver* pools run again in every worker; *fork* is unsafe beside threads): see
+:mod:`playground.sweeps.workers`.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-import multiprocessing
 import os
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, wait
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -33,6 +38,7 @@ from playground.data.points import as_points, config_for
 from playground.engine.network import MLP
 from playground.run.history import History
 from playground.sweeps.stack_trainer import StackTrainer, stack_key
+from playground.sweeps.workers import WorkerPool
 
 FIELDS = tuple(f.name for f in fields(Config))
 
@@ -179,11 +185,10 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def process_pool(workers: int | None = None) -> ProcessPoolExecutor:
-    """A pool of ``workers`` fresh processes (spawned: safe beside threads, such as a web
-    server's)."""
-    return ProcessPoolExecutor(max_workers=workers or default_workers(),
-                               mp_context=multiprocessing.get_context("spawn"))
+def process_pool(workers: int | None = None) -> WorkerPool:
+    """A pool of ``workers`` fresh processes (default: this machine's cores), safe beside
+    threads (such as a web server's) and never running ``__main__`` again."""
+    return WorkerPool(workers or default_workers())
 
 
 def sweep(config: Config, grid: Mapping[str, Sequence], epochs: int, seeds=None,
@@ -203,9 +208,11 @@ def sweep(config: Config, grid: Mapping[str, Sequence], epochs: int, seeds=None,
     seeds : int or list of int, optional
         Init seeds to repeat every point with (an int n: 0 … n - 1).
     executor : concurrent.futures.Executor, optional
-        Where the stacks train. By default a process pool over this machine's cores
-        (made for this call), or this thread when everything is one stack; any executor
-        works, e.g. a ``ProcessPoolExecutor`` you keep, or a cluster's.
+        Where the stacks train. By default a :class:`~playground.sweeps.workers.WorkerPool`
+        over this machine's cores (made for this call; it never imports your
+        ``__main__``, so a script needs no main guard), or this thread when everything is
+        one stack or ``workers`` is 1; any executor works, e.g. a pool you keep, or a
+        cluster's.
     progress : callable, optional
         ``progress(done, total, result)``, called in this thread as runs finish.
     cancel : threading.Event, optional

@@ -70,11 +70,24 @@ class View:
                 continue
             value = query[f.name]
             value = value[-1] if isinstance(value, list) and value else value
+            if f.name == "hide":  # a typo drops that name only: the rest stay hidden
+                value, unknown = _known_hides(value)
+                problems += [f"hide: {name!r} is not a section (data, network, training), "
+                             "a control's URL key, or all — left out" for name in unknown]
             try:
                 good[f.name] = _check(f.name, value)
             except ValueError as err:
                 problems.append(f"{err} — using the default {_format(f.default)!r}")
         return cls(**good), problems
+
+
+def _known_hides(value) -> tuple[tuple[str, ...], list[str]]:
+    """The names of a ``hide`` value (a comma list or a sequence; each once, in order)
+    split into those it knows and the others."""
+    items = value if isinstance(value, tuple | list) else str(value).split(",")
+    items = tuple(dict.fromkeys(s.strip() for s in items if s.strip()))
+    allowed = ("all", *SECTIONS, *CONFIG_KEYS, *(f.name for f in fields(View)))
+    return (tuple(s for s in items if s in allowed), [s for s in items if s not in allowed])
 
 
 def _epoch(value) -> int | None:
@@ -104,10 +117,7 @@ def _check(name: str, value):
     if isinstance(default, bool):
         return parse_bool(name, value)
     if name == "hide":
-        items = value if isinstance(value, tuple | list) else str(value).split(",")
-        items = tuple(dict.fromkeys(s.strip() for s in items if s.strip()))
-        allowed = ("all", *SECTIONS, *CONFIG_KEYS, *(f.name for f in fields(View)))
-        bad = [s for s in items if s not in allowed]
+        items, bad = _known_hides(value)
         if bad:
             raise ValueError(f"hide: {', '.join(bad)} is not a section (data, network, "
                              "training), a control's URL key, or all")
