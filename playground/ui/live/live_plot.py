@@ -42,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["encode_figures", "live_plot", "plotly_js_url"]
+__all__ = ["encode_figures", "live_plot", "plotly_js_url", "resend_all"]
 
 _COMPONENT_NAME = "neural_playground.live_plot"
 _LIB_COMPONENT = "plotly_lib"
@@ -410,14 +410,15 @@ def live_plot(
         data=encode_figures(payload, binary=binary, sent=sent if binary else None,
                             unchanged=unchanged),
         on_click_change=on_click or _noop,
-        on_resend_change=partial(_forget_sent, str(key)),
+        on_resend_change=partial(resend_all, str(key)),
     )
     return result.click if result is not None else None
 
 
-def _forget_sent(key: str) -> None:
-    """The browser lacks a figure it was told to keep (e.g. it skipped a frame that
-    carried it): send every figure in full on the rerun this trigger starts."""
+def resend_all(key: str) -> None:
+    """Send every figure of the component ``key`` in full on its next call: the browser
+    lacks a figure it was told to keep (e.g. it skipped a frame that carried it), or the
+    component is mounted afresh."""
     import streamlit as st
 
     st.session_state.get("_live_plot_sent", {}).pop(key, None)

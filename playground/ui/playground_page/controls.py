@@ -78,24 +78,25 @@ def _w(field: str) -> dict:
     return {"key": f"w_{field}", "persist_state": "session"}
 
 
-def clamp_widgets(state) -> None:
+def clamp_widgets(widgets, page) -> None:
     """Bring every numeric widget's value into its range before the widgets render: a
     value beyond a bound becomes that bound, a missing number (NaN) the run's current
     value; each with a notice naming the control. (Streamlit would otherwise put the
-    widget's minimum in silently, or fail on NaN.)"""
-    current = seed_values(state.trainer.config)
+    widget's minimum in silently, or fail on NaN.) ``widgets``: the session state;
+    ``page``: the page's :class:`~.state.PlaygroundState` (its run and notices)."""
+    current = seed_values(page.trainer.config)
     for name, (lo, hi, label) in NUMBERS.items():
         key = f"w_{name}"
-        if key not in state:
+        if key not in widgets:
             continue
-        value = state[key]
+        value = widgets[key]
         try:
             x = float(value)
         except (TypeError, ValueError):
             x = math.nan
         if isinstance(lo, int) and math.isfinite(x) and lo <= x <= hi:
             if x != value or not isinstance(value, int):
-                state[key] = int(round(x))  # whole numbers stay whole
+                widgets[key] = int(round(x))  # whole numbers stay whole
             continue
         if lo <= x <= hi:
             continue
@@ -103,8 +104,8 @@ def clamp_widgets(state) -> None:
             fixed, why = current[name], "needs a number"
         else:
             fixed, why = (lo if x < lo else hi), f"{x:g} is outside {lo:g} … {hi:g}"
-        state[key] = type(lo)(fixed)
-        state.notices.append(("warning", f"{label}: {why}; using {fixed:g}."))
+        widgets[key] = type(lo)(fixed)
+        page.notify("warning", f"{label}: {why}; using {fixed:g}.")
 
 
 def _parse_rate(text, field):
@@ -158,12 +159,12 @@ def _whole(parent, label: str, name: str, step: int = 1, help: str | None = None
                         disabled=disabled)
 
 
-def data_controls(state, hide) -> None:
+def data_controls(state, trainer, hide) -> None:
     """Dataset, classes, noise, size, split, seed and input features (``hide``: a
     :class:`~.view_state.View` whose ``hides(url_key)`` leaves a control out; its value
     stays what the URL gave)."""
-    points = state.trainer.points  # your own data, if the run has any (see own_data.py)
-    own = [state.trainer.config.dataset] if state.trainer.config.dataset in GIVEN else []
+    points = trainer.points  # your own data, if the run has any (see own_data.py)
+    own = [trainer.config.dataset] if trainer.config.dataset in GIVEN else []
     if points is not None and not own:
         own = ["own" if points.classes else "own_values"]
     if not hide.hides("dataset"):
