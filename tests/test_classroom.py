@@ -139,7 +139,7 @@ def test_a_page_that_just_opened_goes_first():
 def test_ended_sessions_give_their_runs_back():
     room = Classroom()
     active = {"a": True, "b": True}
-    states = {sid: {"playground": object(), "_live_plot_memo": {}, "w_noise": 0.1}
+    states = {sid: {"playground": object(), "live_plot": {}, "w_noise": 0.1}
               for sid in active}
     for sid in active:
         room._seats[sid] = (states[sid], 0.0)  # seated at t=0 (no janitor thread here)
@@ -149,7 +149,7 @@ def test_ended_sessions_give_their_runs_back():
     ended = []
     assert room.release_gone(active.get, ttl=60, now=80.0, close=ended.append) == 1
     assert ended == ["b"]  # the session itself ends too (what the server kept of it)
-    assert "playground" not in states["b"] and "_live_plot_memo" not in states["b"]
+    assert "playground" not in states["b"] and "live_plot" not in states["b"]
     assert states["b"]["w_noise"] == 0.1  # only the run and its figures go
     assert "playground" in states["a"] and room.seated() == 1
 

@@ -51,7 +51,7 @@ LIVE_WINDOW = 5.0  # seconds: a page that drew a frame this recently is playing 
 # out at every late frame would re-time every page, over and over)
 # the pages' states (the playground's run and figures; the Sweep page's job, cancelled
 # with its owner: see job.py) and what the live component keeps of its figures
-RELEASED_KEYS = ("playground", "sweep_page", "_live_plot_sent", "_live_plot_memo")
+RELEASED_KEYS = ("playground", "sweep_page", "live_plot")
 
 log = get_logger(__name__)
 
