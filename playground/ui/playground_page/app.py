@@ -1,12 +1,12 @@
 """The Streamlit playground: a stage (toolbar, metrics, decision regions and network
 diagram on one screen) and the settings in the sidebar.
 
-State lives in one :class:`~.state.PlaygroundState` per session (the
-:class:`~playground.run.trainer.Trainer`, its :class:`~.session.RunGuard`, the lock every
-mutation holds, ``playing``, …) under one session key, beside one key per widget (see
-:mod:`.controls` and :mod:`.stage`). The live view is a
-fragment that, while playing, reruns every frame: it trains the epochs the pace asks
-for, then sends fresh arrays to figures that stay mounted.
+State lives in one :class:`~.state.PlaygroundState` per session, under one session key
+(the :class:`~playground.run.trainer.Trainer`, its :class:`~.session.RunGuard` whose lock
+every mutation holds, ``playing``, replay, …), beside one key per widget (see
+:mod:`.controls` and :mod:`.stage`). The live view is a fragment that, while playing,
+reruns every frame: it trains the epochs the pace asks for, then sends fresh arrays to
+figures that stay mounted.
 """
 
 from __future__ import annotations
