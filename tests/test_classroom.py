@@ -139,7 +139,8 @@ def test_a_page_that_just_opened_goes_first():
 def test_ended_sessions_give_their_runs_back():
     room = Classroom()
     active = {"a": True, "b": True}
-    states = {sid: {"trainer": object(), "last_figures": {}, "w_noise": 0.1} for sid in active}
+    states = {sid: {"playground": object(), "live_plot": {}, "w_noise": 0.1}
+              for sid in active}
     for sid in active:
         room._seats[sid] = (states[sid], 0.0)  # seated at t=0 (no janitor thread here)
     assert room.release_gone(active.get, ttl=60, now=10.0) == 0
@@ -148,9 +149,9 @@ def test_ended_sessions_give_their_runs_back():
     ended = []
     assert room.release_gone(active.get, ttl=60, now=80.0, close=ended.append) == 1
     assert ended == ["b"]  # the session itself ends too (what the server kept of it)
-    assert "trainer" not in states["b"] and "last_figures" not in states["b"]
+    assert "playground" not in states["b"] and "live_plot" not in states["b"]
     assert states["b"]["w_noise"] == 0.1  # only the run and its figures go
-    assert "trainer" in states["a"] and room.seated() == 1
+    assert "playground" in states["a"] and room.seated() == 1
 
 
 def test_frames_take_turns_and_a_stale_one_gives_up_waiting():

@@ -26,7 +26,7 @@ def _upload(at, name, data):
 def test_upload_trains_on_the_file_and_the_link_carries_it():
     at = _upload(run_app(), "petals.csv", PETALS)
     assert not at.exception
-    run = at.session_state.trainer
+    run = at.session_state.playground.trainer
     assert run.config.dataset == "own" and run.config.n_classes == 3 and run.epoch == 0
     assert run.points.columns == ("petal_length_cm", "petal_width_cm", "species")
     assert any("180 points, 3 classes" in s.value for s in at.success)
@@ -45,7 +45,8 @@ def test_a_bad_file_keeps_the_previous_data_and_run():
     for _ in range(3):
         button(at, "step").click()
         at.run()
-    run, params = at.session_state.trainer, at.session_state.trainer.network.params.copy()
+    run = at.session_state.playground.trainer
+    params = run.network.params.copy()
     assert run.epoch == 3
     for name, data, words in (("p.csv", b"\x1f\x8b\x08\x00junk", "gzip"),
                               ("nan.csv", b"1,2,0\n" * 11 + b"nan,1,0\n", "Row 12, column "),
@@ -54,7 +55,7 @@ def test_a_bad_file_keeps_the_previous_data_and_run():
         assert not at.exception
         errors = " ".join(e.value for e in at.error)
         assert name in errors and words in errors and "unchanged" in errors
-        assert at.session_state.trainer is run and run.epoch == 3
+        assert at.session_state.playground.trainer is run and run.epoch == 3
         assert run.config.dataset == "xor"
         np.testing.assert_array_equal(run.network.params, params)
 
@@ -65,7 +66,7 @@ def test_a_wide_file_asks_for_its_columns():
     text = "id,a,b,kind\n" + "".join(f"{i},{float(X[i, 0])!r},{float(X[i, 1])!r},"
                                      f"{'pq'[i % 2]}\n" for i in range(30))
     at = _upload(run_app(), "wide.csv", text.encode())
-    assert at.session_state.trainer.config.dataset == "circle"
+    assert at.session_state.playground.trainer.config.dataset == "circle"
     assert any("4 columns" in i.value for i in at.info)
     pick = {s.key: s for s in at.selectbox if s.key and s.key.startswith("own_col")}
     pick["own_col_x1"].set_value("a")
@@ -74,7 +75,7 @@ def test_a_wide_file_asks_for_its_columns():
     at.run()
     button(at, "own_use_cols").click()
     at.run()
-    run = at.session_state.trainer
+    run = at.session_state.playground.trainer
     assert run.config.dataset == "own" and run.points.classes == ("p", "q")
     np.testing.assert_array_equal(run.points.X, X)
 
@@ -82,14 +83,14 @@ def test_a_wide_file_asks_for_its_columns():
 def test_a_link_opens_its_points_and_a_damaged_one_says_so():
     p = Points.fit([[0, 0], [1, 2], [2, 1], [3, 3]], [0, 1, 1, 0], ("a", "b"))
     at = run_app({"dataset": "own", "points": encode_points(p), "learning_rate": "0.1"})
-    run = at.session_state.trainer
+    run = at.session_state.playground.trainer
     assert run.config.dataset == "own" and run.config.learning_rate == 0.1
     np.testing.assert_allclose(run.points.X, p.X, atol=1e-4)
     assert not at.warning
     for query in ({"dataset": "own", "points": "garbage!"}, {"dataset": "own"}):
         at = run_app(query)
         assert not at.exception
-        assert at.session_state.trainer.config.dataset == "circle"
+        assert at.session_state.playground.trainer.config.dataset == "circle"
         assert "your own points could not be opened" in at.warning[0].value
 
 
@@ -98,7 +99,7 @@ def test_a_set_too_big_for_a_link_says_so():
     n = MAX_LINK_POINTS + 50
     X, y = rng.normal(size=(n, 2)), rng.integers(0, 2, n)
     at = _upload(run_app(), "big.csv", to_csv(X, y, ("0", "1")).encode())
-    assert at.session_state.trainer.config.dataset == "own"
+    assert at.session_state.playground.trainer.config.dataset == "own"
     assert "points" not in at.query_params
     assert any("not these" in c.value for c in at.caption)
 
@@ -107,22 +108,22 @@ def test_draw_tools_start_from_the_data_add_a_class_and_clear():
     at = run_app({"dataset": "moons", "n_samples": "300"})
     next(t for t in at.toggle if t.key == "own_draw").set_value(True)
     at.run()
-    assert at.session_state.trainer.config.dataset == "moons"
+    assert at.session_state.playground.trainer.config.dataset == "moons"
     assert any("training starts with 2" in c.value for c in at.caption)
     button(at, "own_start").click()
     at.run()
-    run = at.session_state.trainer
+    run = at.session_state.playground.trainer
     assert run.config.dataset == "own" and len(run.points) == 300
     np.testing.assert_allclose(run.points.to_square(run.points.X), run.points.X, atol=1e-12)
     assert len(decode_points(_query(at, "points"))) == 300
     button(at, "own_add_class").click()
     at.run()
-    assert at.session_state.trainer.points.classes == ("0", "1", "2")
+    assert at.session_state.playground.trainer.points.classes == ("0", "1", "2")
     assert at.session_state.own_tool == 2  # the new class is picked
     button(at, "own_clear").click()
     at.run()
-    assert len(at.session_state.own_draft) == 0
-    assert len(at.session_state.trainer.points) == 300  # the run waits for 2 new points
+    assert len(at.session_state.playground.own.draft) == 0
+    assert len(at.session_state.playground.trainer.points) == 300  # the run waits for 2 new points
     assert not at.exception
 
 

@@ -27,7 +27,7 @@ def _epoch(at) -> int:
 
 def test_at_in_the_url_trains_to_that_epoch_and_scrubbing_shows_earlier_ones():
     at = run_app({"at": "40"})
-    run = at.session_state["trainer"]
+    run = at.session_state["playground"].trainer
     assert run.epoch == 40 and _epoch(at) == 40
     assert _slider(at).value == 40 and _slider(at).options[0] == "epoch 0"
     loss_40 = next(m.value for m in at.metric if m.label == "Training loss")
@@ -44,7 +44,7 @@ def test_continue_from_here_branches_and_says_what_was_dropped():
     at = run_app({"at": "40"})
     _slider(at).set_value(12).run()
     button(at, "replay_continue").click().run()
-    run = at.session_state["trainer"]
+    run = at.session_state["playground"].trainer
     assert run.epoch == 12 and run.history.epochs[-1] == 12
     assert any("Continuing from epoch 12" in i.value and "28 later epochs" in i.value
                for i in at.info)
@@ -69,7 +69,7 @@ def test_no_scrubber_at_epoch_0_or_when_hidden():
 
 def test_a_bad_at_falls_back_with_a_notice():
     at = run_app({"at": "soon"})
-    assert at.session_state["trainer"].epoch == 0
+    assert at.session_state["playground"].trainer.epoch == 0
     assert any("at: 'soon' is not an epoch" in w.value for w in at.warning)
     assert View.from_query({"at": "1,200"})[0].at == 1200
 
@@ -84,7 +84,7 @@ def test_opening_a_run_file_restores_settings_weights_and_curves():
     saved.step(70)
     at = run_app()
     _upload(at, "xor.json", saved.to_json().encode())
-    run = at.session_state["trainer"]
+    run = at.session_state["playground"].trainer
     assert run.config == saved.config and run.epoch == 70
     np.testing.assert_array_equal(run.network.params, saved.network.params)
     np.testing.assert_array_equal(run.history.rows, saved.history.rows)
@@ -101,7 +101,7 @@ def test_opening_a_run_file_restores_settings_weights_and_curves():
 
 def test_a_bad_run_file_shows_why_and_keeps_the_run():
     at = run_app({"at": "25"})
-    before = at.session_state["trainer"]
+    before = at.session_state["playground"].trainer
     params = before.network.params.copy()
     good = Trainer(dataset="spiral").to_json()
     cases = {
@@ -112,7 +112,7 @@ def test_a_bad_run_file_shows_why_and_keeps_the_run():
     }
     for name, data in cases.items():
         _upload(at, name, data)
-        assert at.session_state["trainer"] is before
+        assert at.session_state["playground"].trainer is before
         assert any(f"Could not open {name!r}" in e.value and "unchanged" in e.value
                    for e in at.error), name
         assert not at.exception
@@ -124,18 +124,18 @@ def test_a_run_beyond_the_controls_is_refused():
     at = run_app()
     big = Trainer(hidden=(8,) * 8, n_samples=50)
     _upload(at, "deep.json", big.to_json().encode())
-    assert at.session_state["trainer"].config.hidden == (4, 2)
+    assert at.session_state["playground"].trainer.config.hidden == (4, 2)
     assert any("beyond what the app's controls show" in e.value for e in at.error)
 
 
 def test_the_download_is_the_run_file_and_the_gif_comes_with_a_download():
     at = run_app({"at": "30"})
     assert any(b.key == "run_download" for b in at.get("download_button"))
-    run, guard = at.session_state["trainer"], RunGuard()
+    run, guard = at.session_state["playground"].trainer, RunGuard()
     again = Trainer.from_json(run_text(guard, run))
     np.testing.assert_array_equal(again.network.params, run.network.params)
     button(at, "gif_make").click().run()
-    gif = at.session_state["gif"][1]
+    gif = at.session_state["playground"].gif[1]
     im = Image.open(io.BytesIO(gif))
     assert im.format == "GIF" and im.n_frames == 31  # epochs 0..30
     labels = [b.label for b in at.get("download_button")]
@@ -149,7 +149,7 @@ def test_an_edit_while_scrubbed_shows_the_latest_again():
     button(at, "edit_open_button").click().run()  # View menu: Edit a weight or bias
     at.number_input(key="edit_value").set_value(1.5).run()
     button(at, "edit_apply").click().run()
-    assert at.session_state["trainer"].edits[-1].new == 1.5
+    assert at.session_state["playground"].trainer.edits[-1].new == 1.5
     assert _epoch(at) == 30 and "at" not in at.query_params
 
 
@@ -159,7 +159,7 @@ def test_opening_a_run_on_own_points_brings_the_points_back():
     saved.step(15)
     at = run_app()
     _upload(at, "petals-run.json", saved.to_json().encode())
-    run = at.session_state["trainer"]
+    run = at.session_state["playground"].trainer
     assert run.config.dataset == "own" and run.epoch == 15 and not at.exception
     np.testing.assert_array_equal(run.points.X, saved.points.X)
     np.testing.assert_array_equal(run.network.params, saved.network.params)

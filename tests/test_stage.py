@@ -23,13 +23,13 @@ def _keys(at) -> set:
 def test_every_panel_at_epoch_0_after_reset_and_a_new_dataset(panel):
     # the Gradients panel at epoch 0 replaced every plot with "slice step cannot be zero"
     at = run_app({"panel": panel})
-    assert not at.exception and "panel" in at.session_state.last_figures
+    assert not at.exception and "panel" in at.session_state.playground.last_figures
     button(at, "step").click().run()
     button(at, "reset").click().run()
     assert not at.exception
     at.selectbox(key="w_dataset").set_value("xor").run()
     assert not at.exception
-    fig = at.session_state.last_figures["panel"]
+    fig = at.session_state.playground.last_figures["panel"]
     if panel == "gradients":  # an empty log: the epoch axis starts at 0, not -1
         assert fig["layout"]["xaxis"]["range"][0] == 0
 
@@ -52,7 +52,7 @@ def test_the_whole_view_travels_in_the_url():
     ss = at.session_state
     assert (ss.speed, ss.show_test, ss.discretize, ss.log_loss, ss.show_network, ss.panel,
             ss.focus) == ("100", False, True, True, False, "gradients", "h1.3")
-    figs = ss.last_figures
+    figs = ss.playground.last_figures
     assert "network" not in figs
     assert figs["regions"]["layout"]["title"]["text"].startswith("Neuron h1.3")
     assert figs["curves"]["layout"]["yaxis"]["type"] == "log"
@@ -61,8 +61,8 @@ def test_the_whole_view_travels_in_the_url():
 
 def test_an_input_feature_can_be_focused_by_its_url_name():
     at = run_app({"features": "x1,x2,x1sq", "focus": "x1sq"})
-    assert at.session_state.last_figures["regions"]["layout"]["title"]["text"].startswith(
-        "Neuron x1²")
+    figs = at.session_state.playground.last_figures
+    assert figs["regions"]["layout"]["title"]["text"].startswith("Neuron x1²")
 
 
 @pytest.mark.parametrize("query", [
@@ -74,8 +74,8 @@ def test_a_tampered_view_opens_with_defaults_and_a_notice(query):
     assert not at.exception
     if query != {"focus": "h9.9"}:  # (a neuron the network lacks: just the output)
         assert at.warning and "could not be used" in at.warning[0].value
-    assert at.session_state.last_figures["regions"]["layout"]["title"]["text"].startswith(
-        "Output")
+    figs = at.session_state.playground.last_figures
+    assert figs["regions"]["layout"]["title"]["text"].startswith("Output")
     button(at, "step").click().run()
     assert not at.exception
 
@@ -88,10 +88,10 @@ def test_hide_sections_and_single_controls_keeps_their_values():
     assert "w_dataset" not in keys and "w_noise" not in keys  # the data section is gone
     assert "w_learning_rate" not in keys  # and that one control
     assert "w_optimizer" in keys and "w_activation" in keys  # the rest stay
-    c = at.session_state.trainer.config
+    c = at.session_state.playground.trainer.config
     assert (c.dataset, c.learning_rate, c.noise) == ("xor", 0.1, 0.2)
     at.selectbox(key="w_optimizer").set_value("adam").run()  # still the URL's values
-    c = at.session_state.trainer.config
+    c = at.session_state.playground.trainer.config
     assert (c.dataset, c.learning_rate, c.noise, c.optimizer) == ("xor", 0.1, 0.2, "adam")
     assert _query(at)["hide"] == "data,learning_rate"
 
@@ -115,23 +115,24 @@ def test_hide_all_leaves_only_the_stage():
     assert {"play", "step", "reset"} <= _keys(at)
     assert "speed" not in _keys(at)  # a single view control is hidden too
     button(at, "step").click().run()
-    assert at.session_state.trainer.epoch == 1
-    assert at.session_state.trainer.config.hidden == (3,)
+    assert at.session_state.playground.trainer.epoch == 1
+    assert at.session_state.playground.trainer.config.hidden == (3,)
 
 
 # ---------------------------------------------------------------------- the editor
 def test_a_click_on_a_link_opens_the_editor_with_its_current_value():
     at = run_app({"hidden": "3"})
-    at.session_state["pending_edit_layer"] = 1
-    at.session_state["pending_edit_from"] = 0
-    at.session_state["pending_edit_to"] = 2
-    at.session_state["pending_edit_open"] = True
+    state = at.session_state.playground  # as a click on the link leaves it
+    for key, value in (("edit_layer", 1), ("edit_from", 0), ("edit_to", 2)):
+        state.set_widget_next_run(key, value)
+    state.edit_open = True
     at.run()
-    w = at.session_state.trainer.network.weights[0][0, 2]
+    w = at.session_state.playground.trainer.network.weights[0][0, 2]
     box = at.number_input(key="edit_value")
     assert box.value == pytest.approx(round(w, 4)) and "now" in box.label
     button(at, "edit_apply").click().run()  # Apply without typing keeps the weight
-    assert at.session_state.trainer.network.weights[0][0, 2] == pytest.approx(w, abs=1e-4)
+    weights = at.session_state.playground.trainer.network.weights
+    assert weights[0][0, 2] == pytest.approx(w, abs=1e-4)
     assert any("Set x1→h1.3 to" in t.value for t in at.toast)
 
 
@@ -142,7 +143,7 @@ def test_the_editor_keeps_values_in_a_sane_range():
     assert not at.exception
     assert abs(at.number_input(key="edit_value").value) <= 100
     button(at, "edit_apply").click().run()
-    assert math.isfinite(at.session_state.trainer.metrics["train_loss"])
+    assert math.isfinite(at.session_state.playground.trainer.metrics["train_loss"])
 
 
 # ---------------------------------------------------------------------- out of range
@@ -158,7 +159,7 @@ def test_values_out_of_range_are_clamped_with_a_notice(key, value, field, expect
     at = run_app()
     at.number_input(key=key).set_value(value).run()
     assert not at.exception
-    assert getattr(at.session_state.trainer.config, field) == expected
+    assert getattr(at.session_state.playground.trainer.config, field) == expected
     assert at.warning and ("outside" in at.warning[0].value or "needs a number" in
                            at.warning[0].value)
 

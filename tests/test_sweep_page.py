@@ -15,7 +15,7 @@ from playground.figures.sweep_figures import curves_figure, loss_heatmap_figure,
 from playground.ui.pages import SWEEP_SCRIPT
 from playground.ui.sweep_page.job import SweepJob
 from playground.ui.sweep_page.results import Layout, table_rows
-from playground.ui.sweep_page.state import MAX_RUNS, PARAMS, SweepSpec
+from playground.ui.sweep_page.state import MAX_RUNS, PARAMS, SweepSpec, SweepState
 
 
 def open_sweep(query=None, playground_query=None, workers=None):
@@ -27,13 +27,13 @@ def open_sweep(query=None, playground_query=None, workers=None):
     for k, v in (query or {}).items():
         at.query_params[k] = v
     if workers:
-        at.session_state["sw_workers"] = workers
+        at.session_state["sweep_page"] = SweepState(workers=workers)
     return at.switch_page(SWEEP_SCRIPT).run()
 
 
 def wait_done(at, timeout=120.0):
     deadline = time.monotonic() + timeout
-    while at.session_state["sw_job"].running:
+    while at.session_state["sweep_page"].job.running:
         assert time.monotonic() < deadline, "the sweep did not finish"
         time.sleep(0.3)
         at.run()
@@ -52,14 +52,14 @@ def test_run_trains_the_grid_fills_in_the_results_and_puts_the_sweep_in_the_url(
     assert any("done: 4 of 4 runs" in c.value for c in at.caption)
     table = at.dataframe[0].value
     assert len(table) == 4 and set(table["Batch size"]) == {10.0, 250.0}
-    assert len(at.session_state["sw_thumbs"]) == 4
+    assert len(at.session_state["sweep_page"].thumbs) == 4
     # each row is the lone run of its config
-    job = at.session_state["sw_job"].snapshot()
+    job = at.session_state["sweep_page"].job.snapshot()
     lone = sweep(Config(), {"learning_rate": [0.3], "batch_size": [250]}, 40, workers=1)[0]
     mine = next(r for r in job.results if r.config == lone.config)
     assert np.array_equal(mine.params, lone.params)
     assert at.query_params["y"] == "batch_size" and at.query_params["epochs"] == "40"
-    assert at.session_state["sw_job"].join(60)
+    assert at.session_state["sweep_page"].job.join(60)
     assert multiprocessing.active_children() == []  # the job's pool is gone
 
 
@@ -69,7 +69,7 @@ def test_the_sweep_varies_the_playgrounds_settings():
     assert "xor" in at.sidebar.caption[0].value
     button(at, "sw_run").click().run()
     at = wait_done(at)
-    runs = at.session_state["sw_job"].snapshot().results
+    runs = at.session_state["sweep_page"].job.snapshot().results
     assert sorted(r.config.hidden for r in runs) == [(2, 2, 2), (3, 3, 3)]
     assert all(r.config.dataset == "xor" for r in runs)
     assert at.query_params["dataset"] == "xor"  # a link reproduces the base too
@@ -98,15 +98,16 @@ def test_a_tampered_sweep_link_opens_the_defaults_with_a_notice(query):
 def test_opening_a_run_shows_it_in_the_playground_in_this_session():
     at = open_sweep({"x_values": "0.1,1", "y": "width", "y_values": "3,6", "epochs": "20"},
                     workers=1)
-    old_guard = at.session_state["guard"]
+    old_guard = at.session_state["playground"].guard
     button(at, "sw_run").click().run()
     at = wait_done(at)
     best = at.selectbox(key="sw_open").value
-    run = next(r for r in at.session_state["sw_job"].snapshot().results if r.index == best)
+    run = next(r for r in at.session_state["sweep_page"].job.snapshot().results if r.index == best)
     button(at, "sw_open_button").click().run()
     assert not at.exception
-    assert at.session_state["trainer"].config == run.config
-    assert at.session_state["trainer"].epoch == 0 and at.session_state["guard"] is old_guard
+    assert at.session_state["playground"].trainer.config == run.config
+    state = at.session_state["playground"]
+    assert state.trainer.epoch == 0 and state.guard is old_guard
     assert [b for b in at.button if b.key == "play"]  # the playground page
     assert at.number_input(key="w_width_0").value == run.config.hidden[0]
     assert Config.from_query(dict(at.query_params)) == run.config
@@ -119,9 +120,9 @@ def test_cancel_stops_the_sweep_and_keeps_what_finished():
     button(at, "sw_run").click().run()
     button(at, "sw_cancel").click().run()
     at = wait_done(at, timeout=180)
-    assert at.session_state["sw_job"].snapshot().status == "cancelled"
+    assert at.session_state["sweep_page"].job.snapshot().status == "cancelled"
     assert any("cancelled after" in c.value for c in at.caption)
-    assert at.session_state["sw_job"].join(60)
+    assert at.session_state["sweep_page"].job.join(60)
     assert multiprocessing.active_children() == []
 
 
@@ -227,11 +228,11 @@ def test_a_sweep_of_your_own_points_keeps_them_in_its_link_and_opens_on_them():
     assert at.query_params["points"] == link  # the sweep's link carries the points
     button(at, "sw_run").click().run()
     at = wait_done(at)
-    runs = at.session_state["sw_job"].snapshot().results
+    runs = at.session_state["sweep_page"].job.snapshot().results
     assert len(runs) == 2 and all(r.config.dataset == "own" for r in runs)
     button(at, "sw_open_button").click().run()
     assert not at.exception
-    trainer = at.session_state["trainer"]
+    trainer = at.session_state["playground"].trainer
     assert trainer.config.dataset == "own" and trainer.points is not None
     assert np.array_equal(trainer.points.X, decode_points(link).X)  # as the link has them
     assert at.query_params["points"] == link
@@ -243,7 +244,7 @@ def test_the_curves_can_be_coloured_by_the_rows_setting():
     button(at, "sw_run").click().run()
     at = wait_done(at)
     spec = SweepSpec(x_values=("0.1", "1"), y_values=("2", "3", "5"), epochs=5)
-    runs = {r.index: r for r in at.session_state["sw_job"].snapshot().results}
+    runs = {r.index: r for r in at.session_state["sweep_page"].job.snapshot().results}
     _, by_x, labels_x = Layout(spec).curves(runs)
     _, by_y, labels_y = Layout(spec).curves(runs, "y")
     assert labels_x == ["0.1", "1"] and labels_y == ["2", "3", "5"]
@@ -262,7 +263,7 @@ def test_a_session_that_lets_go_of_its_sweep_cancels_it_and_its_processes_end():
 
     grid = {"hidden": [(32, 32), (31, 31), (30, 30), (29, 29)]}
     job = SweepJob(Config(), grid, 3000, None, 4, workers=2)
-    state = {"sw_owner": Owner(job), "sw_job": job}  # as the page keeps them
+    state = {"sweep_page": SweepState(job=job, owner=Owner(job))}  # as the page keeps them
     room = Classroom()
     room.seat("gone", state, lambda sid: False, ttl=1.0)
     assert room.release_gone(lambda sid: False, 1.0, now=time.monotonic() + 5) == 1

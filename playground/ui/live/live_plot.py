@@ -36,13 +36,16 @@ import json
 import re
 import struct
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-__all__ = ["encode_figures", "live_plot", "plotly_js_url"]
+__all__ = ["Mounted", "encode_figures", "live_plot", "plotly_js_url", "resend_all"]
+
+SESSION_KEY = "live_plot"  # session key: {component key: Mounted} (no widget's key)
 
 _COMPONENT_NAME = "neural_playground.live_plot"
 _LIB_COMPONENT = "plotly_lib"
@@ -373,9 +376,10 @@ def live_plot(
     labels = labels or {}
     import streamlit as st
 
+    mounted = _mounted(st.session_state, key)
     # The very figure objects of the last call (a live frame rebuilds one figure and
     # passes the others on) need not be read again: see encode_figures(unchanged=...).
-    memo = st.session_state.setdefault("_live_plot_memo", {}).setdefault(str(key), {})
+    memo = mounted.last_call
     extras = {name: (spans.get(name), heights.get(name), labels.get(name),
                      repr(configs.get(name))) for name in figures}
     unchanged = frozenset(name for name, fig in figures.items()
@@ -404,23 +408,38 @@ def live_plot(
         "figs": figs,
     }
     # What this browser element already has: unchanged figures are not sent again.
-    sent = st.session_state.setdefault("_live_plot_sent", {}).setdefault(str(key), {})
+    sent = mounted.sent
     result = _component()(
         key=key,
         data=encode_figures(payload, binary=binary, sent=sent if binary else None,
                             unchanged=unchanged),
         on_click_change=on_click or _noop,
-        on_resend_change=partial(_forget_sent, str(key)),
+        on_resend_change=partial(resend_all, str(key)),
     )
     return result.click if result is not None else None
 
 
-def _forget_sent(key: str) -> None:
-    """The browser lacks a figure it was told to keep (e.g. it skipped a frame that
-    carried it): send every figure in full on the rerun this trigger starts."""
+@dataclass
+class Mounted:
+    """What a session keeps of one mounted component (by its key) between reruns."""
+
+    last_call: dict[str, tuple] = field(default_factory=dict)  # name -> (figure, extras)
+    sent: dict = field(default_factory=dict)  # what the browser has (see encode_figures)
+
+
+def _mounted(session_state, key) -> Mounted:
+    return session_state.setdefault(SESSION_KEY, {}).setdefault(str(key), Mounted())
+
+
+def resend_all(key: str) -> None:
+    """Send every figure of the component ``key`` in full on its next call: the browser
+    lacks a figure it was told to keep (e.g. it skipped a frame that carried it), or the
+    component is mounted afresh."""
     import streamlit as st
 
-    st.session_state.get("_live_plot_sent", {}).pop(key, None)
+    mounted = st.session_state.get(SESSION_KEY, {}).get(str(key))
+    if mounted is not None:
+        mounted.sent = {}
 
 
 def _noop() -> None:

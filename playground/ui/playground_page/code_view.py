@@ -21,11 +21,12 @@ def _script(config: Config, epochs: int, points=None) -> str:
     return export_script(config, epochs, data=points)
 
 
-def code_view(config: Config, epochs: int) -> None:
+def code_view(config: Config, epochs: int, points=None) -> None:
     """Show the script that reproduces a run with ``config`` for ``epochs`` epochs (the
-    run's current epoch; :data:`DEFAULT_EPOCHS` at epoch 0), with a download button."""
+    run's current epoch; :data:`DEFAULT_EPOCHS` at epoch 0), with a download button;
+    ``points``: the run's own points (used if ``config`` is on them)."""
     epochs = int(epochs) or DEFAULT_EPOCHS
-    points = st.session_state.trainer.points if config.dataset in GIVEN else None
+    points = points if config.dataset in GIVEN else None
     script = _script(config, epochs, points)
     st.caption(f"A standalone NumPy script that reproduces this run for {epochs} epochs "
                f"from epoch 0 with these settings (it prints the losses as it trains).")

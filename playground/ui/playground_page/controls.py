@@ -66,10 +66,10 @@ def seed_values(c: Config) -> dict:
     return values
 
 
-def seed_widgets(config: Config, state) -> None:
+def seed_widgets(config: Config, widgets) -> None:
     """Put ``config``'s values into the widgets' session state (before they render)."""
     for name, value in seed_values(config).items():
-        state[f"w_{name}"] = value
+        widgets[f"w_{name}"] = value
 
 
 def _w(field: str) -> dict:
@@ -78,24 +78,25 @@ def _w(field: str) -> dict:
     return {"key": f"w_{field}", "persist_state": "session"}
 
 
-def clamp_widgets(state) -> None:
+def clamp_widgets(widgets, page) -> None:
     """Bring every numeric widget's value into its range before the widgets render: a
     value beyond a bound becomes that bound, a missing number (NaN) the run's current
     value; each with a notice naming the control. (Streamlit would otherwise put the
-    widget's minimum in silently, or fail on NaN.)"""
-    current = seed_values(state.trainer.config)
+    widget's minimum in silently, or fail on NaN.) ``widgets``: the session state;
+    ``page``: the page's :class:`~.state.PlaygroundState` (its run and notices)."""
+    current = seed_values(page.trainer.config)
     for name, (lo, hi, label) in NUMBERS.items():
         key = f"w_{name}"
-        if key not in state:
+        if key not in widgets:
             continue
-        value = state[key]
+        value = widgets[key]
         try:
             x = float(value)
         except (TypeError, ValueError):
             x = math.nan
         if isinstance(lo, int) and math.isfinite(x) and lo <= x <= hi:
             if x != value or not isinstance(value, int):
-                state[key] = int(round(x))  # whole numbers stay whole
+                widgets[key] = int(round(x))  # whole numbers stay whole
             continue
         if lo <= x <= hi:
             continue
@@ -103,8 +104,8 @@ def clamp_widgets(state) -> None:
             fixed, why = current[name], "needs a number"
         else:
             fixed, why = (lo if x < lo else hi), f"{x:g} is outside {lo:g} … {hi:g}"
-        state[key] = type(lo)(fixed)
-        state.notices.append(("warning", f"{label}: {why}; using {fixed:g}."))
+        widgets[key] = type(lo)(fixed)
+        page.notify("warning", f"{label}: {why}; using {fixed:g}.")
 
 
 def _parse_rate(text, field):
@@ -114,12 +115,12 @@ def _parse_rate(text, field):
         raise ValueError(f"{field}: {text!r} is not a number") from None
 
 
-def read_config(state, base: Config) -> Config:
+def read_config(widgets, base: Config) -> Config:
     """The config the widgets describe (raises ValueError with a clear message)."""
     defaults = seed_values(base)
 
     def g(name):
-        return state.get(f"w_{name}", defaults[name])
+        return widgets.get(f"w_{name}", defaults[name])
 
     hidden = tuple(int(g(f"width_{i}")) for i in range(int(g("n_layers"))))
     return base.replace(
@@ -158,12 +159,13 @@ def _whole(parent, label: str, name: str, step: int = 1, help: str | None = None
                         disabled=disabled)
 
 
-def data_controls(state, hide) -> None:
-    """Dataset, classes, noise, size, split, seed and input features (``hide``: a
-    :class:`~.view_state.View` whose ``hides(url_key)`` leaves a control out; its value
-    stays what the URL gave)."""
-    points = state.trainer.points  # your own data, if the run has any (see own_data.py)
-    own = [state.trainer.config.dataset] if state.trainer.config.dataset in GIVEN else []
+def data_controls(widgets, trainer, hide) -> None:
+    """Dataset, classes, noise, size, split, seed and input features (``widgets``: the
+    session state; ``trainer``: the run, whose own points the Dataset box names;
+    ``hide``: a :class:`~.view_state.View` whose ``hides(url_key)`` leaves a control
+    out; its value stays what the URL gave)."""
+    points = trainer.points  # your own data, if the run has any (see own_data.py)
+    own = [trainer.config.dataset] if trainer.config.dataset in GIVEN else []
     if points is not None and not own:
         own = ["own" if points.classes else "own_values"]
     if not hide.hides("dataset"):
@@ -172,12 +174,12 @@ def data_controls(state, hide) -> None:
                                             if n in GIVEN else DATASETS[n].label),
                      help="Classification sets colour points by class; regression sets by "
                           "value.")
-    given = state["w_dataset"] in GIVEN  # noise, size and Regenerate do not apply
-    spec = spec_of(state["w_dataset"])
+    given = widgets["w_dataset"] in GIVEN  # noise, size and Regenerate do not apply
+    spec = spec_of(widgets["w_dataset"])
     if spec.multiclass and not given and not hide.hides("n_classes"):
         _whole(st, "Classes", "n_classes")
     if not hide.hides("noise"):
-        st.slider("Noise", *_range("noise"), value=float(state["w_noise"]), step=0.05,
+        st.slider("Noise", *_range("noise"), value=float(widgets["w_noise"]), step=0.05,
                   **_w("noise"), disabled=given)
     c1, c2 = st.columns(2)
     if not hide.hides("n_samples"):
@@ -195,11 +197,11 @@ def data_controls(state, hide) -> None:
                        format_func=lambda n: FEATURES[n].label)
 
 
-def network_controls(state, hide) -> None:
+def network_controls(widgets, hide) -> None:
     """Hidden layers, neurons per layer, activation, output, initialisation."""
     if not hide.hides("hidden"):
         _whole(st, "Hidden layers", "n_layers", help=f"0 to {MAX_UI_LAYERS}")
-        n = int(state["w_n_layers"])
+        n = int(widgets["w_n_layers"])
         if n:
             cols = st.columns(min(n, 3))
             for i in range(n):
@@ -221,17 +223,17 @@ def network_controls(state, hide) -> None:
         _whole(c2, "Init seed", "init_seed")
 
 
-def training_controls(state, hide) -> None:
+def training_controls(widgets, hide) -> None:
     """Optimizer, learning rate, batch size, regularisation (all apply live)."""
     if not hide.hides("optimizer"):
         st.selectbox("Optimizer", list(OPTIMIZERS), **_w("optimizer"),
                      format_func=lambda n: OPTIMIZERS[n].label)
     if not hide.hides("learning_rate"):
-        st.selectbox("Learning rate", _rate_options(state["w_learning_rate"], LEARNING_RATES),
+        st.selectbox("Learning rate", _rate_options(widgets["w_learning_rate"], LEARNING_RATES),
                      **_w("learning_rate"), accept_new_options=True,
                      help="Pick a value or type any number from 0.000001 to 10.")
-    if state["w_optimizer"] == "momentum" and not hide.hides("momentum"):
-        st.slider("Momentum", *_range("momentum"), value=float(state["w_momentum"]),
+    if widgets["w_optimizer"] == "momentum" and not hide.hides("momentum"):
+        st.slider("Momentum", *_range("momentum"), value=float(widgets["w_momentum"]),
                   step=0.01, **_w("momentum"))
     if not hide.hides("batch_size"):
         _whole(st, "Batch size", "batch_size",
@@ -242,5 +244,5 @@ def training_controls(state, hide) -> None:
         c1.selectbox("Regularization", list(REG_LABELS), **_w("regularization"),
                      format_func=REG_LABELS.get)
     if not hide.hides("reg_rate"):
-        c2.selectbox("Rate", _rate_options(state["w_reg_rate"], REG_RATES), **_w("reg_rate"),
-                     accept_new_options=True, disabled=state["w_regularization"] == "none")
+        c2.selectbox("Rate", _rate_options(widgets["w_reg_rate"], REG_RATES), **_w("reg_rate"),
+                     accept_new_options=True, disabled=widgets["w_regularization"] == "none")

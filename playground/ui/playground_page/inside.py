@@ -3,8 +3,9 @@
 or bias in a dialog that opens where the link was clicked.
 
 A click on the diagram happens inside the live fragment, but the widgets it should
-change live outside it; so a click is parked in ``pending_*`` session keys and the
-app reruns, and :func:`apply_pending` moves them into the widgets before they render.
+change live outside it; so a click is parked in the page state's widget values for the
+next run (:meth:`~.state.PlaygroundState.set_widget_next_run`) and the app reruns,
+which writes them into the widgets before they render.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import streamlit as st
 
 from playground.run.hidden_space import unit_label
 from playground.run.run_views import EDIT_LIMIT
+from playground.ui.playground_page.state import KEY, PlaygroundState
 from playground.ui.playground_page.view_state import PANELS
 
 OUTPUT = "output"
@@ -38,14 +40,7 @@ def units(trainer) -> dict[str, tuple[int, int]]:
             for layer in range(len(sizes) - 1) for u in range(sizes[layer])}
 
 
-def apply_pending(ss) -> None:
-    """Move a parked diagram click into the widgets (call before they render)."""
-    for key in ("focus", "edit_layer", "edit_from", "edit_to", "edit_open"):
-        if f"pending_{key}" in ss:
-            ss[key] = ss.pop(f"pending_{key}")
-
-
-def handle_click(event, ss, trainer) -> bool:
+def handle_click(event, state: PlaygroundState, trainer) -> bool:
     """Park what a diagram click picked: a neuron to focus or a link to edit.
     Returns True if the app should rerun to show it."""
     if not event or event.get("figure") != "network" or not event.get("points"):
@@ -59,14 +54,15 @@ def handle_click(event, ss, trainer) -> bool:
         layer, unit = cd
         if not (0 <= layer < len(sizes) and 0 <= unit < sizes[layer]):
             return False
-        ss.pending_focus = unit_name(layer, unit, trainer)
+        state.set_widget_next_run("focus", unit_name(layer, unit, trainer))
         return True
     if len(cd) == 3:  # a link: open the editor on it
         layer, i, j = cd
         if not (1 <= layer < len(sizes) and 0 <= i <= sizes[layer - 1] and 0 <= j < sizes[layer]):
             return False
-        ss.pending_edit_layer, ss.pending_edit_from, ss.pending_edit_to = layer, i, j
-        ss.pending_edit_open = True
+        for key, value in (("edit_layer", layer), ("edit_from", i), ("edit_to", j)):
+            state.set_widget_next_run(key, value)
+        state.edit_open = True
         return True
     return False
 
@@ -135,18 +131,19 @@ def current_value(trainer, layer: int, row: int, col: int) -> float:
 
 
 def _close_editor():
-    st.session_state.edit_open = False
+    st.session_state[KEY].edit_open = False
 
 
 @st.dialog("Edit a weight or bias", on_dismiss=_close_editor)
-def edit_dialog(ss) -> None:
+def edit_dialog(ss, state: PlaygroundState) -> None:
     """The editor, opened by a click on a link (or from the View menu); it stays open
     until Apply or until dismissed."""
-    edit_form(ss, ss.trainer)
+    edit_form(ss, state)
 
 
-def edit_form(ss, trainer) -> None:
+def edit_form(ss, state: PlaygroundState) -> None:
     """Set one weight or bias by hand; applies at once, training continues from there."""
+    trainer = state.trainer
     net = trainer.network
     layers = list(range(1, net.n_layers + 1))
     if ss.get("edit_layer") not in layers:
@@ -159,8 +156,8 @@ def edit_form(ss, trainer) -> None:
         ss.edit_to = 0
     target = (layer, ss.edit_from, ss.edit_to, trainer.epoch)
     current = current_value(trainer, *target[:3])
-    if ss.get("edit_target") != target:  # a new weight picked: its value in the box
-        ss.edit_target = target
+    if state.edit_target != target:  # a new weight picked: its value in the box
+        state.edit_target = target
         ss.edit_value = max(-EDIT_LIMIT, min(EDIT_LIMIT, round(current, 4)))
     c = st.columns(3)
     c[0].selectbox("Layer", layers, key="edit_layer", format_func=lambda i: f"layer {i}")
@@ -180,8 +177,8 @@ def edit_form(ss, trainer) -> None:
                       help=f"Any value from −{EDIT_LIMIT:g} to {EDIT_LIMIT:g}; training "
                            "continues from it.")
     if c[1].button("Apply", key="edit_apply", type="primary"):
-        if _apply_edit(ss):
-            ss.edit_open = False
+        if _apply_edit(ss, state):
+            state.edit_open = False
         st.rerun()
     if trainer.edits:
         st.caption("Earlier edits: " + "; ".join(
@@ -189,18 +186,18 @@ def edit_form(ss, trainer) -> None:
             for e in trainer.edits[-3:]))
 
 
-def _apply_edit(ss) -> bool:
+def _apply_edit(ss, state: PlaygroundState) -> bool:
     """Apply the edit in the form; False (with a notice) if the run refused it."""
-    trainer = ss.trainer
+    trainer = state.trainer
     layer, row, col = int(ss.edit_layer), int(ss.edit_from), int(ss.edit_to)
-    ss.guard.claim()  # an older script run still training gives way
+    state.guard.claim()  # an older script run still training gives way
     try:
-        with ss.guard.lock:
+        with state.guard.lock:
             trainer.edit(layer - 1, row, col, ss.edit_value)
     except ValueError as err:
-        ss.notices.append(("error", str(err)))
+        state.notify("error", str(err))
         return False
-    ss.pop("edit_target", None)
+    state.edit_target = None
     st.toast("Set " + describe_edit(trainer, layer, row, col, float(ss.edit_value))
              .replace(" = ", " to "))
     return True

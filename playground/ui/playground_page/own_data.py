@@ -2,10 +2,11 @@
 regions, download them, and share them in the link.
 
 The run holds the points (``trainer.points``, see :mod:`playground.points`). Drawing
-edits a draft (``own_draft``): with two points or more, every click retrains on it from
-epoch 0; below that, the regions show the draft's points over the previous run. An
-upload or a click changes the run in a callback or under the session's lock; a file
-that cannot be used leaves the previous data and run as they were and says why.
+edits a draft (the page state's ``own.draft``): with two points or more, every click
+retrains on it from epoch 0; below that, the regions show the draft's points over the
+previous run. An upload or a click changes the run in a callback or under the session's
+lock; a file that cannot be used leaves the previous data and run as they were and
+says why.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from playground.data.points import (
     square_points,
 )
 from playground.figures.run_figures import points_trace
+from playground.ui.playground_page.state import KEY, PlaygroundState
 
 URL_KEY = "points"
 ERASER = -1
@@ -66,43 +68,44 @@ def to_query(trainer) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------- changing the run
-def _set_points(ss, points: Points) -> None:
+def _set_points(state: PlaygroundState, points: Points) -> None:
     """Train on ``points`` from epoch 0 (as a newer script run, under the lock), and show
     them in the Dataset box."""
-    ss.guard.claim()
-    with ss.guard.lock:
-        ss.trainer.set_points(points)
-    ss.reseed = True  # the widgets show the new config before they render (app.main)
-    ss.playing = False
+    state.guard.claim()
+    with state.guard.lock:
+        state.trainer.set_points(points)
+    state.reseed_widgets = True  # the widgets show the new config before they render
+    state.playing = False
 
 
 def _read_upload(columns=None) -> None:
     ss = st.session_state
+    state: PlaygroundState = ss[KEY]
     file = ss.get("own_upload")
     if file is None:  # the file was removed: the run keeps its points
-        ss.pop("own_columns", None)
+        state.own.columns = None
         return
     data = file.getvalue()
     try:
         table = read_csv(data, columns)
         points = as_points(table)
     except ColumnsError as err:
-        ss.own_columns = (file.name, err.columns)
+        state.own.columns = (file.name, err.columns)
         for key in ("own_col_x1", "own_col_x2", "own_col_label"):
             ss.pop(key, None)  # the new file's columns, from the first three
-        ss.notices.append(("info", f"{file.name}: {err}"))
+        state.notify("info", f"{file.name}: {err}")
         return
     except ValueError as err:
-        ss.notices.append(("error", f"{file.name} was not used: {err} The previous data "
-                                    "and run are unchanged."))
+        state.notify("error", f"{file.name} was not used: {err} The previous data and run "
+                              "are unchanged.")
         return
-    ss.pop("own_columns", None)
-    _set_points(ss, points)
-    ss.own_draft = points
+    state.own.columns = None
+    _set_points(state, points)
+    state.own.draft = points
     kind = (f"{points.n_classes} classes ({', '.join(points.classes)})" if points.classes
             else "a regression target")
-    ss.notices.append(("success", f"{file.name}: {len(points):,} points, {kind}. Training "
-                                  "starts from epoch 0."))
+    state.notify("success", f"{file.name}: {len(points):,} points, {kind}. Training starts "
+                            "from epoch 0.")
 
 
 def _use_columns() -> None:
@@ -110,51 +113,51 @@ def _use_columns() -> None:
     _read_upload([ss.own_col_x1, ss.own_col_x2, ss.own_col_label])
 
 
-def _draft(ss) -> Points:
+def _draft(state: PlaygroundState) -> Points:
     """The points being drawn: the run's own, or an empty square to draw on."""
-    draft = ss.get("own_draft")
-    trainer = ss.trainer
+    draft = state.own.draft
+    trainer = state.trainer
     if trainer.config.dataset in GIVEN and (draft is None or len(draft) >= MIN_RUN):
         draft = trainer.points  # the run's points are the ones shown
     if draft is None:
         draft = square_points(np.empty((0, 2)), np.empty(0, np.int64), 2)
-    ss.own_draft = draft
+    state.own.draft = draft
     return draft
 
 
-def _commit(ss, draft: Points) -> None:
-    ss.own_draft = draft
+def _commit(state: PlaygroundState, draft: Points) -> None:
+    state.own.draft = draft
     if len(draft) >= MIN_RUN:
-        _set_points(ss, draft)
+        _set_points(state, draft)
 
 
 def _start_from_current() -> None:
-    ss = st.session_state
-    c, trainer = ss.trainer.config, ss.trainer
+    state: PlaygroundState = st.session_state[KEY]
+    c, trainer = state.trainer.config, state.trainer
     if c.dataset in GIVEN:
         draft = trainer.points
     else:
         X, y = make_dataset(c.dataset, c.n_samples, c.noise, c.data_seed, c.n_classes)
         draft = square_points(X, y, c.num_classes)
-    _commit(ss, draft)
+    _commit(state, draft)
 
 
 def _clear() -> None:
-    ss = st.session_state
-    draft = _draft(ss)
-    ss.own_draft = draft.cleared()
+    state: PlaygroundState = st.session_state[KEY]
+    state.own.draft = _draft(state).cleared()
 
 
 def _add_class() -> None:
     ss = st.session_state
-    d = _draft(ss)
+    state: PlaygroundState = ss[KEY]
+    d = _draft(state)
     if d.classes is not None and len(d.classes) < MAX_CLASSES:
         more = Points(d.X, d.y, (*d.classes, str(len(d.classes))), d.columns, d.bounds)
-        ss.own_tool = len(d.classes)
-        _commit(ss, more)
+        ss.own_tool = len(d.classes)  # (a callback: the radio is drawn after it)
+        _commit(state, more)
 
 
-def handle_click(event, ss) -> bool:
+def handle_click(event, ss, state: PlaygroundState) -> bool:
     """A click on the decision regions while drawing: add a point of the chosen class
     (or value), or erase the nearest. Returns True if the app should rerun."""
     if not ss.get("own_draw") or not event or event.get("figure") != "regions":
@@ -166,7 +169,7 @@ def handle_click(event, ss) -> bool:
         return False
     if not (np.isfinite(S).all() and (np.abs(S) <= DOMAIN).all()):
         return False
-    draft = _draft(ss)
+    draft = _draft(state)
     tool = ss.get("own_tool", 0)
     try:
         if tool == ERASER:
@@ -176,19 +179,19 @@ def handle_click(event, ss) -> bool:
         else:
             new = draft.added(S, min(int(tool), draft.n_classes - 1))
     except ValueError as err:
-        ss.notices.append(("warning", str(err)))
+        state.notify("warning", str(err))
         return True
     if new is not draft:
-        _commit(ss, new)
+        _commit(state, new)
     return True
 
 
 # ---------------------------------------------------------------------- the sidebar
-def controls(ss) -> None:
+def controls(ss, state: PlaygroundState) -> None:
     """Upload, draw, download: under the Data section's settings."""
-    own = ss.trainer.config.dataset in GIVEN
+    own = state.trainer.config.dataset in GIVEN
     if own:
-        p = ss.trainer.points
+        p = state.trainer.points
         scaled = p.targets() is not p.y  # regression targets beyond ±1
         targets = ", targets into −1 … 1" if scaled else ""
         st.caption(SCALE_NOTE.format(targets=targets))
@@ -197,8 +200,8 @@ def controls(ss) -> None:
                      help="Two number columns and a label (classes 0/1, −1/1, names…) or a "
                           "number target; a header row is optional; comma, semicolon or "
                           "tab.")
-    if ss.get("own_columns"):
-        name, cols = ss.own_columns
+    if state.own.columns:
+        name, cols = state.own.columns
         c = st.columns(3)
         for i, (key, label) in enumerate((("own_col_x1", "x1"), ("own_col_x2", "x2"),
                                           ("own_col_label", "label"))):
@@ -208,9 +211,9 @@ def controls(ss) -> None:
               help="Click on the decision regions to add a point; pick a class (or a "
                    "value) or the eraser below.")
     if ss.get("own_draw"):
-        _draw_tools(ss)
+        _draw_tools(ss, state)
     if own:
-        p = ss.trainer.points
+        p = state.trainer.points
         st.download_button("Download points (CSV)", to_csv(p.X, p.y, p.classes, p.columns),
                            file_name="points.csv", mime="text/csv", key="own_download",
                            on_click="ignore", icon=":material/download:")
@@ -220,8 +223,8 @@ def controls(ss) -> None:
                        "the CSV too.")
 
 
-def _draw_tools(ss) -> None:
-    draft = _draft(ss)
+def _draw_tools(ss, state: PlaygroundState) -> None:
+    draft = _draft(state)
     if draft.classes is None:
         st.slider("Value of new points", -1.0, 1.0, 0.5, 0.1, key="own_value")
         tools = [0, ERASER]
@@ -251,13 +254,13 @@ def _draw_tools(ss) -> None:
 
 
 # ---------------------------------------------------------------------- the figure
-def decorate(figs: dict, ss) -> None:
+def decorate(figs: dict, ss, state: PlaygroundState) -> None:
     """The decision regions in your data's units, clickable while drawing, showing the
     draft's points while it is too small to train on."""
     fig = figs.get("regions")
     if fig is None:
         return
-    trainer = ss.trainer
+    trainer = state.trainer
     layout = fig["layout"]
     drawing = bool(ss.get("own_draw"))
     layout["meta"] = {"draw": drawing}
@@ -265,7 +268,7 @@ def decorate(figs: dict, ss) -> None:
         layout["dragmode"] = False
     else:
         layout.pop("dragmode", None)
-    draft = ss.get("own_draft")
+    draft = state.own.draft
     if drawing and draft is not None and len(draft) < MIN_RUN:
         S = draft.to_square(draft.X)
         k = max(draft.n_classes, 2)

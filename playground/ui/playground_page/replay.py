@@ -4,10 +4,10 @@ curves; a play-back walks through the history at a chosen pace; "Continue from h
 branches training from the shown epoch (the later history is dropped, and the app says
 so). The shown epoch is the view's ``at`` in the URL.
 
-The shown epoch lives in ``ss.replay_at`` (None: the latest) together with the run it
-belongs to (``ss.replay_run``: the trainer, its epoch and last edit when scrubbed); once
-the run moves on (Play, Step, Reset, an edit, another run) the stage shows the latest
-state again.
+The shown epoch lives in the page state's :class:`~.state.ReplayState` (``at``, None:
+the latest) together with the run it belongs to (``run``: the trainer, its epoch and
+last edit when scrubbed); once the run moves on (Play, Step, Reset, an edit, another
+run) the stage shows the latest state again.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import numpy as np
 import streamlit as st
 
 from playground.run.run_views import RunViews
+from playground.ui.playground_page.state import KEY, PlaygroundState
 from playground.ui.playground_page.view_state import View
 from playground.ui.playground_page.views import curves_figure
 from playground.ui.server.session import Pace
@@ -70,68 +71,69 @@ def _where(trainer) -> tuple:
     return id(trainer), trainer.epoch, id(trainer.edits[-1]) if trainer.edits else 0
 
 
-def show_epoch(ss, trainer, at: int | None) -> None:
+def show_epoch(state: PlaygroundState, trainer, at: int | None) -> None:
     """Show ``at`` (None: the latest) of ``trainer``'s run while it stays where it is."""
-    ss.replay_at = at
-    ss.replay_run = _where(trainer)
+    state.replay.at = at
+    state.replay.run = _where(trainer)
 
 
-def shown(ss, trainer):
+def shown(state: PlaygroundState, trainer):
     """The run as the stage shows it: ``trainer`` itself, or an :class:`AtEpoch` of the
     scrubbed epoch (while paused). Call under the session's lock."""
-    at = ss.get("replay_at")
-    if at is not None and (ss.playing or ss.get("replay_run") != _where(trainer)):
-        at = ss.replay_at = None  # the run moved on: the latest again
-        ss.replaying = False
+    replay = state.replay
+    at = replay.at
+    if at is not None and (state.playing or replay.run != _where(trainer)):
+        at = replay.at = None  # the run moved on: the latest again
+        replay.playing_back = False
     if at is None or at >= trainer.epoch:
         return trainer
     return AtEpoch(trainer, at)
 
 
-def open_at(ss, trainer, at: int | None) -> str | None:
+def open_at(state: PlaygroundState, trainer, at: int | None) -> str | None:
     """A link's ``at=``: train the fresh run to that epoch (the same settings give the
     same run) and show it there, paused. Returns a notice if it could not get there."""
     if not at:
         return None
-    with ss.guard.lock:
+    with state.guard.lock:
         trainer.step_for(LINK_SECONDS, max_epochs=at)
-    show_epoch(ss, trainer, at)
+    show_epoch(state, trainer, at)
     if trainer.epoch < at:
         return (f"at: the link shows epoch {at:,}; {trainer.epoch:,} epochs were trained in "
                 f"the time allowed. Press Play to go on.")
     return None
 
 
-def frame_interval(ss) -> float | None:
+def frame_interval(state: PlaygroundState) -> float | None:
     """Seconds between the live view's reruns for a play-back, or None."""
-    return REPLAY_FRAME if ss.get("replaying") and not ss.playing else None
+    return REPLAY_FRAME if state.replay.playing_back and not state.playing else None
 
 
-def advance(ss, trainer) -> None:
+def advance(state: PlaygroundState, trainer) -> None:
     """One play-back frame: move the shown epoch on by what the pace says is due; at
     the end, stop and show the latest state."""
-    if not ss.get("replaying"):
+    replay = state.replay
+    if not replay.playing_back:
         return
-    with ss.guard.lock:
+    with state.guard.lock:
         epochs = epochs_of(trainer)
-    if ss.playing or len(epochs) < 2:
-        ss.replaying = False
+    if state.playing or len(epochs) < 2:
+        replay.playing_back = False
         return
-    at = ss.get("replay_at")
+    at = replay.at
     index = epochs.index(at) if at in epochs else 0
-    pace = ss.get("replay_pace")
-    index = min(index + pace.due(time.perf_counter(), index), len(epochs) - 1)
+    index = min(index + replay.pace.due(time.perf_counter(), index), len(epochs) - 1)
     if index == len(epochs) - 1:
-        _stop(ss)
-        show_epoch(ss, trainer, None)
+        _stop(state)
+        show_epoch(state, trainer, None)
         st.rerun(scope="app")  # stop the frames, and the URL drops at=
-    show_epoch(ss, trainer, epochs[index])
+    show_epoch(state, trainer, epochs[index])
 
 
-def sync_url(ss) -> None:
+def sync_url(state: PlaygroundState) -> None:
     """The shown epoch in the URL (``at=``; left out for the latest)."""
-    want = View(at=ss.get("replay_at")).to_query().get("at")
-    if st.query_params.get("at") != want and not ss.get("replaying"):
+    want = View(at=state.replay.at).to_query().get("at")
+    if st.query_params.get("at") != want and not state.replay.playing_back:
         if want is None:
             del st.query_params["at"]
         else:
@@ -139,19 +141,19 @@ def sync_url(ss) -> None:
 
 
 # ---------------------------------------------------------------------- the row
-def controls(ss, trainer, view) -> None:
+def controls(ss, state: PlaygroundState, trainer, view) -> None:
     """The scrubber, Replay/Stop, the play-back's length and "Continue from here", in
     one compact row under the toolbar. While playing (or at epoch 0) the row stays,
     disabled, so that the stage does not jump at Play and Pause; while playing it is
     drawn once per run of the page, not every frame (see app.py), its scrubber at
     "live"."""
-    if View(hide=ss.hide).hides("at"):
+    if View(hide=state.hide).hides("at"):
         return
-    live = ss.playing or trainer.epoch == 0
-    replaying = bool(ss.get("replaying"))
+    live = state.playing or trainer.epoch == 0
+    replaying = state.replay.playing_back
     c = st.container(key="replay").columns([4, 1.3, 1.15, 2.2], vertical_alignment="center")
     if live:  # a light stand-in: no options to send
-        if ss.playing:
+        if state.playing:
             ss.replay_live = "live"
             c[0].select_slider("Replay epoch", ("epoch 0", "live"), key="replay_live",
                                disabled=True, label_visibility="collapsed",
@@ -162,10 +164,10 @@ def controls(ss, trainer, view) -> None:
                         help="Train a little (Play or Step) to scrub through its epochs")
         epochs = []
     else:
-        with ss.guard.lock:
+        with state.guard.lock:
             epochs = epochs_of(trainer)
         # (during a play-back the scrubber only shows where it is: Stop hands it back)
-        key = _scrubber_key(ss, view.epoch, replaying)
+        key = _scrubber_key(ss, state, view.epoch, replaying)
         c[0].select_slider("Replay epoch", epochs, key=key, on_change=_scrubbed, args=(key,),
                            label_visibility="collapsed", format_func=lambda e: f"epoch {e:,}",
                            disabled=replaying,
@@ -175,7 +177,7 @@ def controls(ss, trainer, view) -> None:
                    icon=":material/stop:" if replaying else ":material/slow_motion_video:",
                    disabled=live,
                    help="Play the run's history back from the shown epoch (or the start)"):
-        _toggle_playback(ss, trainer, epochs)
+        _toggle_playback(ss, state, trainer, epochs)
         st.rerun(scope="app")
     if ss.get("replay_seconds") not in REPLAY_SECONDS:
         ss.replay_seconds = DEFAULT_SECONDS
@@ -185,11 +187,11 @@ def controls(ss, trainer, view) -> None:
     if c[3].button("Continue from here", key="replay_continue", width="stretch",
                    icon=":material/call_split:", disabled=live or view.epoch == trainer.epoch,
                    help="Train on from the shown epoch; the later history is dropped"):
-        continue_from(ss, trainer, view.epoch)
+        continue_from(state, trainer, view.epoch)
         st.rerun(scope="app")
 
 
-def _scrubber_key(ss, epoch: int, replaying: bool) -> str:
+def _scrubber_key(ss, state: PlaygroundState, epoch: int, replaying: bool) -> str:
     """The scrubber's widget key, its value set to ``epoch``. When the app moves the
     scrubber itself (a play-back, Step, Continue, a link), the browser may still send
     the old position in a frame requested meanwhile; a scrubber with a new key takes
@@ -197,56 +199,57 @@ def _scrubber_key(ss, epoch: int, replaying: bool) -> str:
     if replaying:
         key = "replay_slider_play"  # no callback: it only shows where the play-back is
     else:
-        gen = ss.get("replay_gen", 0)
+        gen = state.replay.slider_generation
         key = f"replay_slider_{gen}"
         if key in ss and ss[key] != epoch:
-            ss.replay_gen = gen + 1
+            state.replay.slider_generation = gen + 1
             key = f"replay_slider_{gen + 1}"
     ss[key] = epoch
     return key
 
 
-def _stop(ss) -> None:
+def _stop(state: PlaygroundState) -> None:
     """End a play-back (the scrubber then gets a new key: see :func:`_scrubber_key`)."""
-    ss.replaying = False
-    ss.replay_gen = ss.get("replay_gen", 0) + 1
+    state.replay.playing_back = False
+    state.replay.slider_generation += 1
 
 
 def _scrubbed(key: str) -> None:
     ss = st.session_state
-    if ss.get("replaying"):
+    state: PlaygroundState = ss[KEY]
+    if state.replay.playing_back:
         return
-    trainer, epoch = ss.trainer, int(ss[key])
-    ss.replaying = False
-    show_epoch(ss, trainer, None if epoch >= trainer.epoch else epoch)
+    trainer, epoch = state.trainer, int(ss[key])
+    show_epoch(state, trainer, None if epoch >= trainer.epoch else epoch)
 
 
-def _toggle_playback(ss, trainer, epochs) -> None:
-    if ss.get("replaying"):
-        _stop(ss)
+def _toggle_playback(ss, state: PlaygroundState, trainer, epochs) -> None:
+    replay = state.replay
+    if replay.playing_back:
+        _stop(state)
         return
-    at = ss.get("replay_at")
+    at = replay.at
     # from the shown epoch; from the latest: from the start
     start = epochs.index(at) if at in epochs and at < trainer.epoch else 0
-    show_epoch(ss, trainer, epochs[start])
+    show_epoch(state, trainer, epochs[start])
     rate = max(1.0, (len(epochs) - 1 - start) / float(ss.get("replay_seconds",
                                                               DEFAULT_SECONDS)))
-    ss.replay_pace = Pace(rate, time.perf_counter(), start)
-    ss.replaying = True
+    replay.pace = Pace(rate, time.perf_counter(), start)
+    replay.playing_back = True
 
 
-def continue_from(ss, trainer, epoch: int) -> int:
+def continue_from(state: PlaygroundState, trainer, epoch: int) -> int:
     """Branch the run at ``epoch`` (:meth:`~playground.Trainer.rewind`, under the lock)
     and say what was dropped. Returns the epoch the run is at."""
-    ss.guard.claim()  # an older script run still training gives way
-    with ss.guard.lock:
+    state.guard.claim()  # an older script run still training gives way
+    with state.guard.lock:
         latest = trainer.epoch
         at = trainer.rewind(epoch)
-    ss.replaying = False
-    show_epoch(ss, trainer, None)
-    ss.notices.append(("info", f"Continuing from epoch {at:,}: the {latest - at:,} later "
-                               f"epochs (up to {latest:,}: their curves, snapshots and edits) "
-                               "were dropped. Press Play to train from here."))
+    state.replay.playing_back = False
+    show_epoch(state, trainer, None)
+    state.notify("info", f"Continuing from epoch {at:,}: the {latest - at:,} later "
+                         f"epochs (up to {latest:,}: their curves, snapshots and edits) "
+                         "were dropped. Press Play to train from here.")
     return at
 
 

@@ -16,6 +16,7 @@ from playground.run.run_file import MAX_FILE_BYTES
 from playground.run.trainer import Trainer
 from playground.ui.playground_page import controls
 from playground.ui.playground_page.replay import show_epoch
+from playground.ui.playground_page.state import KEY, OwnDataState, PlaygroundState
 
 MAX_UPLOAD_MB = MAX_FILE_BYTES // 2**20
 
@@ -27,33 +28,34 @@ def run_text(guard, trainer) -> str:
         return trainer.to_json()
 
 
-def run_menu(ss) -> None:
+def run_menu(state: PlaygroundState) -> None:
     """The menu's content (in a popover of the toolbar)."""
-    trainer, guard = ss.trainer, ss.guard
+    trainer, guard = state.trainer, state.guard
     st.download_button("Download this run", data=lambda: run_text(guard, trainer),
                        file_name=f"playground-{trainer.config.dataset}-run.json",
                        mime="application/json", key="run_download", on_click="ignore",
                        icon=":material/download:", width="stretch",
                        help="Everything: settings, data, weights, optimizer, curves, "
                             "snapshots. Open it here to go on exactly where it was.")
-    n = ss.setdefault("run_upload_n", 0)
+    n = state.run_upload_count
     st.file_uploader("Open a run file", type=["json"], key=f"run_upload_{n}",
                      max_upload_size=MAX_UPLOAD_MB, on_change=_uploaded, args=(n,),
                      help="A file saved with Download this run")
     st.divider()
-    gif_section(ss, trainer)
+    gif_section(state, trainer)
 
 
 def _uploaded(n: int) -> None:
-    ss = st.session_state
-    upload = ss.get(f"run_upload_{n}")
+    upload = st.session_state.get(f"run_upload_{n}")
     if upload is None:
         return
-    ss.run_upload_n = n + 1  # an empty box next time (and the same file can come again)
-    open_run_file(ss, upload.name, upload)
+    state: PlaygroundState = st.session_state[KEY]
+    # an empty box next time (and the same file can come again)
+    state.run_upload_count = n + 1
+    open_run_file(state, upload.name, upload)
 
 
-def open_run_file(ss, name: str, upload) -> bool:
+def open_run_file(state: PlaygroundState, name: str, upload) -> bool:
     """Replace the session's run by the one in ``upload`` (bytes or an uploaded file),
     under the lock; or say why not and touch nothing. Returns whether it opened."""
     size = upload.size if hasattr(upload, "size") else len(upload)
@@ -70,42 +72,37 @@ def open_run_file(ss, name: str, upload) -> bool:
                              f"{controls.MAX_UI_LAYERS} hidden layers of "
                              f"{controls.MAX_UI_WIDTH} neurons, rates to 10 digits).")
     except ValueError as err:
-        ss.notices.append(("error", f"Could not open {name!r}: {err} The current run is "
-                                    "unchanged."))
+        state.notify("error", f"Could not open {name!r}: {err} The current run is "
+                              "unchanged.")
         return False
-    ss.guard.claim()  # an older script run still training gives way
-    with ss.guard.lock:
-        ss.trainer = run
-    ss.playing = False
-    ss.halted = None
-    ss.reseed = True  # the sidebar shows the file's settings (see app.main)
-    for key in ("gif", "own_draft", "own_columns"):  # (own_data.py: the previous points)
-        ss.pop(key, None)
-    show_epoch(ss, run, None)
-    ss.notices.append(("success", f"Opened {name!r}: {spec_of(run.config.dataset).label}, epoch "
-                                  f"{run.epoch:,}. Press Play to go on where it was, or "
-                                  "scrub back through its history."))
+    state.replace_run(run)  # paused, the sidebar showing the file's settings
+    state.gif = None
+    state.own = OwnDataState()  # (own_data.py: the previous points)
+    show_epoch(state, run, None)
+    state.notify("success", f"Opened {name!r}: {spec_of(run.config.dataset).label}, epoch "
+                            f"{run.epoch:,}. Press Play to go on where it was, or scrub "
+                            "back through its history.")
     return True
 
 
-def gif_section(ss, trainer) -> None:
+def gif_section(state: PlaygroundState, trainer) -> None:
     """Make a GIF of the regions over the snapshots (with a progress bar), then offer
     it for download."""
     key = (id(trainer), trainer.epoch, trainer.config)
     if st.button("Make a GIF of the regions", key="gif_make", icon=":material/gif_box:",
                  width="stretch", help="The decision regions at every recorded epoch"):
-        ss.playing = False
+        state.playing = False
         bar = st.progress(0.0, text="Drawing the frames…")
 
         def progress(done, total):
             bar.progress(done / total, text=f"Drawing frame {done} of {total}…")
 
-        ss.guard.claim()
-        with ss.guard.lock:
+        state.guard.claim()
+        with state.guard.lock:
             data = export_gif(trainer, progress=progress)
         bar.empty()
-        ss.gif = (key, data)
-    made = ss.get("gif")
+        state.gif = (key, data)
+    made = state.gif
     if made and made[0] == key:
         st.download_button(f"Download the GIF ({len(made[1]) / 1024:.0f} KB)", made[1],
                            file_name=f"playground-{trainer.config.dataset}.gif",

@@ -12,6 +12,7 @@ import streamlit as st
 from playground.run.health import diagnose
 from playground.ui.playground_page import inside, run_files
 from playground.ui.playground_page.code_view import code_view
+from playground.ui.playground_page.state import KEY, PlaygroundState
 from playground.ui.playground_page.view_state import SPEEDS, View
 
 LABELS = {"regions": "Decision regions", "network": "Network diagram",
@@ -20,10 +21,10 @@ LABELS = {"regions": "Decision regions", "network": "Network diagram",
 # layer titles
 CONFIGS = {"network": {"displayModeBar": False}}
 SHORTCUTS = "Keyboard: Space play/pause · → or S one step · R reset"
-# widget key -> View field (the URL keys of the view)
+# widget key -> View field (the URL keys of the view; ``at`` is replay's, not a widget's)
 VIEW_KEYS = {"speed": "speed", "show_test": "test", "discretize": "discretize",
              "log_loss": "log_loss", "show_network": "diagram", "panel": "panel",
-             "focus": "focus", "replay_at": "at"}
+             "focus": "focus"}
 _STYLE = """<style>
 /* one screen: little room above the stage, compact metrics */
 [data-testid="stMainBlockContainer"] { padding-top: 4rem; padding-bottom: 1rem; }
@@ -50,16 +51,18 @@ def style(*more: str) -> None:
     st.html(_STYLE + "".join(more))
 
 
-def seed_view(view: View, ss) -> None:
-    """Put ``view``'s values into the view widgets' session state (before they render)."""
+def seed_view(view: View, ss, state: PlaygroundState) -> None:
+    """Put ``view``'s values into the view widgets' session state (before they render)
+    and its epoch into replay's."""
     for key, field in VIEW_KEYS.items():
         ss[key] = getattr(view, field)
+    state.replay.at = view.at
 
 
-def read_view(ss) -> View:
+def read_view(ss, state: PlaygroundState) -> View:
     """The view the widgets show (the URL form of what the page shows)."""
-    return View(hide=ss.hide, **{field: ss[key] for key, field in VIEW_KEYS.items()
-                                 if key in ss})
+    return View(hide=state.hide, at=state.replay.at,
+                **{field: ss[key] for key, field in VIEW_KEYS.items() if key in ss})
 
 
 def heights(figs: dict) -> dict:
@@ -68,40 +71,44 @@ def heights(figs: dict) -> dict:
 
 
 # ---------------------------------------------------------------------- callbacks
+def _page_state() -> PlaygroundState:
+    return st.session_state[KEY]
+
+
 def _locked(action):
     """Run ``action(trainer)`` as a newer script run: an older one still training gives
     way (see session.py), then the run is changed under the session's lock."""
-    ss = st.session_state
-    ss.guard.claim()
-    with ss.guard.lock:
-        return action(ss.trainer)
+    state = _page_state()
+    state.guard.claim()
+    with state.guard.lock:
+        return action(state.trainer)
 
 
 def _play_pause(play: bool):
-    ss = st.session_state
-    halted = ss.get("halted")
-    stuck = ss.trainer.diverged or (halted and halted[0] == ss.trainer.config)
+    state = _page_state()
+    halted = state.halted
+    stuck = state.trainer.diverged or (halted and halted[0] == state.trainer.config)
     if play and stuck:
-        ss.notices.append(("warning", "Play would only diverge again with these settings: "
-                           "lower the learning rate (or change the optimizer) first, or "
-                           "press Reset."))
-    ss.playing = play and not stuck
-    ss.pop("pace", None)
+        state.notify("warning", "Play would only diverge again with these settings: "
+                     "lower the learning rate (or change the optimizer) first, or "
+                     "press Reset.")
+    state.playing = bool(play and not stuck)
+    state.pace = None
 
 
 def _step():
-    st.session_state.playing = False
+    _page_state().playing = False
     _locked(lambda t: t.step(1))
 
 
 def _reset():
-    st.session_state.playing = False
-    st.session_state.halted = None
+    state = _page_state()
+    state.playing, state.halted = False, None
     _locked(lambda t: t.reset())
 
 
 def _rewind(epoch: int):
-    st.session_state.playing = False
+    _page_state().playing = False
     _locked(lambda t: t.rewind(epoch))
 
 
@@ -122,15 +129,16 @@ def health(trainer) -> None:
                 width="stretch")
 
 
-def toolbar(ss) -> None:
+def toolbar(ss, state: PlaygroundState) -> None:
     """Play/Pause, Step, Reset, the speed, the view options, the Code view and the Run
     menu (run files, GIF: see run_files.py), in one row."""
-    hide = View(hide=ss.hide)
+    hide = View(hide=state.hide)
+    playing = state.playing
     c = st.container(key="toolbar").columns([1.0, 0.9, 0.95, 1.4, 1, 0.95, 0.95],
                                             vertical_alignment="center")
-    c[0].button("Pause" if ss.playing else "Play", key="play", on_click=_play_pause,
-                args=(not ss.playing,), type="primary", width="stretch",
-                icon=":material/pause:" if ss.playing else ":material/play_arrow:",
+    c[0].button("Pause" if playing else "Play", key="play", on_click=_play_pause,
+                args=(not playing,), type="primary", width="stretch",
+                icon=":material/pause:" if playing else ":material/play_arrow:",
                 help=SHORTCUTS)
     c[1].button("Step", key="step", on_click=_step, icon=":material/skip_next:",
                 width="stretch", help="Train exactly one epoch (→ or S)")
@@ -142,26 +150,26 @@ def toolbar(ss) -> None:
                        help="Epochs per second; max trains as many as fit each frame")
     if not hide.hides("all"):  # hide=all: only the stage
         with c[4].popover("View", icon=":material/tune:", width="stretch"):
-            view_options(ss, hide)
+            view_options(ss, state, hide)
         c[5].button("Code", key="code_open", icon=":material/code:", width="stretch",
                     on_click=_open_code, help="This run as a standalone NumPy script")
         with c[6].popover("Run", icon=":material/save:", width="stretch",
                           help="Download or open a run file; make a GIF"):
-            run_files.run_menu(ss)
+            run_files.run_menu(state)
     shortcuts()
 
 
 def _open_code():
-    st.session_state.show_code = True
+    _page_state().show_code = True
 
 
 @st.dialog("This run as a NumPy script", width="large")
-def code_dialog(ss) -> None:
+def code_dialog(state: PlaygroundState) -> None:
     """The Code view: the script for the current settings, to read or download."""
-    code_view(ss.trainer.config, ss.trainer.epoch)
+    code_view(state.trainer.config, state.trainer.epoch, state.trainer.points)
 
 
-def view_options(ss, hide: View) -> None:
+def view_options(ss, state: PlaygroundState, hide: View) -> None:
     """Toggles, the main view, the panel below the stage, and the weight editor."""
     st.caption(f":material/keyboard: {SHORTCUTS}")
     for key, label in (("show_test", "Test points"), ("discretize", "Discretize"),
@@ -169,12 +177,12 @@ def view_options(ss, hide: View) -> None:
         if not hide.hides(VIEW_KEYS[key]):
             st.toggle(label, key=key)
     if not hide.hides("focus"):
-        inside.focus_control(ss, ss.trainer)
+        inside.focus_control(ss, state.trainer)
     if not hide.hides("panel"):
-        inside.panel_controls(ss, ss.trainer)
+        inside.panel_controls(ss, state.trainer)
     if st.button("Edit a weight or bias…", key="edit_open_button",
                  help="Or click a link in the network diagram"):
-        ss.edit_open = True
+        state.edit_open = True
 
 
 def metrics(trainer) -> None:

@@ -49,9 +49,9 @@ WELCOME = 3.0  # seconds a page that just opened goes first (its browser loads a
 LIVE_WINDOW = 5.0  # seconds: a page that drew a frame this recently is playing (or 3
 # times its frame interval if longer: a busy browser draws late, and a page counted in and
 # out at every late frame would re-time every page, over and over)
-RELEASED_KEYS = ("trainer", "last_figures", "_live_plot_sent", "_live_plot_memo", "pace",
-                 "sw_owner",  # a sweep running for the session is cancelled (sweep_job.py)
-                 "halted", "gif")
+# the pages' states (the playground's run and figures; the Sweep page's job, cancelled
+# with its owner: see job.py) and what the live component keeps of its figures
+RELEASED_KEYS = ("playground", "sweep_page", "live_plot")
 
 log = get_logger(__name__)
 

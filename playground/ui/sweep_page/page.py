@@ -18,13 +18,23 @@ from playground.data.points import Points, encode_points
 from playground.figures.sweep_figures import curves_figure, loss_heatmap_figure, thumbnails_figure
 from playground.run.trainer import Trainer
 from playground.ui import pages
-from playground.ui.live.live_plot import live_plot
+from playground.ui.live.live_plot import live_plot, resend_all
 from playground.ui.playground_page import own_data
+from playground.ui.playground_page.state import PlaygroundState
 from playground.ui.playground_page.view_state import CONFIG_KEYS
 from playground.ui.server.classroom import CLASSROOM, join
 from playground.ui.sweep_page.job import Owner, SweepJob
 from playground.ui.sweep_page.results import Layout, cell_hover, table_rows, thumbnails
-from playground.ui.sweep_page.state import MAX_EPOCHS, MAX_RUNS, MAX_SEEDS, NONE, PARAMS, SweepSpec
+from playground.ui.sweep_page.state import (
+    MAX_EPOCHS,
+    MAX_RUNS,
+    MAX_SEEDS,
+    NONE,
+    PARAMS,
+    STATE_KEY,
+    SweepSpec,
+    SweepState,
+)
 
 POLL = 0.4  # seconds between redraws while a sweep runs
 _STYLE = """<style>
@@ -50,32 +60,33 @@ def _read_spec(ss) -> SweepSpec:
                      seeds=int(ss.sw_seeds), epochs=int(ss.sw_epochs))
 
 
-def _base_config(ss, query) -> tuple[Config, Points | None]:
+def _base_config(ss, state: SweepState, query) -> tuple[Config, Points | None]:
     """The settings the sweep varies, and your own points if they are on them: the
     link's, or else the playground's."""
     if any(k in query for k in CONFIG_KEYS):
         config, problems = Config.from_query_lenient(query)
         config, points, more = own_data.from_query(query, config)
         problems += more
-        if problems and ss.get("sw_base_problems") != problems:
-            ss.sw_notices.append(("warning", "This link had settings that could not be "
-                                  "used:\n\n- " + "\n- ".join(problems)))
-        ss.sw_base_problems = problems
+        if problems and state.base_problems != problems:
+            state.notify("warning", "This link had settings that could not be used:\n\n- "
+                         + "\n- ".join(problems))
+        state.base_problems = problems
         return config, points
-    trainer = ss.get("trainer")
-    if trainer is None:
+    playground = PlaygroundState.of(ss)
+    if playground is None:
         return Config(), None
+    trainer = playground.trainer
     return trainer.config, trainer.points if trainer.config.dataset in GIVEN else None
 
 
-def _init(ss, query) -> None:
-    ss.sw_notices = []
+def _init(ss, state: SweepState, query) -> None:
+    state.notices = []
     spec, problems = SweepSpec.from_query(query)
     if problems:
-        ss.sw_notices.append(("warning", "This sweep link had values that could not be "
-                              "used:\n\n- " + "\n- ".join(problems)))
+        state.notify("warning", "This sweep link had values that could not be used:\n\n- "
+                     + "\n- ".join(problems))
     _seed_widgets(spec, ss)
-    ss.sw_ready = True
+    state.widgets_seeded = True
 
 
 def _sync_url(base: Config, points: Points | None, spec: SweepSpec | None) -> None:
@@ -88,24 +99,24 @@ def _sync_url(base: Config, points: Points | None, spec: SweepSpec | None) -> No
 
 # ---------------------------------------------------------------------- actions
 def _run(base: Config, points: Points | None, spec: SweepSpec) -> None:
-    ss = st.session_state
+    state: SweepState = st.session_state[STATE_KEY]
     try:
         base_used, grid, seeds = spec.grid(base)
     except ValueError as err:
-        ss.sw_notices.append(("error", str(err)))
+        state.notify("error", str(err))
         return
-    if ss.get("sw_job") is not None:
-        ss.sw_job.cancel()
-    ss.sw_job = SweepJob(base_used, grid, spec.epochs, seeds, spec.n_runs,
-                         workers=ss.get("sw_workers"), data=points)
-    ss.sw_owner = Owner(ss.sw_job)  # a session that goes cancels its sweep
-    ss.sw_ran = (base_used, spec, points)
-    ss.sw_thumbs = {}
-    ss.sw_polling = True
+    if state.job is not None:
+        state.job.cancel()
+    state.job = SweepJob(base_used, grid, spec.epochs, seeds, spec.n_runs,
+                         workers=state.workers, data=points)
+    state.owner = Owner(state.job)  # a session that goes cancels its sweep
+    state.ran = (base_used, spec, points)
+    state.thumbs = {}
+    state.polling = True
 
 
 def _cancel() -> None:
-    job = st.session_state.get("sw_job")
+    job = st.session_state[STATE_KEY].job
     if job is not None:
         job.cancel()
 
@@ -114,12 +125,10 @@ def open_run(ss, config: Config, points: Points | None = None) -> None:
     """Show ``config`` (on your own ``points``, if given) in the playground: a fresh run
     of it in this session (under the session's lock), and the playground page with it as
     the query."""
-    if "guard" in ss:
-        ss.guard.claim()  # a playground thread still training gives way
-        with ss.guard.lock:
-            ss.trainer = Trainer(config, data=points)
-        ss.playing, ss.halted, ss.reseed = False, None, True
-        ss.get("_live_plot_sent", {}).pop("live", None)  # the stage remounts: send all
+    playground = PlaygroundState.of(ss)
+    if playground is not None:  # a playground thread still training gives way
+        playground.replace_run(Trainer(config, data=points))
+        resend_all("live")  # the stage remounts: send every figure
     own = encode_points(points) if points is not None else None
     st.switch_page(pages.playground(), query_params={
         **config.to_query(short=True), **({own_data.URL_KEY: own} if own else {})})
@@ -169,41 +178,42 @@ def _describe(c: Config) -> str:
 
 # ---------------------------------------------------------------------- results
 def _results(ss) -> None:
-    job: SweepJob | None = ss.get("sw_job")
+    job: SweepJob | None = ss[STATE_KEY].job
     running = job is not None and job.running
 
     @st.fragment(run_every=POLL if running else None)
-    def view():
-        job = ss.get("sw_job")
+    def view():  # (reads the state anew: a fragment keeps no hold of the sweep's owner)
+        state: SweepState = ss[STATE_KEY]
+        job = state.job
         if job is None:
             st.info("Choose what to vary in the sidebar and press **Run**: every run trains "
                     "at once, and the results fill in as they finish.")
             return
-        state = job.snapshot()
-        base, spec, points = ss.sw_ran
-        if state.status == "running":
-            st.progress(state.done / state.total,
-                        text=f"{state.done} of {state.total} runs trained · "
-                             f"{state.seconds:.1f} s")
-        elif state.status == "failed":
-            st.error(f"The sweep stopped: {state.error}")
+        snap = job.snapshot()
+        base, spec, points = state.ran
+        if snap.status == "running":
+            st.progress(snap.done / snap.total,
+                        text=f"{snap.done} of {snap.total} runs trained · "
+                             f"{snap.seconds:.1f} s")
+        elif snap.status == "failed":
+            st.error(f"The sweep stopped: {snap.error}")
         else:
-            what = "cancelled after" if state.status == "cancelled" else "done:"
-            st.caption(f"Sweep {what} {state.done} of {state.total} runs in "
-                       f"{state.seconds:.1f} s ({spec.describe()}, {spec.epochs} epochs).")
-        if state.results:
-            _figures(ss, base, spec, points, state.results)
-        if state.status != "running" and ss.get("sw_polling"):
-            ss.sw_polling = False
+            what = "cancelled after" if snap.status == "cancelled" else "done:"
+            st.caption(f"Sweep {what} {snap.done} of {snap.total} runs in "
+                       f"{snap.seconds:.1f} s ({spec.describe()}, {spec.epochs} epochs).")
+        if snap.results:
+            _figures(ss, state, base, spec, points, snap.results)
+        if snap.status != "running" and state.polling:
+            state.polling = False
             st.rerun(scope="app")  # the fragment stops polling
 
     view()
 
 
-def _figures(ss, base: Config, spec: SweepSpec, points, results) -> None:
+def _figures(ss, state: SweepState, base: Config, spec: SweepSpec, points, results) -> None:
     layout = Layout(spec)
     by_index = {r.index: r for r in results}
-    thumbs = thumbnails(ss.setdefault("sw_thumbs", {}), results, base.task)
+    thumbs = thumbnails(state.thumbs, results, base.task)
     losses = layout.losses(by_index)
     x_title, y_title = PARAMS[spec.x].label, (PARAMS[spec.y].label if spec.y != NONE else "")
     by = ss.get("sw_colour") if spec.y != NONE else None  # the control under the figures
@@ -255,20 +265,21 @@ def main() -> None:
 
 def _page(ss) -> None:
     query = st.query_params.to_dict()
-    if "sw_ready" not in ss:
-        _init(ss, query)
+    state: SweepState = ss.setdefault(STATE_KEY, SweepState())
+    if not state.widgets_seeded:
+        _init(ss, state, query)
     st.html(_STYLE)
-    base, points = _base_config(ss, query)
+    base, points = _base_config(ss, state, query)
     _sidebar(ss, base)
     try:
         spec, problem = _read_spec(ss), None
     except ValueError as err:
         spec, problem = None, str(err)
     _sync_url(base, points, spec)
-    for kind, text in ss.sw_notices:
+    notices, state.notices = state.notices, []
+    for kind, text in notices:
         getattr(st, kind)(text)
-    ss.sw_notices = []
-    job = ss.get("sw_job")
+    job = state.job
     running = job is not None and job.running
     c = st.columns([1.2, 1.2, 5], vertical_alignment="center")
     if spec is not None:

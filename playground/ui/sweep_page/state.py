@@ -1,6 +1,7 @@
 """What the Sweep page trains: one or two settings and their values, seeds and epochs,
-validated here and carried in the URL beside the base :class:`~playground.config.Config`.
-Plain Python (no Streamlit).
+validated here and carried in the URL beside the base :class:`~playground.config.Config`
+(:class:`SweepSpec`); and what the page keeps between script runs of a session, under one
+session key (:class:`SweepState`). Plain Python (no Streamlit).
 
 >>> spec, problems = SweepSpec.from_query({"x": "batch_size", "x_values": "1,10,250"})
 >>> spec.x_values, spec.y, problems
@@ -13,12 +14,17 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any
 
 from playground.config import Config
 from playground.engine.activations import ACTIVATIONS
 from playground.engine.initializers import INITIALIZERS
 from playground.engine.optimizers import OPTIMIZERS
+
+if TYPE_CHECKING:
+    from playground.data.points import Points
+    from playground.ui.sweep_page.job import Owner, SweepJob
 
 MAX_RUNS = 100  # runs per sweep: values x values x seeds
 MAX_SEEDS, MAX_EPOCHS, MIN_EPOCHS = 8, 3000, 1
@@ -235,3 +241,26 @@ def _check(name: str, value, spec: SweepSpec):
     if not lo <= number <= hi:
         raise ValueError(f"{name}: must be from {lo} to {hi}, got {number}")
     return number
+
+
+STATE_KEY = "sweep_page"  # the session key of the page's state (no widget's key)
+
+
+@dataclass
+class SweepState:
+    """One session's Sweep page, beside its widgets' keys (``sw_x``, ``sw_values_x_*``,
+    …). Nothing in it is shared with other sessions; the job has its own lock."""
+
+    widgets_seeded: bool = False     # the widgets show the link's sweep (the first run)
+    notices: list[tuple[str, str]] = field(default_factory=list)  # (st function, text)
+    base_problems: list[str] | None = None  # what the link's settings had wrong (said once)
+    job: SweepJob | None = None      # the sweep last started
+    owner: Owner | None = None       # cancels the job when the session lets go of it
+    ran: tuple[Config, SweepSpec, Points | None] | None = None  # what the job trains
+    thumbs: dict[int, Any] = field(default_factory=dict)  # thumbnails drawn, by run index
+    polling: bool = False            # the results redraw while the job runs
+    workers: int | None = None       # processes of a sweep's pool (None: the default)
+
+    def notify(self, kind: str, text: str) -> None:
+        """Show ``text`` with ``st.<kind>`` (info, warning, error) on the next run."""
+        self.notices.append((kind, text))
