@@ -195,7 +195,7 @@ def test_url_numbers_beyond_their_range_clamp_to_the_nearest_bound_with_a_notice
     at = run_app({"learning_rate": "99", "noise": "0.9", "n_samples": "20000",
                   "batch_size": "0"})
     assert not at.exception
-    c = at.session_state.trainer.config
+    c = at.session_state.playground.trainer.config
     assert (c.learning_rate, c.noise, c.n_samples, c.batch_size) == (10.0, 0.5, 10_000, 1)
     assert at.selectbox(key="w_learning_rate").value == "10"
     assert at.number_input(key="w_n_samples").value == 10_000
@@ -207,7 +207,7 @@ def test_url_numbers_beyond_their_range_clamp_to_the_nearest_bound_with_a_notice
         assert line in notice
     assert "inf" not in notice and "own" not in notice
     at = run_app({"batch_size": "9999"})  # 250 training points
-    assert at.session_state.trainer.config.batch_size == 250
+    assert at.session_state.playground.trainer.config.batch_size == 250
     assert at.number_input(key="w_batch_size").value == 250
     assert "Batch size: 9,999 is more than the 250 training points — using 250" in (
         at.warning[0].value)
