@@ -127,7 +127,7 @@ def pca_directions(path: np.ndarray, center: np.ndarray) -> tuple[np.ndarray, np
     coords = moves @ axes.T  # (n, 2)
     first = coords[0]
     axes *= np.where(first > 0, -1.0, 1.0)[:, None]
-    axes /= np.abs(coords).max(axis=0)[:, None]
+    axes *= np.abs(coords).max(axis=0)[:, None]  # the farthest point at 1
     return axes, s[:2] ** 2 / float((s**2).sum())
 
 
