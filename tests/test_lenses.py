@@ -210,6 +210,18 @@ def test_a_full_size_landscape_at_a_handful_of_points():
         assert land.loss[i, j] == pytest.approx(expected, rel=1e-10)
 
 
+@pytest.mark.parametrize("setup", [SETUPS[0], SETUPS[2], SETUPS[5]],
+                         ids=[IDS[0], IDS[2], IDS[5]])
+def test_a_float32_landscape_is_the_float64_one_to_seven_digits(setup):
+    run = trained(setup)
+    exact = loss_landscape(run, resolution=9, span=0.5)
+    fast = loss_landscape(run, resolution=9, span=0.5, dtype="float32")
+    np.testing.assert_array_equal(fast.directions, exact.directions)
+    np.testing.assert_allclose(fast.loss, exact.loss, rtol=1e-5)
+    with pytest.raises(ValueError, match="dtype"):
+        loss_landscape(run, dtype="float16")
+
+
 @pytest.mark.parametrize("setup", SETUPS, ids=IDS)
 def test_the_centre_is_the_runs_training_loss_with_the_penalty(setup):
     run = trained(setup, epochs=8)
