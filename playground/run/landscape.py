@@ -141,6 +141,74 @@ def project(points: np.ndarray, center: np.ndarray, directions: np.ndarray) -> n
 
 
 # ---------------------------------------------------------------------- the batched loss
+class PlaneNetworks:
+    """The networks ``center + α d1 + β d2`` of a plane, on one data set, evaluated a
+    block of ``(α, β)`` at a time: one product per layer for the whole block.
+
+    Every parameter of a network of the plane is ``[1, α, β] @ [center; d1; d2]``. So is
+    its first layer's ``z = W.T x + b``, as ``x`` does not depend on the network:
+    ``z = [1, α, β] @ [Z_center; Z_1; Z_2]`` with three matrices computed once.
+
+    Parameters
+    ----------
+    network : MLP
+        Gives the architecture, activation and output (its parameters are not used).
+    X : ndarray (m, n_in)
+        The network's inputs (features); ``y`` (m,) the targets.
+    center : ndarray (n_params,)
+    directions : ndarray (2, n_params)
+    block : int
+        Most networks per block (the scratch arrays are made for that many).
+    dtype : numpy dtype
+    """
+
+    def __init__(self, network, X, y, center, directions, block: int, dtype):
+        self.activation, self.output = network.activation, network.output
+        self.sizes, self.mask = network.layer_sizes, network.weight_mask.astype(bool)
+        Fa = augment(X, dtype)  # (n_in + 1, m): [x; 1]
+        self.m = m = Fa.shape[1]
+        self.basis = np.stack([center, *directions]).astype(dtype)  # rows center, d1, d2
+        # each layer's [W; b] for the three rows, flattened: (3, (n_in + 1) * n_out)
+        bounds = [*network.layer_starts.tolist(), network.params.size]
+        self.shapes = [A.shape for A in network.layers]
+        self.layer_bases = [self.basis[:, s:e] for s, e in zip(bounds[:-1], bounds[1:],
+                                                                strict=True)]
+        self.first = np.stack([(b.reshape(self.shapes[0]).T @ Fa).ravel()
+                               for b in self.layer_bases[0]])  # (3, n_1 * m)
+        # Scratch reused from block to block: each hidden layer's [a; 1] (block, n + 1, m),
+        # its z written in place of a; each later layer's [W; b] (block, n_in + 1, n_out)
+        self.acts = [np.ones((block, n + 1, m), dtype) for n in self.sizes[1:-1]]
+        self.mats = [np.empty((block, *shape), dtype) for shape in self.shapes[1:]]
+        self.logits = np.empty((block, self.sizes[-1], m), dtype)
+        self.first_z = np.empty((block, self.first.shape[1]), dtype)
+        self.Y = np.tile(network.targets(y).T, block)  # (k, block * m): once per network
+
+    def forward(self, coeffs: np.ndarray) -> np.ndarray:
+        """The logits (g, n_out, m) of the networks ``coeffs`` (g, 3), rows [1, α, β]."""
+        g, m, last = len(coeffs), self.m, len(self.shapes) - 1
+        # layer 0: z = Z_center + α Z_1 + β Z_2, for every network of the block at once
+        z = np.matmul(coeffs, self.first, out=self.first_z[:g]).reshape(g, -1, m)
+        for i in range(1, last + 1):
+            below = self.acts[i - 1][:g]
+            self.activation.apply(z, out=below[:, :-1])  # a = act(z), above a row of ones
+            A = self.mats[i - 1][:g]
+            np.matmul(coeffs, self.layer_bases[i], out=A.reshape(g, -1))  # each [W; b]
+            z = self.logits[:g] if i == last else self.acts[i][:g, :-1]
+            np.matmul(A.transpose(0, 2, 1), below, out=z)  # z = W.T a + b
+        return z
+
+    def losses(self, coeffs: np.ndarray, l1: float = 0.0, l2: float = 0.0) -> np.ndarray:
+        """Mean loss plus penalty (g,) of the networks ``coeffs`` (g, 3)."""
+        g, m = len(coeffs), self.m
+        z = self.forward(coeffs)
+        k_major = np.ascontiguousarray(z.transpose(1, 0, 2)).reshape(self.sizes[-1], g * m)
+        loss = self.output.point_loss(k_major, self.Y[:, :g * m]).reshape(g, m).mean(axis=1)
+        if l1 or l2:
+            w = (coeffs @ self.basis)[:, self.mask]  # the weights (biases have no penalty)
+            loss += l1 * np.abs(w).sum(axis=1) + 0.5 * l2 * (w * w).sum(axis=1)
+        return loss
+
+
 def plane_losses(network, X, y, center, directions, alpha, beta, l1=0.0, l2=0.0,
                  block: int | None = None, dtype=None) -> np.ndarray:
     """The mean loss plus penalty at every ``center + alpha[i] d1 + beta[j] d2``.
@@ -167,57 +235,14 @@ def plane_losses(network, X, y, center, directions, alpha, beta, l1=0.0, l2=0.0,
         ``inf`` where the loss overflows (or is NaN).
     """
     dtype = np.dtype(dtype or network.dtype)
-    act, out = network.activation, network.output
-    Fa = augment(X, dtype)  # (n_in + 1, m): [x; 1]
-    m = Fa.shape[1]
-    block = block or max(1, BLOCK_POINTS // m)
-    Y = np.ascontiguousarray(network.targets(y).T)  # (k, m)
-    basis = np.stack([center, *directions]).astype(dtype)  # rows θ, d1, d2
-    # Each layer's [W; b] of the three rows, flattened: (3, (n_in + 1) * n_out)
-    bounds = [*network.layer_starts.tolist(), network.params.size]
-    shapes = [A.shape for A in network.layers]
-    layer_bases = [basis[:, s:e] for s, e in zip(bounds[:-1], bounds[1:], strict=True)]
-    # The first layer is linear in (α, β): z = [1, α, β] @ [A_θ.T x; A_1.T x; A_2.T x]
-    n1 = shapes[0][1]
-    first = np.stack([(b.reshape(shapes[0]).T @ Fa).ravel() for b in layer_bases[0]])
-    mask = network.weight_mask.astype(bool)
     ga, gb = np.meshgrid(np.asarray(alpha, dtype), np.asarray(beta, dtype), indexing="ij")
     coeffs = np.column_stack([np.ones(ga.size, dtype), ga.ravel(), gb.ravel()])  # (G, 3)
+    block = min(block or max(1, BLOCK_POINTS // len(X)), len(coeffs))
+    plane = PlaneNetworks(network, X, y, center, directions, block, dtype)
     losses = np.empty(len(coeffs))
-
-    # Scratch for a block of g networks, reused from block to block: each hidden layer's
-    # [a; 1] (g, n + 1, m), its z written in place of a; each layer's [W; b] (g, n_in+1, n_out)
-    sizes = network.layer_sizes
-    g_max = min(block, len(coeffs))
-    acts = [np.ones((g_max, n + 1, m), dtype) for n in sizes[1:-1]]
-    mats = [np.empty((g_max, *shape), dtype) for shape in shapes[1:]]
-    logits = np.empty((g_max, sizes[-1], m), dtype)
-    first_z = np.empty((g_max, n1 * m), dtype)
-    Yg = np.tile(Y, g_max)  # (k, g * m): the targets once per network
-
     with np.errstate(all="ignore"):
         for s in range(0, len(coeffs), block):
-            c = coeffs[s:s + block]
-            g = len(c)
-            # layer 0: z = Z_θ + α Z_1 + β Z_2 for every network of the block at once
-            z0 = np.matmul(c, first, out=first_z[:g]).reshape(g, n1, m)
-            a = z0
-            for i in range(1, len(shapes)):  # layers 1.. (each takes the last one's act)
-                below = acts[i - 1][:g]
-                act.apply(a, out=below[:, :-1])  # a = act(z), beside its row of ones
-                A = mats[i - 1][:g]
-                np.matmul(c, layer_bases[i], out=A.reshape(g, -1))  # [W; b] of each network
-                z = logits[:g] if i == len(shapes) - 1 else acts[i][:g, :-1]
-                np.matmul(A.transpose(0, 2, 1), below, out=z)  # z = W.T a + b
-                a = z
-            if len(shapes) == 1:
-                logits[:g] = z0
-            flat = np.ascontiguousarray(logits[:g].transpose(1, 0, 2)).reshape(sizes[-1], -1)
-            point = out.point_loss(flat, Yg[:, :g * m])  # (g * m,)
-            losses[s:s + g] = point.reshape(g, m).mean(axis=1)
-            if l1 or l2:
-                w = (c @ basis)[:, mask]  # every network's weights (biases have no penalty)
-                losses[s:s + g] += l1 * np.abs(w).sum(axis=1) + 0.5 * l2 * (w * w).sum(axis=1)
+            losses[s:s + block] = plane.losses(coeffs[s:s + block], l1, l2)
     losses[~np.isfinite(losses)] = np.inf
     return losses.reshape(ga.shape)
 
