@@ -359,3 +359,14 @@ def test_exported_from_the_package():
     assert playground.explain_point is explain_point
     assert playground.loss_landscape is loss_landscape
     assert {"explain_point", "loss_landscape"} <= set(playground.__all__)
+
+
+def test_looking_does_not_change_the_run():
+    looked, untouched = trained({}, epochs=10), trained({}, epochs=10)
+    explain_point(looked, 3).neuron(1, 0)
+    loss_landscape(looked, resolution=7)
+    loss_landscape(looked, directions="pca", resolution=7)
+    looked.step(5)
+    untouched.step(5)
+    np.testing.assert_array_equal(looked.network.params, untouched.network.params)
+    assert looked.metrics == untouched.metrics
