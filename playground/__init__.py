@@ -13,6 +13,8 @@ only NumPy, so a notebook can train without the app::
     text = run.to_json()                               # the whole run, to save...
     again = playground.Trainer.from_json(text)         # ...and resume bit for bit
     gif = playground.export_gif(run)                   # its decision regions, animated
+    numbers = playground.explain_point(run, 0)         # one point, forward and backward
+    land = playground.loss_landscape(run)              # the loss on a plane of weights
 """
 
 from playground.config import Config
@@ -27,8 +29,10 @@ from playground.engine.optimizers import OPTIMIZERS
 from playground.engine.outputs import OUTPUTS
 from playground.export.gif import export_gif
 from playground.export.script import export_script
+from playground.run.explain import PointExplanation, explain_point
 from playground.run.health import Diagnosis, diagnose
 from playground.run.history import DecimatingLog, History
+from playground.run.landscape import Landscape, loss_landscape
 from playground.run.trainer import Trainer
 from playground.sweeps.grid import SweepCancelled, SweepResult, sweep
 
@@ -36,8 +40,8 @@ Run = Trainer  # an alias that reads well in notebooks
 
 __all__ = [
     "ACTIVATIONS", "Activation", "Config", "DATASETS", "DOMAIN", "DecimatingLog",
-    "Diagnosis", "FEATURES", "History", "INITIALIZERS", "MLP", "OPTIMIZERS", "OUTPUTS",
-    "Points", "Run", "SweepCancelled", "SweepResult", "Trainer", "diagnose", "export_gif",
-    "export_script", "feature_matrix", "make_dataset", "read_csv", "sweep", "to_csv",
-    "train_test_split",
+    "Diagnosis", "FEATURES", "History", "INITIALIZERS", "Landscape", "MLP", "OPTIMIZERS",
+    "OUTPUTS", "PointExplanation", "Points", "Run", "SweepCancelled", "SweepResult", "Trainer",
+    "diagnose", "explain_point", "export_gif", "export_script", "feature_matrix",
+    "loss_landscape", "make_dataset", "read_csv", "sweep", "to_csv", "train_test_split",
 ]
