@@ -121,11 +121,7 @@ class Points:
     def snap(self, S) -> np.ndarray:
         """A point of the square (2,) in own units, on the grid a link carries exactly."""
         q = np.clip(np.round((np.asarray(S, float) + DOMAIN) / (2 * DOMAIN) * QUANT), 0, QUANT)
-        return self._unquantise(q)
-
-    def _unquantise(self, q) -> np.ndarray:
-        lo, hi = self.bounds[:, 0], self.bounds[:, 1]
-        return lo + np.asarray(q, float) / QUANT * (hi - lo)
+        return _from_grid(q, self.bounds)
 
     def _replace(self, X, y) -> Points:
         return Points(X, y, self.classes, self.columns, self.bounds)
@@ -147,6 +143,13 @@ class Points:
 
     def cleared(self) -> Points:
         return self._replace(np.empty((0, 2)), np.empty(0))
+
+
+def _from_grid(q, bounds) -> np.ndarray:
+    """Points ``q`` (m, 2) on the grid of ``QUANT`` steps a link carries, in the own
+    units of ``bounds`` (2, 2)."""
+    lo, hi = bounds[:, 0], bounds[:, 1]
+    return lo + np.asarray(q, float) / QUANT * (hi - lo)
 
 
 def fit_bounds(X) -> np.ndarray:
@@ -215,7 +218,7 @@ def decode_points(text: str) -> Points:
                    tuple(names[3:]) if k else None, tuple(names[:3]), np.reshape(bounds, (2, 2)))
     except ValueError:
         raise ValueError(bad) from None
-    return p._replace(p._unquantise(q), p.y)
+    return p._replace(_from_grid(q, p.bounds), p.y)
 
 
 def as_points(data) -> Points:
