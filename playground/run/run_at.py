@@ -9,8 +9,6 @@ reaches the live run; it has no way to train, edit or rewind.
 
 from __future__ import annotations
 
-from functools import cached_property
-
 import numpy as np
 
 from playground.data.datasets import DOMAIN
@@ -43,10 +41,13 @@ def predict_over(network, xs: np.ndarray, Fa: np.ndarray):
             [h.T.reshape(r, r, -1).copy() for h in buf.hidden])
 
 
-def _read_only(a: np.ndarray) -> np.ndarray:
-    view = a.view()
-    view.flags.writeable = False
-    return view
+def _of_run(name: str) -> property:
+    """The run's array ``name``, as a read-only view."""
+    def read(self) -> np.ndarray:
+        view = getattr(self._run, name).view()
+        view.flags.writeable = False
+        return view
+    return property(read, doc=f"The run's ``{name}`` (read only).")
 
 
 class RunAtEpoch:
@@ -81,6 +82,8 @@ class RunAtEpoch:
         self._epoch, params = run.params_at(epoch)
         params.flags.writeable = False
         self._params = params
+        self._network = run.network.copy()
+        self._network.params[:] = params
         self._metrics = run.metrics_of(params)
         self._history = run.history.copy(upto=self._epoch)
         self._gradients = run.gradients.copy(upto=self._epoch)
@@ -109,27 +112,12 @@ class RunAtEpoch:
     def config(self):
         return self._run.config
 
-    @property
-    def X_train(self) -> np.ndarray:
-        return _read_only(self._run.X_train)
+    X_train, y_train, X_test, y_test = (_of_run(name) for name in
+                                        ("X_train", "y_train", "X_test", "y_test"))
 
     @property
-    def y_train(self) -> np.ndarray:
-        return _read_only(self._run.y_train)
-
-    @property
-    def X_test(self) -> np.ndarray:
-        return _read_only(self._run.X_test)
-
-    @property
-    def y_test(self) -> np.ndarray:
-        return _read_only(self._run.y_test)
-
-    @cached_property
     def network(self):
-        net = self._run.network.copy()
-        net.params[:] = self._params
-        return net
+        return self._network
 
     def predict_grid(self, resolution: int = 100, extent: float = DOMAIN, params=None):
         """As :meth:`Trainer.predict_grid <playground.run.trainer.Trainer.predict_grid>`,

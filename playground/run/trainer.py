@@ -366,11 +366,10 @@ class Trainer:
 
         Returns
         -------
-        xs : ndarray (resolution,)
-        out : ndarray (resolution, resolution, n_out)
-            ``out[i_x2, i_x1]``: probabilities (sigmoid/softmax) or values (linear).
-        hidden : list of ndarray (resolution, resolution, n_hidden_i)
-            Every hidden neuron's activation over the grid.
+        xs, out, hidden
+            The axis values, the output ``out[i_x2, i_x1]`` (resolution, resolution,
+            n_out) and every hidden layer's activations, as :func:`predict_over` gives
+            them.
         """
         net = self.network
         if params is not None:
