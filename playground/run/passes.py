@@ -74,24 +74,25 @@ class Passes:
         self._shuffled = tuple(np.array(np.broadcast_to(r, (*copies, *r.shape)))
                                for r in data.rows)
         if which is not None:  # the rows of each shuffling, gathered per network
-            self._orders = tuple(np.stack([r] * (max(which) + 1)) for r in data.rows)
+            self._by_shuffling = tuple(np.stack([r] * (max(which) + 1)) for r in data.rows)
         X, Y = self._shuffled
         self.batches = [(X[..., s:s + bs, :].swapaxes(-1, -2),
                          Y[..., s:s + bs, :].swapaxes(-1, -2), net.buffers(min(bs, n - s)))
                         for s in range(0, n, bs)]
 
     def shuffle(self, orders) -> None:
-        """Put the training points into the batches in new orders: ``orders``, one
-        permutation of ``range(n_train)`` per shuffling (one, unless ``which``)."""
+        """Put the training points into the mini-batches in new orders: ``orders``, one
+        permutation of ``range(n_train)`` per shuffling (one, unless ``which``). Not for
+        a full batch."""
         rows = self.data.rows
         if self._which is None:
             for src, dst in zip(rows, self._shuffled, strict=True):
                 np.take(src, orders[0], axis=0, out=dst)
             return
         for j, order in enumerate(orders):
-            for src, dst in zip(rows, self._orders, strict=True):
+            for src, dst in zip(rows, self._by_shuffling, strict=True):
                 np.take(src, order, axis=0, out=dst[j])
-        for src, dst in zip(self._orders, self._shuffled, strict=True):
+        for src, dst in zip(self._by_shuffling, self._shuffled, strict=True):
             np.take(src, self._which, axis=0, out=dst)
 
     def train(self, optimizer, l1, l2, forward_done: bool = False) -> None:
