@@ -9,7 +9,7 @@ from playground import DATASETS, Trainer
 from playground.data.features import feature_matrix
 from playground.run.health import Diagnosis, diagnose
 from playground.run.history import DecimatingLog
-from playground.run.run_views import EDIT_LIMIT
+from playground.run.trainer import EDIT_LIMIT
 
 
 def diverged_run():

@@ -91,7 +91,7 @@ def test_round_trip_keeps_edits_rewinds_and_replay():
     run.snapshot()
     again = Trainer.from_json(run.to_json().encode())  # bytes, as an upload gives them
     assert_same_run(run, again)
-    assert again._rewound[1] == run._rewound[1]
+    assert again.rewound_to == run.rewound_to
     for epoch in (0, 7, 60, 61, 90, run.epoch):
         e1, p1 = run.params_at(epoch)
         e2, p2 = again.params_at(epoch)

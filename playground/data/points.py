@@ -121,20 +121,18 @@ class Points:
     def snap(self, S) -> np.ndarray:
         """A point of the square (2,) in own units, on the grid a link carries exactly."""
         q = np.clip(np.round((np.asarray(S, float) + DOMAIN) / (2 * DOMAIN) * QUANT), 0, QUANT)
-        return self._unquantise(q)
+        return _from_grid(q, self.bounds)
 
-    def _unquantise(self, q) -> np.ndarray:
-        lo, hi = self.bounds[:, 0], self.bounds[:, 1]
-        return lo + np.asarray(q, float) / QUANT * (hi - lo)
-
-    def _replace(self, X, y) -> Points:
+    def with_points(self, X, y) -> Points:
+        """Other points ``X`` (m, 2) and labels ``y`` (m,) in these points' units: the
+        same classes, names and bounds."""
         return Points(X, y, self.classes, self.columns, self.bounds)
 
     def added(self, S, label) -> Points:
         """These points and one more at square point ``S`` (2,), labelled ``label``."""
         if len(self) >= MAX_SAMPLES:
             raise ValueError(f"At most {MAX_SAMPLES:,} points.")
-        return self._replace(np.vstack([self.X, self.snap(S)]), np.append(self.y, label))
+        return self.with_points(np.vstack([self.X, self.snap(S)]), np.append(self.y, label))
 
     def erased(self, S, radius: float = 0.6) -> Points:
         """Without the point nearest to square point ``S`` (2,), if within ``radius``."""
@@ -142,11 +140,18 @@ class Points:
             return self
         d = np.hypot(*(self.to_square(self.X) - np.asarray(S, float)).T)
         i = int(np.argmin(d))
-        return self if d[i] > radius else self._replace(np.delete(self.X, i, 0),
+        return self if d[i] > radius else self.with_points(np.delete(self.X, i, 0),
                                                         np.delete(self.y, i))
 
     def cleared(self) -> Points:
-        return self._replace(np.empty((0, 2)), np.empty(0))
+        return self.with_points(np.empty((0, 2)), np.empty(0))
+
+
+def _from_grid(q, bounds) -> np.ndarray:
+    """Points ``q`` (m, 2) on the grid of ``QUANT`` steps a link carries, in the own
+    units of ``bounds`` (2, 2)."""
+    lo, hi = bounds[:, 0], bounds[:, 1]
+    return lo + np.asarray(q, float) / QUANT * (hi - lo)
 
 
 def fit_bounds(X) -> np.ndarray:
@@ -215,7 +220,7 @@ def decode_points(text: str) -> Points:
                    tuple(names[3:]) if k else None, tuple(names[:3]), np.reshape(bounds, (2, 2)))
     except ValueError:
         raise ValueError(bad) from None
-    return p._replace(p._unquantise(q), p.y)
+    return p.with_points(_from_grid(q, p.bounds), p.y)
 
 
 def as_points(data) -> Points:

@@ -28,6 +28,7 @@ It is None when that epoch is the current one. This module is pure NumPy.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -43,6 +44,11 @@ RISING_FACTOR = 1.25
 RISING_TAIL = 10      # recorded rows
 RECOVERING = 0.5
 DEAD_SAMPLE = 512     # points checked first for a dead layer (all only if those say dead)
+
+# What the dead-layer checks found, per run (dropped with the run): "dead" is
+# (network, parameters' bytes, the dead layer or None), "alive" (snapshots log, the
+# latest epoch found alive).
+_FOUND: WeakKeyDictionary = WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -77,8 +83,8 @@ def diagnose(trainer) -> Diagnosis | None:
 
     Cheap enough for every live frame: the loss rules read the recorded history, and
     the dead-layer check (one forward pass over at most ``DEAD_SAMPLE`` training points,
-    all of them only when those say dead) is cached on the trainer until the
-    parameters change.
+    all of them only when those say dead) is remembered for the trainer (here, not on
+    it) until the parameters change.
 
     Parameters
     ----------
@@ -130,8 +136,7 @@ def diagnose(trainer) -> Diagnosis | None:
 def _rewound_at(trainer) -> int:
     """The epoch this history was last rewound to (0 if never): the losses recorded
     before it belong to a path the run has left."""
-    rewound = getattr(trainer, "_rewound", None)
-    return rewound[1] if rewound is not None and rewound[0] is trainer.history else 0
+    return trainer.rewound_to or 0
 
 
 def _rewind_epoch(trainer, upto: int | None = None) -> int | None:
@@ -191,15 +196,11 @@ def _way_out(trainer, rewind: int | None) -> str:
 # ---------------------------------------------------------------------- dead ReLU layers
 def _dead_layers_of(trainer, params, points) -> int | None:
     """The first hidden layer (1-based) that outputs 0 for all ``points`` with
-    ``params`` (restored afterwards), or None."""
-    net = trainer.network
-    saved = net.params.copy()
+    ``params`` (in a copy of the network), or None."""
+    net = trainer.network.copy()
     np.copyto(net.params, params)
-    try:
-        with np.errstate(all="ignore"):
-            hidden = net.layer_outputs(feature_matrix(points, trainer.config.features))[:-1]
-    finally:
-        np.copyto(net.params, saved)
+    with np.errstate(all="ignore"):
+        hidden = net.layer_outputs(feature_matrix(points, trainer.config.features))[:-1]
     return next((k for k, a in enumerate(hidden, 1) if not a.any()), None)
 
 
@@ -214,13 +215,14 @@ def _dead_layer(trainer) -> int | None:
     if c.activation != "relu" or not c.hidden or trainer.epoch == 0:
         return None
     key = (id(net), net.params.tobytes())
-    cached = getattr(trainer, "_health_dead", None)
+    found = _FOUND.setdefault(trainer, {})
+    cached = found.get("dead")
     if cached is None or cached[0] != key:
         params = net.params
         dead = _dead_layers_of(trainer, params, _sample(trainer))
         if dead is not None:  # a sample may miss a live point: confirm on all of them
             dead = _dead_layers_of(trainer, params, trainer.X_train)
-        trainer._health_dead = cached = (key, dead)
+        found["dead"] = cached = (key, dead)
     return cached[1]
 
 
@@ -231,7 +233,8 @@ def _last_alive(trainer) -> int:
     epochs = _candidates(trainer, trainer.epoch)
     if not len(epochs):
         return 0
-    cached = getattr(trainer, "_health_alive", None)
+    found = _FOUND.setdefault(trainer, {})
+    cached = found.get("alive")
     if cached is not None and cached[0] is trainer.snapshots and cached[1] in epochs:
         return cached[1]
     points = _sample(trainer)
@@ -242,5 +245,5 @@ def _last_alive(trainer) -> int:
             lo = mid
         else:
             hi = mid - 1
-    trainer._health_alive = (trainer.snapshots, int(epochs[lo]))
+    found["alive"] = (trainer.snapshots, int(epochs[lo]))
     return int(epochs[lo])

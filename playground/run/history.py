@@ -9,6 +9,8 @@ for display, because the trainer also keeps its latest metrics apart.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 METRICS = ("train_loss", "test_loss", "train_acc", "test_acc")
@@ -76,6 +78,41 @@ class DecimatingLog:
         """Drop the rows recorded after ``epoch`` (keep those at epochs <= ``epoch``)."""
         self.n = int(np.searchsorted(self.epochs, epoch, side="right"))
         self._last = int(self._epochs[self.n - 1]) if self.n else -1
+
+    @property
+    def width(self) -> int:
+        """Values per row."""
+        return self._rows.shape[1]
+
+    def state(self) -> dict:
+        """What the log holds, copied: ``stride``, ``last`` (the last epoch recorded, -1
+        if none: a row for it is overwritten, not added), ``epochs`` (n,) and ``rows``
+        (n, width)."""
+        return {"stride": self.stride, "last": self._last, "epochs": self.epochs.copy(),
+                "rows": self.rows.copy()}
+
+    def load_state(self, state: dict) -> None:
+        """Hold what a :meth:`state` (of a log of this width and capacity) held.
+
+        Raises
+        ------
+        ValueError
+            If it does not fit: more rows than the capacity, or rows of another width.
+        """
+        epochs, rows = np.asarray(state["epochs"]), np.asarray(state["rows"])
+        n = len(epochs)
+        if n > self.capacity or rows.shape != (n, self.width) or epochs.ndim != 1:
+            raise ValueError(f"load_state: at most {self.capacity} rows of {self.width} "
+                             f"values, one per epoch; got {rows.shape} for {n} epochs")
+        self._epochs[:n], self._rows[:n] = epochs, rows
+        self.n, self.stride, self._last = n, int(state["stride"]), int(state["last"])
+
+    def copy(self, upto: int | None = None) -> DecimatingLog:
+        """An independent copy, of the rows at epochs ``<= upto`` if given."""
+        twin = copy.deepcopy(self)
+        if upto is not None:
+            twin.truncate(upto)
+        return twin
 
     def nbytes(self) -> int:
         """Memory held by the log's buffers."""

@@ -41,7 +41,6 @@ import numpy as np
 from playground.config import Config
 from playground.data.datasets import GIVEN
 from playground.data.points import Points, config_for
-from playground.run.history import METRICS
 from playground.run.json_arrays import (
     RunFileError,
     check_finite,
@@ -72,9 +71,10 @@ def _points_node(points) -> dict | None:
             "columns": list(points.columns), "bounds": encode_array(points.bounds)}
 
 
-def _log(log) -> dict:
-    return {"stride": int(log.stride), "last": int(log._last),
-            "epochs": encode_array(log.epochs), "rows": encode_array(log.rows)}
+def _log(state: dict) -> dict:
+    """A log's :meth:`~playground.run.history.DecimatingLog.state` as the file holds it."""
+    return {"stride": int(state["stride"]), "last": int(state["last"]),
+            "epochs": encode_array(state["epochs"]), "rows": encode_array(state["rows"])}
 
 
 def _body_text(body: dict) -> str:
@@ -82,31 +82,30 @@ def _body_text(body: dict) -> str:
 
 
 def run_to_json(trainer) -> str:
-    """The whole run ``trainer`` as the text of a run file (see the module's docstring)."""
-    state = trainer._rng.bit_generator.state
-    inner = state["state"]
-    rewound = getattr(trainer, "_rewound", None)
-    pinned = list(trainer.pinned.items())  # insertion order: the oldest is dropped first
-    width = trainer.network.params.size
+    """The whole run ``trainer`` as the text of a run file (see the module's docstring):
+    its config, its own points, and its :meth:`~playground.run.trainer.Trainer.state`."""
+    state = trainer.state()
+    rng = state["rng"]
+    pinned = list(state["pinned"].items())  # insertion order: the oldest is dropped first
+    width = state["params"].size
     body = {
         "format": FORMAT, "version": VERSION,
         "config": trainer.config.to_query(),
-        "data": _points_node(getattr(trainer, "points", None)),
-        "epoch": int(trainer.epoch), "diverged": trainer.diverged,
-        "rewound": (int(rewound[1]) if rewound is not None and rewound[0] is trainer.history
-                    else None),
-        "params": encode_array(trainer.network.params),
+        "data": _points_node(trainer.points),
+        "epoch": int(state["epoch"]), "diverged": state["diverged"],
+        "rewound": None if state["rewound"] is None else int(state["rewound"]),
+        "params": encode_array(state["params"]),
         "optimizer": {k: (int(v) if k == "t" else encode_array(v))
-                      for k, v in trainer.optimizer.state().items()},
+                      for k, v in state["optimizer"].items()},
         # 128-bit integers as decimal text: JSON readers elsewhere stop at 2**53
-        "rng": {"state": str(inner["state"]), "inc": str(inner["inc"]),
-                "has_uint32": int(state["has_uint32"]), "uinteger": int(state["uinteger"])},
-        "history": _log(trainer.history), "snapshots": _log(trainer.snapshots),
-        "gradients": _log(trainer.gradients),
+        "rng": {"state": str(rng["state"]["state"]), "inc": str(rng["state"]["inc"]),
+                "has_uint32": int(rng["has_uint32"]), "uinteger": int(rng["uinteger"])},
+        "history": _log(state["history"]), "snapshots": _log(state["snapshots"]),
+        "gradients": _log(state["gradients"]),
         "pinned": {"epochs": [int(e) for e, _ in pinned],
                    "rows": encode_array(np.array([p for _, p in pinned],
-                                                 trainer.network.dtype).reshape(-1, width))},
-        "edits": [[e.epoch, e.layer, e.row, e.col, e.old, e.new] for e in trainer.edits],
+                                                 state["params"].dtype).reshape(-1, width))},
+        "edits": [[e.epoch, e.layer, e.row, e.col, e.old, e.new] for e in state["edits"]],
     }
     text = _body_text(body)
     body["checksum"] = hashlib.sha256(text.encode()).hexdigest()
@@ -164,8 +163,9 @@ def parse(text) -> dict:
     return body
 
 
-def _restore_log(log, node, what: str, width: int, dtype: str, epoch: int) -> None:
-    """Fill the :class:`~playground.history.DecimatingLog` ``log`` from ``node``."""
+def _log_state(log, node, what: str, dtype: str, epoch: int) -> dict:
+    """The state ``node`` holds for the :class:`~playground.run.history.DecimatingLog`
+    ``log`` (of the run the file is restored into), checked."""
     if not isinstance(node, dict) or set(node) != {"stride", "last", "epochs", "rows"}:
         fail(f"This run file is damaged: its {what} is incomplete.")
     stride = check_int(node["stride"], f"the {what}'s stride", 1, 2**40)
@@ -173,7 +173,7 @@ def _restore_log(log, node, what: str, width: int, dtype: str, epoch: int) -> No
         fail(f"This run file is damaged: the {what}'s stride {stride} is not a power of 2.")
     epochs = decode_array(node["epochs"], f"the {what}'s epochs", "int64", (None,))
     n = len(epochs)
-    rows = decode_array(node["rows"], f"the {what}'s rows", dtype, (n, width))
+    rows = decode_array(node["rows"], f"the {what}'s rows", dtype, (n, log.width))
     if n > log.capacity:
         fail(f"This run file is damaged: its {what} holds {n} rows, at most "
               f"{log.capacity} fit.")
@@ -184,8 +184,7 @@ def _restore_log(log, node, what: str, width: int, dtype: str, epoch: int) -> No
     last = check_int(node["last"], f"the {what}'s last epoch", -1, epoch)
     if n and last < epochs[-1] or not n and last != -1:
         fail(f"This run file is damaged: its {what}'s last epoch {last} is before its rows.")
-    log._epochs[:n], log._rows[:n] = epochs, rows
-    log.n, log.stride, log._last = n, stride, last
+    return {"stride": stride, "last": last, "epochs": epochs, "rows": rows}
 
 
 def _rng_state(node) -> dict:
@@ -289,11 +288,12 @@ def _restore(run, body: dict) -> None:
                                f"the optimizer's {k}"))
               for k, v in state.items()}
     rng = _rng_state(body["rng"])
-    _restore_log(run.history, body["history"], "history", len(METRICS), "float64", epoch)
-    _restore_log(run.snapshots, body["snapshots"], "snapshots", width, dtype, epoch)
-    check_finite(run.snapshots.rows, "the snapshots")
-    _restore_log(run.gradients, body["gradients"], "gradient log", run.gradients._rows.shape[1],
-                 "float64", epoch)
+    logs = {"history": _log_state(run.history, body["history"], "history", "float64", epoch),
+            "snapshots": _log_state(run.snapshots, body["snapshots"], "snapshots", dtype,
+                                    epoch),
+            "gradients": _log_state(run.gradients, body["gradients"], "gradient log",
+                                    "float64", epoch)}
+    check_finite(logs["snapshots"]["rows"], "the snapshots")
     pinned = body["pinned"]
     if not isinstance(pinned, dict) or set(pinned) != {"epochs", "rows"} or \
             not isinstance(pinned["epochs"], list) or len(pinned["epochs"]) > 256:
@@ -306,18 +306,11 @@ def _restore(run, body: dict) -> None:
     edits = body["edits"]
     if not isinstance(edits, list) or len(edits) > 1000:
         fail("This run file is damaged: its edits are not a list.")
-    run.edits = [_edit(e, epoch, net) for e in edits]
+    edits = [_edit(e, epoch, net) for e in edits]
     # everything checked: the run takes the file's state
-    np.copyto(net.params, params)
-    opt.load_state(loaded)
-    run._rng.bit_generator.state = rng
-    run.pinned = {e: row.copy() for e, row in zip(p_epochs, p_rows, strict=True)}
-    run.epoch, run.diverged = epoch, diverged
-    if rewound is not None:
-        run._rewound = (run.history, rewound)
-    run._good = net.params.copy()
-    run._forward_done = False
-    run._metrics_epoch = -1  # metrics are measured afresh
+    run.load_state({"epoch": epoch, "diverged": diverged, "rewound": rewound,
+                    "params": params, "optimizer": loaded, "rng": rng, **logs,
+                    "pinned": dict(zip(p_epochs, p_rows, strict=True)), "edits": edits})
 
 
 def _edit(entry, epoch: int, net) -> Edit:

@@ -9,9 +9,13 @@ True
 
 The run owns every piece of state that changes while training: the network's
 parameters, the optimizer's state, the shuffling RNG, the epoch, the bounded
-:class:`~playground.history.History` and weight snapshots. Same config and seeds give
-the same run, bit for bit. A run that blows up (NaN/inf) stops, keeps its last finite
-state, and says why in :attr:`diverged`.
+:class:`~playground.history.History` and weight snapshots, the hand edits. Same config
+and seeds give the same run, bit for bit; :meth:`Trainer.state` holds all of it, and
+:meth:`Trainer.load_state` puts it back (run files travel that way). A run that blows up
+(NaN/inf) stops, keeps its last finite state, and says why in :attr:`diverged`. Besides
+training, a run answers what the app reads off it (predictions over a grid, the weights
+at an earlier epoch: :meth:`Trainer.at`) and takes the hand edits a student makes (set
+one weight, go back to an epoch).
 """
 
 from __future__ import annotations
@@ -22,15 +26,18 @@ import time
 import numpy as np
 
 from playground.config import Config
-from playground.data.datasets import GIVEN, make_dataset, train_test_split
+from playground.data.datasets import DOMAIN, GIVEN
 from playground.data.features import feature_matrix
 from playground.data.points import Points, as_points, config_for
-from playground.engine.buffers import Buffers, augment
+from playground.engine.buffers import augment
 from playground.engine.network import MLP
 from playground.engine.optimizers import OPTIMIZERS
 from playground.run.history import METRICS, DecimatingLog, History
+from playground.run.passes import Passes
 from playground.run.probes import Edit, GradientLog
-from playground.run.run_views import RunViews
+from playground.run.run_at import RunAtEpoch, predict_over
+from playground.run.run_data import RunData, split_data
+from playground.run.run_file import run_from_json, run_to_json
 
 # Changing one of these fields rebuilds the data and the network (epoch 0)...
 DATA_FIELDS = ("dataset", "n_classes", "n_samples", "noise", "train_ratio", "data_seed",
@@ -38,9 +45,13 @@ DATA_FIELDS = ("dataset", "n_classes", "n_samples", "noise", "train_ratio", "dat
 NETWORK_FIELDS = ("hidden", "activation", "output", "init", "init_seed", "dtype")
 # ...the others (optimizer, learning rate, batch size, regularisation) apply live.
 SNAPSHOT_BYTES = 8 * 2**20  # memory budget of a run's weight snapshots
+MAX_PINNED = 256  # snapshots chosen with snapshot() (and edits)
+EDIT_LIMIT = 100.0  # a hand edit sets a weight or bias within [-EDIT_LIMIT, EDIT_LIMIT]
+STATE_KEYS = ("epoch", "diverged", "rewound", "params", "optimizer", "rng", "history",
+              "snapshots", "gradients", "pinned", "edits")
 
 
-class Trainer(RunViews):
+class Trainer:
     """One training run built from a :class:`~playground.config.Config`.
 
     Parameters
@@ -64,8 +75,21 @@ class Trainer(RunViews):
         Per-epoch losses and accuracy (R² for regression), bounded in memory.
     snapshots : DecimatingLog
         Flat parameter vectors at recorded epochs (epoch 0 always), for replay.
+    pinned : dict of int to ndarray (n_params,)
+        Snapshots chosen with :meth:`snapshot` (and by edits), oldest first.
+    gradients : GradientLog
+        Per-layer gradient norms and update ratios over epochs.
+    edits : list of Edit
+        The hand edits (:meth:`edit`), oldest first.
     diverged : str or None
         Why training stopped, in plain words, or None while it is healthy.
+    rewound_to : int or None
+        The epoch of the last :meth:`rewind` since the last reset (the losses recorded
+        before it belong to a path the run has left), or None.
+    run_data : RunData
+        The training and test points as the passes take them.
+    X_train, y_train, X_test, y_test : ndarray
+        The points (in the square) and their labels or targets.
     points : Points or None
         Your own points, if the run was given any (kept when the config switches to a
         built-in dataset, so that it can switch back).
@@ -83,107 +107,44 @@ class Trainer(RunViews):
 
     # ------------------------------------------------------------------ building
     def _build_data(self):
-        c = self.config
-        if c.dataset in GIVEN:
-            p = self.points
-            if p is None or config_for(c, p) != c:
-                raise ValueError(f"dataset: {c.dataset!r} needs the points: Trainer(config, "
-                                 "data=(X, y))")
-            X, y = p.to_square(p.X), p.targets()
-        else:
-            X, y = make_dataset(c.dataset, c.n_samples, c.noise, c.data_seed, c.n_classes)
-        self.X_train, self.y_train, self.X_test, self.y_test = train_test_split(
-            X, y, c.train_ratio, c.data_seed)
+        self.X_train, self.y_train, self.X_test, self.y_test = split_data(self.config,
+                                                                          self.points)
 
     def _build_network(self):
         c = self.config
-        dtype = np.dtype(c.dtype)
         self.network = MLP(c.layer_sizes, c.activation, c.output_name, c.init, c.init_seed,
-                           dtype)
-        net = self.network
-        # inputs as augmented feature-major matrices (one column per point, see network.py)
-        n, n_test = len(self.X_train), len(self.X_test)
-        self._n_train = n
-        self._Fa_train = augment(feature_matrix(self.X_train, c.features), dtype)
-        self._Fa_test = augment(feature_matrix(self.X_test, c.features), dtype)
-        self._Fa_all = np.concatenate([self._Fa_train, self._Fa_test], axis=1)
-        Y_train, Y_test = net.targets(self.y_train), net.targets(self.y_test)
-        self._Y_train = np.ascontiguousarray(Y_train.T)  # (k, n), as the passes take it
-        # The training points one per row, inputs [x, 1] and targets, for shuffling into
-        # mini-batches that are blocks of rows, contiguous (BLAS is slower on strided ones)
-        self._rows = (np.ascontiguousarray(self._Fa_train.T), np.ascontiguousarray(Y_train))
-        # Evaluation: the logits of the training then the test points go into one array
-        # ``_Z`` (n_out, n + n_test), which one metrics call measures (see outputs.py)
-        self._Z = np.empty((net.layer_sizes[-1], n + n_test), dtype)
-        self._measure = net.output.make_metrics(np.concatenate([Y_train, Y_test]),
-                                                c.task == "regression", (n, n_test))
-        self._eval_buffers: dict[str, Buffers] = {}  # made when first needed
+                           np.dtype(c.dtype))
+        self.run_data = RunData(self.X_train, self.y_train, self.X_test, self.y_test,
+                                c.features, self.network, c.task == "regression")
         self._grid_cache: dict = {}
         self.reset()
 
     def reset(self):
         """Fresh weights from the init seed, epoch 0, empty history."""
-        c = self.config
-        self.network.initialize(c.init_seed)
+        c, net = self.config, self.network
+        net.initialize(c.init_seed)
         self._rng = np.random.default_rng([c.init_seed, 1])  # shuffling, apart from init
         self._make_optimizer()
-        self._make_batches()
+        self.passes = Passes(self.run_data, net, c.batch_size)
         self.epoch = 0
         self.diverged: str | None = None
+        self.rewound_to: int | None = None
         self.history = History()
-        per_snapshot = self.network.params.nbytes
-        self.snapshots = DecimatingLog(self.network.params.size,
-                                       max(16, min(1024, SNAPSHOT_BYTES // per_snapshot)),
-                                       self.network.dtype)
+        self.snapshots = DecimatingLog(net.params.size,
+                                       max(16, min(1024, SNAPSHOT_BYTES // net.params.nbytes)),
+                                       net.dtype)
         self.edits: list[Edit] = []
         self.pinned: dict[int, np.ndarray] = {}  # snapshots chosen with snapshot()
-        net = self.network
         self.gradients = GradientLog(net.layer_starts, net.params.size, net.dtype)
-        self._forward_done = False  # see _epoch
-        self._good = self.network.params.copy()
+        self._good = net.params.copy()
         with np.errstate(all="ignore"):
-            self._record(self._evaluate())
+            self._record(self.passes.evaluate())
 
     def _make_optimizer(self):
         c = self.config
         self.optimizer = OPTIMIZERS[c.optimizer](
             self.network.params.size, self.network.dtype, learning_rate=c.learning_rate,
             momentum=c.momentum)
-
-    def _make_batches(self):
-        """``(inputs, targets, buffers)`` per mini-batch: inputs (n_in + 1, m) and targets
-        (n_out, m), as the network's passes take them; batches of one size share their
-        buffers."""
-        n, net = self._n_train, self.network
-        bs = min(self.config.batch_size, n)
-        self._full_batch = bs == n
-        self._shuffle = self.config.shuffle and not self._full_batch
-        self._make_eval_buffers()
-        if self._full_batch:
-            # One batch, run in the evaluation's buffers: the evaluation that ends an
-            # epoch is then also the next epoch's forward pass. Shuffling a single batch
-            # would only reorder a sum, so a full batch is never shuffled.
-            self._batches = [(self._Fa_train, self._Y_train, self._eval_buffers["train"])]
-            return
-        # Shuffling writes whole rows (points) into these arrays; a batch is a block of
-        # rows, and its transpose is the (n_in + 1, m) inputs or the (k, m) targets.
-        X, Y = self._shuffled = (self._rows[0].copy(), self._rows[1].copy())
-        self._batches = [(X[s:s + bs].T, Y[s:s + bs].T, net.buffers(min(bs, n - s)))
-                         for s in range(0, n, bs)]
-
-    def _make_eval_buffers(self):
-        """Buffers whose logits are blocks of ``_Z``: one pass over all points; with a
-        full batch, one pass per set, the training one in the buffers the next epoch's
-        training step reads."""
-        sizes, dtype, Z, n = self.network.layer_sizes, self.network.dtype, self._Z, self._n_train
-        bufs = self._eval_buffers
-        if not self._full_batch and "all" not in bufs:
-            bufs["all"] = Buffers(sizes, Z.shape[1], dtype, logits=Z, backward=False)
-        if self._full_batch and "train" not in bufs:
-            joint = Z.shape[0] == 1  # one output: each set's logits can be a block of Z
-            bufs["train"] = Buffers(sizes, n, dtype, logits=Z[:, :n] if joint else None)
-            bufs["test"] = Buffers(sizes, Z.shape[1] - n, dtype, backward=False,
-                                   logits=Z[:, n:] if joint else None)
 
     def set_points(self, data) -> str:
         """Train on other points of your own (``(X, y)`` or :class:`Points`): rebuilt at
@@ -225,9 +186,7 @@ class Trainer(RunViews):
         else:
             opt.learning_rate, opt.momentum = config.learning_rate, config.momentum
         if config.batch_size != old.batch_size:
-            self._make_batches()
-            self._forward_done = False
-        self._shuffle = config.shuffle and not self._full_batch
+            self.passes = Passes(self.run_data, self.network, config.batch_size)
         self.diverged = None  # new settings deserve a new try from the last good state
         return "live"
 
@@ -237,59 +196,52 @@ class Trainer(RunViews):
 
         Returns the number of epochs completed.
         """
-        start = self.epoch
-        self._forward_done = False  # parameters may have been edited since the last call
-        with np.errstate(all="ignore"):  # a diverging run is caught below, not warned about
-            while self.epoch - start < n_epochs and self.diverged is None:
-                self._epoch()
-        return self.epoch - start
+        return self._train(n_epochs)
 
     def step_for(self, seconds: float, max_epochs: int = 10**9) -> int:
         """Train whole epochs until ``seconds`` have passed (at least one epoch)."""
-        end = time.perf_counter() + seconds
-        start = self.epoch
-        self._forward_done = False
-        with np.errstate(all="ignore"):
-            while self.diverged is None and self.epoch - start < max_epochs:
-                self._epoch()
-                if time.perf_counter() >= end:
+        return self._train(max_epochs, time.perf_counter() + seconds)
+
+    def _train(self, n_epochs: int, end: float | None = None) -> int:
+        """Train up to ``n_epochs`` epochs (until the clock reads ``end``, if given);
+        returns the epochs done.
+
+        With a full batch, an evaluation's pass over the training points is also the
+        next epoch's forward pass; this loop alone knows that nothing changed the
+        weights in between (``fresh``), so it starts without (they may have been
+        edited since the last call)."""
+        start, fresh = self.epoch, False
+        with np.errstate(all="ignore"):  # a diverging run is caught below, not warned about
+            while self.epoch - start < n_epochs and self.diverged is None:
+                fresh = self._epoch(fresh)
+                if end is not None and time.perf_counter() >= end:
                     break
         return self.epoch - start
 
-    def _epoch(self):
-        """One epoch: every mini-batch's forward pass, backward pass and optimizer
-        update; then the divergence check, the evaluation and the records."""
-        net, opt, c = self.network, self.optimizer, self.config
-        l1, l2 = c.l1, c.l2
+    def _epoch(self, forward_done: bool) -> bool:
+        """One epoch: every mini-batch's passes and optimizer update; then the
+        divergence check, the evaluation and the records. Returns whether the
+        evaluation left the next epoch's forward pass done (a full batch)."""
+        net, opt, c, passes = self.network, self.optimizer, self.config, self.passes
         np.copyto(self._good, net.params)  # to roll back to if this epoch diverges
         state = opt.state()
-        if self._shuffle:
-            order = self._rng.permutation(self._n_train)
-            for rows, shuffled in zip(self._rows, self._shuffled, strict=True):
-                np.take(rows, order, axis=0, out=shuffled)
-        forward_done = self._forward_done  # (full batch: the last evaluation did it)
-        for Xb, Yb, buf in self._batches:
-            if not forward_done:
-                net.forward_pass(Xb, buf)
-            net.backward_pass(Xb, Yb, buf, l1, l2)
-            opt.step(net.params, net.grad)
-            forward_done = False
-        self._forward_done = False
+        if c.shuffle and not passes.full_batch:
+            passes.shuffle([self._rng.permutation(self.run_data.n_train)])
+        passes.train(opt, c.l1, c.l2, forward_done)
         self.epoch += 1
         metrics = None
         finite = math.isfinite(net.params.sum())
         if finite and self.history.wants(self.epoch):
-            metrics = self._evaluate()
+            metrics = passes.evaluate()
             finite = math.isfinite(metrics[0])
-            self._forward_done = self._full_batch
         if not finite:  # roll back to the state before this epoch
             np.copyto(net.params, self._good)
             opt.load_state(state)
             self.epoch -= 1
-            self._forward_done = False
             self.diverged = self._divergence_message()
-            return
+            return False
         self._record(metrics)
+        return metrics is not None and passes.full_batch
 
     def _divergence_message(self) -> str:
         lr = self.config.learning_rate
@@ -311,28 +263,223 @@ class Trainer(RunViews):
         if self.snapshots.wants(epoch):
             self.snapshots.add(epoch, self.network.params)
 
+    # ------------------------------------------------------------------ state
+    def state(self) -> dict:
+        """Everything that makes this run continue as it would, copied: the epoch,
+        ``diverged``, ``rewound`` (:attr:`rewound_to`), ``params`` (n_params,), the
+        ``optimizer``'s state, the shuffling generator's (``rng``: a NumPy bit generator
+        state), the ``history``, ``snapshots`` and ``gradients`` logs' states, the
+        ``pinned`` snapshots (a dict, oldest first) and the ``edits``. A run of the same
+        config and data given it with :meth:`load_state` continues bit for bit."""
+        return {"epoch": self.epoch, "diverged": self.diverged, "rewound": self.rewound_to,
+                "params": self.network.params.copy(), "optimizer": self.optimizer.state(),
+                "rng": self._rng.bit_generator.state,
+                "history": self.history.state(), "snapshots": self.snapshots.state(),
+                "gradients": self.gradients.state(),
+                "pinned": {e: p.copy() for e, p in self.pinned.items()},
+                "edits": list(self.edits)}
+
+    def load_state(self, state: dict) -> None:
+        """Take a :meth:`state` of a run of this config and data (copied in).
+
+        Raises
+        ------
+        ValueError
+            If it does not fit this run (missing parts, other shapes).
+        """
+        if set(state) != set(STATE_KEYS):
+            raise ValueError(f"load_state: a run's state has the parts {', '.join(STATE_KEYS)}")
+        net = self.network
+        shapes = [np.shape(state["params"])] + [np.shape(p) for p in state["pinned"].values()]
+        if any(s != net.params.shape for s in shapes):
+            raise ValueError(f"load_state: parameters of {net.params.size} values expected")
+        rng = np.random.default_rng()
+        rng.bit_generator.state = state["rng"]  # (checked by NumPy before it is ours)
+        for log in ("history", "snapshots", "gradients"):
+            getattr(self, log).load_state(state[log])
+        np.copyto(net.params, state["params"])
+        self.optimizer.load_state(state["optimizer"])
+        self._rng = rng
+        self.epoch, self.diverged = int(state["epoch"]), state["diverged"]
+        self.rewound_to = state["rewound"]
+        self.pinned = {int(e): np.array(p, net.dtype) for e, p in state["pinned"].items()}
+        self.edits = list(state["edits"])
+        self._metrics_epoch = -1  # metrics are measured afresh
+
     # ------------------------------------------------------------------ evaluation
     @property
     def metrics(self) -> dict[str, float]:
         """Latest ``train_loss``, ``test_loss``, ``train_acc``, ``test_acc`` (at this epoch)."""
         if self._metrics_epoch != self.epoch:
             with np.errstate(all="ignore"):
-                self._metrics, self._metrics_epoch = self._evaluate().copy(), self.epoch
+                self._metrics, self._metrics_epoch = self.passes.evaluate().copy(), self.epoch
         return dict(zip(METRICS, self._metrics.tolist(), strict=True))
 
     def evaluate(self) -> dict[str, float]:
         """Loss (without the penalty) and accuracy — R² for regression — on both sets."""
         with np.errstate(all="ignore"):
-            return dict(zip(METRICS, self._evaluate().tolist(), strict=True))
+            return dict(zip(METRICS, self.passes.evaluate().tolist(), strict=True))
 
-    def _evaluate(self) -> np.ndarray:
-        """The four :data:`METRICS`, (4,), in a scratch array the next call rewrites."""
-        net, bufs, Z, n = self.network, self._eval_buffers, self._Z, self._n_train
-        if self._full_batch:  # the training pass is also the next epoch's forward pass
-            z_train = net.forward_pass(self._Fa_train, bufs["train"])
-            z_test = net.forward_pass(self._Fa_test, bufs["test"])
-            if z_train.base is not Z:  # k outputs: (k, n) column blocks of Z are strided
-                Z[:, :n], Z[:, n:] = z_train, z_test
-        else:
-            net.forward_pass(self._Fa_all, bufs["all"])  # every point's logits into Z
-        return self._measure(Z).ravel()  # [[losses], [scores]]: METRICS order
+    def metrics_of(self, params: np.ndarray) -> dict[str, float]:
+        """The :attr:`metrics` that parameters ``params`` (n_params,), e.g. a snapshot's,
+        have on this run's data; the run is left as it was."""
+        net, data = self.network.copy(), self.run_data
+        net.params[:] = params
+        buf = net.buffers(data.n_points, backward=False)
+        with np.errstate(all="ignore"):
+            values = data.measure(net.forward_pass(data.inputs_all, buf)).ravel()
+        return dict(zip(METRICS, values.tolist(), strict=True))
+
+    # ------------------------------------------------------------------ predictions
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Network output for points ``X`` (m, 2) (features computed here): (m, n_out)."""
+        return self.network.forward(feature_matrix(X, self.config.features))
+
+    def grid(self, resolution: int = 100, extent: float = DOMAIN):
+        """Axis values ``xs`` (resolution,) and the augmented features of the grid points,
+        feature-major (n_features + 1, resolution²) as the network consumes them, points
+        row-major with x1 fastest, so that an output reshapes to (resolution, resolution)
+        as ``z[i_x2, i_x1]``. Shared (read only)."""
+        key = (resolution, extent)
+        if key not in self._grid_cache:
+            xs = np.linspace(-extent, extent, resolution)
+            g1, g2 = np.meshgrid(xs, xs)
+            P = np.column_stack([g1.ravel(), g2.ravel()])
+            Fa = augment(feature_matrix(P, self.config.features), self.network.dtype)
+            xs.flags.writeable = Fa.flags.writeable = False
+            if len(self._grid_cache) > 4:
+                self._grid_cache.clear()
+            self._grid_cache[key] = (xs, Fa)
+        return self._grid_cache[key]
+
+    def predict_grid(self, resolution: int = 100, extent: float = DOMAIN, params=None):
+        """The output over a square grid: what a decision-region plot needs.
+
+        Parameters
+        ----------
+        resolution : int
+            Points per axis.
+        extent : float
+            The grid covers ``[-extent, extent]²``.
+        params : ndarray (n_params,), optional
+            Parameters to use instead of the current ones (e.g. a snapshot).
+
+        Returns
+        -------
+        xs, out, hidden
+            The axis values, the output ``out[i_x2, i_x1]`` (resolution, resolution,
+            n_out) and every hidden layer's activations, as :func:`predict_over` gives
+            them.
+        """
+        net = self.network
+        if params is not None:
+            saved = net.params.copy()
+            net.params[:] = params
+        try:
+            return predict_over(net, *self.grid(resolution, extent))
+        finally:
+            if params is not None:
+                net.params[:] = saved
+
+    # ------------------------------------------------------------------ run files
+    def to_json(self) -> str:
+        """The whole run as a run file's text (see :mod:`playground.run.run_file`):
+        restored with :meth:`from_json`, it continues bit for bit as this run would."""
+        return run_to_json(self)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Trainer:
+        """The run saved by :meth:`to_json`. Raises ``ValueError`` with a plain message
+        for a tampered, truncated, foreign or oversized file (nothing is unpickled or
+        evaluated)."""
+        return run_from_json(text, cls)
+
+    # ------------------------------------------------------------------ replay
+    def snapshot(self) -> int:
+        """Keep the weights of the current epoch whatever the decimation (at most
+        ``MAX_PINNED`` such chosen snapshots, the oldest dropped first). Returns the epoch."""
+        self.pinned[self.epoch] = self.network.params.copy()
+        while len(self.pinned) > MAX_PINNED:
+            del self.pinned[next(iter(self.pinned))]
+        return self.epoch
+
+    def params_at(self, epoch: int) -> tuple[int, np.ndarray]:
+        """The latest snapshot (recorded or chosen) at or before ``epoch``:
+        ``(snapshot_epoch, params copy)``."""
+        found = self.snapshots.at_or_before(epoch)
+        pinned = [e for e in self.pinned if e <= epoch]
+        if pinned and (found is None or max(pinned) >= found[0]):
+            found = (max(pinned), self.pinned[max(pinned)])
+        if found is None:
+            raise ValueError(f"epoch: no snapshot at or before {epoch}")
+        return found[0], found[1].copy()
+
+    def at(self, epoch: int) -> RunAtEpoch:
+        """The run as it was at the latest snapshot at or before ``epoch``, read only
+        (:class:`~playground.run.run_at.RunAtEpoch`): what the figures read off a run."""
+        return RunAtEpoch(self, epoch)
+
+    def rewind(self, epoch: int) -> int:
+        """Go back to the latest snapshot at or before ``epoch``: the way out of a run
+        that diverged or went astray, short of a reset.
+
+        The parameters are restored from the snapshot (:meth:`params_at`); the history,
+        snapshots, chosen snapshots, gradient log and edits after it are dropped; the
+        optimizer starts afresh (its state belongs to the abandoned epochs), the shuffling
+        restarts from a seed derived from the epoch (so a rewound run trains the same way
+        every time), and :attr:`diverged` is cleared.
+
+        Parameters
+        ----------
+        epoch : int
+            ``0 <= epoch <= self.epoch``.
+
+        Returns
+        -------
+        int
+            The epoch the run is now at (the snapshot's, ``<= epoch``).
+        """
+        if not 0 <= epoch <= self.epoch:
+            raise ValueError(f"rewind: epoch must be 0..{self.epoch}, got {epoch}")
+        at, params = self.params_at(epoch)
+        np.copyto(self.network.params, params)
+        self.epoch = at
+        for log in (self.history, self.snapshots, self.gradients):
+            log.truncate(at)
+        self.pinned = {e: p for e, p in self.pinned.items() if e <= at}
+        self.edits = [e for e in self.edits if e.epoch <= at]
+        self._make_optimizer()  # fresh state, as the config says
+        # as reset() at epoch 0; otherwise a stream of its own per epoch
+        self._rng = np.random.default_rng([self.config.init_seed, 1] + ([at] if at else []))
+        self.diverged = None
+        self._metrics_epoch = -1  # metrics must be recomputed
+        self.rewound_to = at  # health.py judges the loss from here on
+        return at
+
+    def edit(self, layer: int, row: int, col: int, value: float) -> Edit:
+        """Set one weight (``row < n_in``) or bias (``row == n_in``) of ``layer`` to
+        ``value``, at once, without a reset; training continues from there.
+
+        The edit is logged in :attr:`edits` and the snapshot of this epoch is updated,
+        so a replay shows it.
+        """
+        n_layers = self.network.n_layers
+        if not 0 <= layer < n_layers:
+            raise ValueError(f"edit: layer must be 0..{n_layers - 1}, got {layer}")
+        A = self.network.layers[layer]
+        if not (0 <= row < A.shape[0] and 0 <= col < A.shape[1]):
+            raise ValueError(f"edit: layer {layer} has rows 0..{A.shape[0] - 1} (the last is "
+                             f"the bias) and columns 0..{A.shape[1] - 1}")
+        value = float(value)
+        if np.isnan(value):
+            raise ValueError(f"edit: value must be a finite number, got {value!r}")
+        if abs(value) > EDIT_LIMIT:  # larger values only overflow the outputs
+            raise ValueError(f"A weight or bias must be between −{EDIT_LIMIT:g} and "
+                             f"{EDIT_LIMIT:g}; got {value:g}.")
+        entry = Edit(self.epoch, layer, row, col, float(A[row, col]), value)
+        A[row, col] = value
+        self.edits.append(entry)
+        del self.edits[:-1000]  # bounded, like everything in a run
+        self._metrics_epoch = -1  # metrics must be recomputed
+        self.snapshot()  # a replay must show the edit, whatever the decimation
+        return entry

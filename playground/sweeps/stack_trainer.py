@@ -1,8 +1,9 @@
 """Training a group of runs that share their data and network shape, as one stack.
 
 :class:`StackTrainer` is :class:`~playground.trainer.Trainer` for ``n_nets`` runs at
-once: the same data, mini-batches, evaluation and divergence rule, with the networks in a
-:class:`~playground.stack.NetworkStack`. Its runs may differ in the learning rate,
+once: the same data (:class:`~playground.run.run_data.RunData`), mini-batches and
+evaluation (:class:`~playground.run.passes.Passes`) and divergence rule, with the
+networks in a :class:`~playground.stack.NetworkStack`. Its runs may differ in the learning rate,
 momentum, regularisation, initialisation and init seed (which also seeds each run's
 shuffling); everything else (:data:`SHARED_FIELDS`) is the same for all. Each run ends
 exactly where ``Trainer(config).step(epochs)`` ends (tests/test_sweep.py).
@@ -15,11 +16,13 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from playground.config import Config
+from playground.data.points import as_points, config_for
 from playground.engine.network import MLP
 from playground.engine.optimizers import OPTIMIZERS
 from playground.engine.stack import NetworkStack
 from playground.run.history import METRICS, History
-from playground.run.trainer import Trainer
+from playground.run.passes import Passes
+from playground.run.run_data import RunData, split_data
 
 # What may differ between the runs of one stack; every other Config field is shared.
 PER_RUN_FIELDS = ("learning_rate", "momentum", "regularization", "reg_rate", "init",
@@ -61,9 +64,14 @@ class StackTrainer:
             raise ValueError("StackTrainer: the runs must share data, shape, optimizer and "
                              f"batch size (fields {', '.join(SHARED_FIELDS)})")
         c = self.configs[0]
-        data = Trainer(c, data=data)  # the data exactly as a lone run builds it
-        self.stack = NetworkStack([MLP(c.layer_sizes, c.activation, c.output_name, r.init,
-                                       r.init_seed, data.network.dtype) for r in self.configs])
+        points = None if data is None else as_points(data)
+        shared = c if points is None else config_for(c, points)
+        nets = [MLP(shared.layer_sizes, c.activation, shared.output_name, r.init,
+                    r.init_seed, np.dtype(c.dtype)) for r in self.configs]
+        self.stack = NetworkStack(nets)
+        # the data exactly as a lone run prepares it
+        self.run_data = RunData(*split_data(shared, points), c.features, nets[0],
+                                shared.task == "regression")
         n_nets, dtype = self.stack.n_nets, self.stack.dtype
 
         def column(values):  # one value per run, as an (n_nets, 1) column
@@ -75,12 +83,14 @@ class StackTrainer:
             self.stack.params.shape, dtype,
             learning_rate=column([r.learning_rate for r in self.configs]),
             momentum=column([r.momentum for r in self.configs]))
-        self._data = data
-        self._n_train = n = data._n_train
-        self._measure, self._Z = data._measure, np.empty((n_nets, *data._Z.shape), dtype)
-        self._make_batches(min(c.batch_size, n), c.shuffle)
-        self._eval = (self.stack.buffers(self._Z.shape[2], backward=False) if not
-                      self._full_batch else None)
+        # Runs with one init seed share one shuffling (a lone run's, from its seed);
+        # with several seeds, each run's batches follow its seed's.
+        seeds = sorted({r.init_seed for r in self.configs})
+        self._rngs = [np.random.default_rng([s, 1]) for s in seeds]  # as Trainer.reset
+        which = (None if len(seeds) == 1 else
+                 np.array([seeds.index(r.init_seed) for r in self.configs]))
+        self.passes = Passes(self.run_data, self.stack, c.batch_size, which)
+        self._shuffle = c.shuffle and not self.passes.full_batch
         self.epoch = 0
         self.epochs = np.zeros(n_nets, int)  # each run's epoch (a diverged run stops)
         self.alive = np.ones(n_nets, bool)
@@ -88,119 +98,66 @@ class StackTrainer:
         self.histories = [History() for _ in range(n_nets)]
         self._good = self.stack.params.copy()
         self._last = np.zeros((n_nets, len(METRICS)))  # each run's latest metrics
-        self._forward_done = False
         with np.errstate(all="ignore"):
-            self._record(self._evaluate())
-
-    def _make_batches(self, bs: int, shuffle: bool):
-        """Mini-batches as the Trainer makes them: ``(inputs, targets, buffers)``. Runs
-        with one init seed share one shuffling, so inputs are (n_in + 1, m) when there is
-        one seed (or a full batch) and (n_nets, n_in + 1, m) otherwise."""
-        d, n = self._data, self._n_train
-        self._full_batch = bs == n
-        self._shuffle = shuffle and not self._full_batch
-        if self._full_batch:
-            train = self.stack.buffers(n)
-            test = self.stack.buffers(self._Z.shape[2] - n, backward=False)
-            self._batches, self._eval_pair = [(d._Fa_train, d._Y_train, train)], (train, test)
-            return
-        seeds = sorted({c.init_seed for c in self.configs})
-        self._rngs = [np.random.default_rng([s, 1]) for s in seeds]  # as Trainer.reset
-        self._which = np.array([seeds.index(c.init_seed) for c in self.configs])
-        rows = d._rows  # one point per row: inputs [x, 1] and targets
-        self._by_seed = [np.stack([r] * len(seeds)) for r in rows]  # (n_seeds, n, .)
-        if len(seeds) == 1:  # every run sees the same batches: shared inputs
-            X, Y = self._shuffled = (self._by_seed[0][0], self._by_seed[1][0])
-            self._batches = [(X[s:s + bs].T, Y[s:s + bs].T, self.stack.buffers(min(bs, n - s)))
-                             for s in range(0, n, bs)]
-            return
-        X, Y = self._shuffled = tuple(np.take(b, self._which, axis=0) for b in self._by_seed)
-        self._batches = [(X[:, s:s + bs].transpose(0, 2, 1), Y[:, s:s + bs].transpose(0, 2, 1),
-                          self.stack.buffers(min(bs, n - s))) for s in range(0, n, bs)]
-
-    def _shuffle_rows(self):
-        """A new order per init seed, drawn as each lone run draws it, then each run's
-        rows from its seed's."""
-        rows = self._data._rows
-        for j, rng in enumerate(self._rngs):
-            order = rng.permutation(self._n_train)
-            for src, dst in zip(rows, self._by_seed, strict=True):
-                np.take(src, order, axis=0, out=dst[j])
-        if len(self._rngs) > 1:  # (one seed: the batches are views of its rows)
-            for src, dst in zip(self._by_seed, self._shuffled, strict=True):
-                np.take(src, self._which, axis=0, out=dst)
+            self._record(self.passes.evaluate())
 
     # ------------------------------------------------------------------ training
     def run(self, epochs: int) -> list[RunOutcome]:
         """Train every run ``epochs`` epochs (a run that diverges stops where a lone
-        Trainer would); returns one :class:`RunOutcome` per config, in order."""
+        Trainer would); returns one :class:`RunOutcome` per config, in order.
+
+        With a full batch, an evaluation's pass over the training points is also the
+        next epoch's forward pass (``fresh``, as in ``Trainer``)."""
+        fresh = False
         with np.errstate(all="ignore"):
             for _ in range(int(epochs)):
                 if not self.alive.any():
                     break
-                self._epoch()
+                fresh = self._epoch(fresh)
             stale = [k for k, h in enumerate(self.histories)
                      if self.alive[k] and (not h.n or h.epochs[-1] != self.epochs[k])]
             if stale:  # the history skipped the last epoch (decimated): measure it
-                self._last[stale] = self._evaluate()[stale]
+                self._last[stale] = self.passes.evaluate()[stale]
         return [RunOutcome(c, int(self.epochs[k]), dict(zip(METRICS, self._last[k].tolist(),
                                                             strict=True)),
                            self.histories[k], self.stack.params[k].copy(), self.diverged[k])
                 for k, c in enumerate(self.configs)]
 
-    def _epoch(self):
-        """One epoch of every run: as ``Trainer._epoch``, with the stack's passes."""
-        stack, opt = self.stack, self.optimizer
+    def _epoch(self, forward_done: bool) -> bool:
+        """One epoch of every run, as ``Trainer``'s with the stack's passes; a run that
+        diverges stops at its last finite state. Returns whether the evaluation left
+        the next epoch's forward pass done."""
+        stack, passes = self.stack, self.passes
         np.copyto(self._good, stack.params)  # to roll back to if a run diverges
         if self._shuffle:
-            self._shuffle_rows()
-        forward_done = self._forward_done  # (full batch: the last evaluation did it)
-        for Xb, Yb, buf in self._batches:
-            if not forward_done:
-                stack.forward_pass(Xb, buf)
-            stack.backward_pass(Xb, Yb, buf, self.l1, self.l2)
-            opt.step(stack.params, stack.grad)
-            forward_done = False
-        self._forward_done = False
+            passes.shuffle([rng.permutation(self.run_data.n_train) for rng in self._rngs])
+        passes.train(self.optimizer, self.l1, self.l2, forward_done)
         self.epoch += 1
         finite = np.isfinite(stack.params.sum(axis=1)) | ~self.alive
         metrics = None
         if finite.any() and self.histories[int(np.argmax(self.alive))].wants(self.epoch):
-            metrics = self._evaluate()
+            metrics = passes.evaluate()
             finite &= np.isfinite(metrics[:, 0]) | ~self.alive
-            self._forward_done = self._full_batch
+        fresh = metrics is not None and passes.full_batch
         for k in np.flatnonzero(self.alive & ~finite):  # stops, at its last finite state
             self.alive[k] = False
             lr = self.configs[k].learning_rate
             self.diverged[k] = (f"Diverged during epoch {self.epoch}: the weights overflowed "
                                 f"(learning rate {lr:g}). Kept epoch {self.epoch - 1}, its "
                                 "last finite state.")
-            self._forward_done = False
+            fresh = False
         dead = ~self.alive
         if dead.any():  # a stopped run keeps its last finite weights
             stack.params[dead] = self._good[dead]
         self.epochs[self.alive] = self.epoch
         if metrics is not None:
             self._record(metrics)
+        return fresh
 
     def _record(self, metrics: np.ndarray):
         for k in np.flatnonzero(self.alive):
             self._last[k] = metrics[k]
             self.histories[k].add(self.epoch, metrics[k])
-
-    def _evaluate(self) -> np.ndarray:
-        """(n_nets, 4) :data:`METRICS` of every run, as ``Trainer._evaluate``."""
-        stack, Z, n = self.stack, self._Z, self._n_train
-        if self._full_batch:  # the training pass is also the next epoch's forward pass
-            train, test = self._eval_pair
-            Z[:, :, :n] = stack.forward_pass(self._data._Fa_train, train)
-            Z[:, :, n:] = stack.forward_pass(self._data._Fa_test, test)
-        else:
-            Z = stack.forward_pass(self._data._Fa_all, self._eval)
-        out = np.empty((self.stack.n_nets, len(METRICS)))
-        for k, z in enumerate(Z):  # [[losses], [scores]] of run k: METRICS order
-            out[k] = self._measure(z).ravel()
-        return out
 
 
 __all__ = ["PER_RUN_FIELDS", "SHARED_FIELDS", "RunOutcome", "StackTrainer",

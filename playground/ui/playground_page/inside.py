@@ -15,7 +15,7 @@ import math
 import streamlit as st
 
 from playground.run.hidden_space import unit_label
-from playground.run.run_views import EDIT_LIMIT
+from playground.run.trainer import EDIT_LIMIT
 from playground.ui.playground_page.state import KEY, PlaygroundState
 from playground.ui.playground_page.view_state import PANELS
 

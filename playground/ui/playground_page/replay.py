@@ -17,7 +17,6 @@ import time
 import numpy as np
 import streamlit as st
 
-from playground.run.run_views import RunViews
 from playground.ui.playground_page.state import KEY, PlaygroundState
 from playground.ui.playground_page.view_state import View
 from playground.ui.playground_page.views import curves_figure
@@ -42,23 +41,6 @@ STYLE = """<style>
 </style>"""
 
 
-class AtEpoch(RunViews):
-    """A run as it was at a recorded epoch, read only: what the stage reads off a
-    trainer (``epoch``, ``metrics``, ``network``, grid predictions), with a snapshot's
-    parameters in a copy of the network; everything else is the run's own. Build it
-    under the session's lock."""
-
-    def __init__(self, trainer, epoch: int):
-        self.run = trainer
-        self.epoch, params = trainer.params_at(epoch)
-        self.network = trainer.network.copy()
-        self.network.params[:] = params
-        self.metrics = trainer.metrics_of(params)
-
-    def __getattr__(self, name):
-        return getattr(self.run, name)
-
-
 def epochs_of(trainer) -> list[int]:
     """Every epoch replay can show: the snapshots (dense early, thinned later), the
     chosen ones (edits), and the latest."""
@@ -78,8 +60,9 @@ def show_epoch(state: PlaygroundState, trainer, at: int | None) -> None:
 
 
 def shown(state: PlaygroundState, trainer):
-    """The run as the stage shows it: ``trainer`` itself, or an :class:`AtEpoch` of the
-    scrubbed epoch (while paused). Call under the session's lock."""
+    """The run as the stage shows it: ``trainer`` itself, or the scrubbed epoch's
+    read-only :class:`~playground.run.run_at.RunAtEpoch` (while paused). Call under
+    the session's lock."""
     replay = state.replay
     at = replay.at
     if at is not None and (state.playing or replay.run != _where(trainer)):
@@ -87,7 +70,7 @@ def shown(state: PlaygroundState, trainer):
         replay.playing_back = False
     if at is None or at >= trainer.epoch:
         return trainer
-    return AtEpoch(trainer, at)
+    return trainer.at(at)
 
 
 def open_at(state: PlaygroundState, trainer, at: int | None) -> str | None:

@@ -35,6 +35,7 @@ from __future__ import annotations
 import gc
 import threading
 import time
+from contextlib import contextmanager
 
 from streamlit.logger import get_logger
 
@@ -121,9 +122,20 @@ class Classroom:
         return _Turn(self._turns, stale, longest)
 
     # ------------------------------------------------------------------ controls first
+    @contextmanager
     def interactive(self, session_id: str):
         """A context for a script run a person is waiting for (not a live frame)."""
-        return _Interactive(self, session_id)
+        with self._lock:
+            self._interactive[session_id] = self._interactive.get(session_id, 0) + 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                left = self._interactive.get(session_id, 1) - 1
+                if left:
+                    self._interactive[session_id] = left
+                else:
+                    self._interactive.pop(session_id, None)
 
     def welcome(self, session_id: str, now: float | None = None) -> None:
         """A page has just opened: for ``WELCOME`` seconds, while its browser loads and
@@ -220,23 +232,6 @@ class _Turn:
     def __exit__(self, *exc):
         if self.got:
             self.lock.release()
-
-
-class _Interactive:
-    def __init__(self, room: Classroom, session_id: str):
-        self.room, self.sid = room, session_id
-
-    def __enter__(self):
-        with self.room._lock:
-            self.room._interactive[self.sid] = self.room._interactive.get(self.sid, 0) + 1
-
-    def __exit__(self, *exc):
-        with self.room._lock:
-            left = self.room._interactive.get(self.sid, 1) - 1
-            if left:
-                self.room._interactive[self.sid] = left
-            else:
-                self.room._interactive.pop(self.sid, None)
 
 
 fewer_arenas()
