@@ -59,9 +59,9 @@ def sigmoid_loss(z, Y, axis=-2):
     """Each point's binary cross-entropy -[y log p + (1 - y) log(1 - p)], p = sigmoid(z).
 
     It equals softplus(u) with u = (1 - 2y) z, and softplus(u) = log(1 + e^u) is written
-    max(u, 0) + log(1 + e^-|u|), which never overflows."""
+    max(u, 0) + log(1 + e^-|u|), which never overflows. (One output: ``axis`` goes.)"""
     u = (1 - 2 * Y) * z
-    return (np.maximum(u, 0) + np.log1p(np.exp(-np.abs(u)))).sum(axis=axis)
+    return (np.maximum(u, 0) + np.log1p(np.exp(-np.abs(u)))).squeeze(axis)
 
 
 def softmax_loss(z, Y, axis=-2):
@@ -103,10 +103,11 @@ class Output:
         ``activate(z, out=None)``: the outputs for logits ``z`` (k, m) (softmax: per
         column); ``out`` may be ``z``.
     delta : callable
-        ``delta(z, Y, out=None)``: m dLoss/dz for logits and targets (k, m), the
-        backward pass's start; ``out`` may be ``z``.
+        ``delta(z, Y, out=None, axis=-2)``: m dLoss/dz for logits and targets (k, m),
+        the backward pass's start; ``out`` may be ``z``.
     point_loss : callable
-        ``point_loss(z, Y) -> (m,)``: each point's loss, for logits and targets (k, m).
+        ``point_loss(z, Y, axis=-2) -> (m,)``: each point's loss, for logits and targets
+        (k, m). ``axis`` is the one along which the classes run, in both.
     right : callable
         ``right(z, Y) -> (m,) bool``: whether each point is on the right side of the
         decision boundary.
