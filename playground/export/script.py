@@ -22,8 +22,6 @@ import sys
 import textwrap
 import types
 
-import numpy as np
-
 from playground.config import Config
 from playground.data import datasets
 from playground.data.features import FEATURES
@@ -36,54 +34,15 @@ from playground.export import reference
 __all__ = ["export_script"]
 
 
-def _globals_used(fn) -> list[str]:
-    """Names of ``datasets``' globals that the function ``fn`` (or a function nested in
-    it, or one it closes over) refers to, in order of first use."""
-    names, codes = [], [fn.__code__]
-    while codes:
-        code = codes.pop(0)
-        names += [n for n in code.co_names if n in vars(datasets) and n not in names]
-        codes += [c for c in code.co_consts if isinstance(c, types.CodeType)]
-    for cell in fn.__closure__ or ():
-        if isinstance(cell.cell_contents, types.FunctionType):
-            names.append(cell.cell_contents.__name__)
-    return names
-
-
-def _data_code(name: str) -> tuple[str, str]:
-    """The source the dataset ``name`` needs (helpers and constants first) and the
-    expression that calls its generator."""
-    emitted: dict[str, str] = {}
-
-    def need(global_name: str) -> None:
-        value = vars(datasets)[global_name]
-        if global_name in emitted or isinstance(value, types.ModuleType):
-            return
-        if isinstance(value, types.FunctionType):
-            for dep in _globals_used(value):
-                need(dep)
-            emitted[global_name] = inspect.getsource(value)
-        else:  # a constant: its value, written out
-            literal = f"np.array({value.tolist()!r})" if isinstance(value, np.ndarray) \
-                else repr(value)
-            emitted[global_name] = f"{global_name} = {literal}\n"
-
-    generate = datasets.DATASETS[name].generate
-    if "<locals>" in generate.__qualname__:  # made by a factory, e.g. _regression(target)
-        factory = generate.__qualname__.split(".")[0]
-        args = [c.cell_contents.__name__ for c in generate.__closure__]
-        for dep in [factory, *args]:
-            need(dep)
-        call = f"{factory}({', '.join(args)})"
-    else:
-        need(generate.__name__)
-        call = generate.__name__
-    return "\n\n".join(src.rstrip() + "\n" for src in emitted.values()), call
-
-
 def _names_read(tree: ast.AST) -> list[str]:
     """The global names a piece of code reads (not its arguments or local variables),
     in order of first use."""
+    nodes = list(ast.walk(tree))
+    for node in nodes:  # annotations are not read when the code runs
+        if isinstance(node, ast.FunctionDef):
+            node.returns = None
+        elif isinstance(node, ast.arg):
+            node.annotation = None
     nodes = list(ast.walk(tree))
     local = {a.arg for n in nodes if isinstance(n, ast.arguments)
              for a in n.posonlyargs + n.args + n.kwonlyargs}
@@ -112,12 +71,12 @@ def _names_set(node: ast.Assign) -> list[str]:
             if isinstance(n, ast.Name)]
 
 
-def _copy(obj, module: types.ModuleType, emitted: dict[str, str]) -> str:
-    """Add to ``emitted`` (name -> source) the source that defines ``obj``, a function
-    or other global of ``module``, after that of every global it reads; its name."""
-    name = next(n for n, value in vars(module).items() if value is obj)
+def _copy(name: str, module: types.ModuleType, emitted: dict[str, str]) -> None:
+    """Add to ``emitted`` (name -> source) the source that defines the global ``name`` of
+    ``module``, a function or another value, after that of every global it reads."""
+    obj = vars(module)[name]
     if name in emitted or isinstance(obj, types.ModuleType):
-        return name
+        return
     if isinstance(obj, types.FunctionType):
         source, home = inspect.getsource(obj), sys.modules[obj.__module__]
         reads = _names_read(ast.parse(textwrap.dedent(source)))
@@ -125,22 +84,37 @@ def _copy(obj, module: types.ModuleType, emitted: dict[str, str]) -> str:
         node, source, home = _statement(name, module)
         reads = _names_read(node.value)
     for dep in reads:
-        if dep in vars(home) and dep not in emitted:
-            _copy(vars(home)[dep], home, emitted)
+        if dep in vars(home):
+            _copy(dep, home, emitted)
     if not isinstance(obj, types.FunctionType):
         for other in _names_set(node):  # a statement may define several names
             emitted.setdefault(other, "")
     emitted[name] = source
-    return name
 
 
 def _copies(objects, module: types.ModuleType, emitted: dict[str, str]) -> tuple[str, list]:
-    """The source of ``objects`` (globals of ``module``) and of what they use that is not
-    in ``emitted`` yet, as one block; and their names."""
+    """The source of ``objects`` (functions or ufuncs of ``module``) and of what they use
+    that is not in ``emitted`` yet, as one block; and their names."""
     before = set(emitted)
-    names = [_copy(obj, module, emitted) for obj in objects]
+    names = [obj.__name__ if vars(module).get(obj.__name__) is obj else
+             next(n for n, value in vars(module).items() if value is obj) for obj in objects]
+    for name in names:
+        _copy(name, module, emitted)
     return "\n\n".join(src.rstrip() + "\n" for n, src in emitted.items()
                         if n not in before and src), names
+
+
+def _data_code(name: str, emitted: dict[str, str]) -> tuple[str, str]:
+    """The source the dataset ``name`` needs (helpers and constants first) and the
+    expression that calls its generator."""
+    generate = datasets.DATASETS[name].generate
+    if "<locals>" in generate.__qualname__:  # made by a factory, e.g. _regression(target)
+        factory = vars(datasets)[generate.__qualname__.split(".")[0]]
+        args = [cell.cell_contents for cell in generate.__closure__]
+        code, names = _copies([factory, *args], datasets, emitted)
+        return code, f"{names[0]}({', '.join(names[1:])})"
+    code, (call,) = _copies([generate], datasets, emitted)
+    return code, call
 
 
 def _settings(c: Config, epochs: int) -> str:
@@ -240,10 +214,10 @@ def export_script(config: Config, epochs: int, data=None) -> str:
         make_data = "split(POINTS, LABELS, TRAIN_RATIO, DATA_SEED)"
         origin = f"your own data ({len(data)} points"
     else:
-        data_source, generate = _data_code(c.dataset)
+        data_source, generate = _data_code(c.dataset, emitted)
         data_fn, _ = _copies([reference.make_data], reference, emitted)
         make_data = (f"make_data(\n        {generate}, N_SAMPLES, NOISE, N_CLASSES, "
-                     "DATA_SEED, TRAIN_RATIO, Y_DTYPE)")
+                     "DATA_SEED,\n        TRAIN_RATIO, Y_DTYPE)")
         origin = (f"{datasets.DATASETS[c.dataset].label} data ({c.n_samples} points, "
                   f"noise {c.noise:g}")
     one_hot = c.output_name == "softmax"
