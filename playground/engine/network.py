@@ -35,7 +35,8 @@ class Backprop:
 
     A subclass provides ``layers_T``, ``weights``, ``grad_layers``, ``params``, ``grad``,
     ``weight_mask``, ``activation``, ``output``, ``layer_sizes``, ``dtype``, ``n_nets``
-    (None for one network) and ``matmul``, the product of a layer: ``np.ndarray.dot``
+    (None for one network), a dict ``_buffers`` for :meth:`buffers` to fill, and
+    ``matmul``, the product of a layer: ``np.ndarray.dot``
     for one network (on 2-D arrays it costs half of ``np.matmul``'s call), ``np.matmul``
     over a stack.
     """
