@@ -77,16 +77,16 @@ def squared_loss(z, Y, axis=-2):
     return ((z - Y) ** 2).sum(axis=axis)
 
 
-def _sigmoid_right(z, Y):  # class 1 when p >= 0.5, i.e. z >= 0 (a tie counts as 1)
-    return (z[0] >= 0) == (Y[0] > 0.5)
+def _sigmoid_class(z):  # class 1 when p >= 0.5, i.e. z >= 0 (a tie counts as 1)
+    return z[0] >= 0
 
 
-def _softmax_right(z, Y):  # the most likely class is the label
-    return z.argmax(axis=0) == Y.argmax(axis=0)
+def _softmax_class(z):  # the most likely class
+    return z.argmax(axis=0)
 
 
-def _threshold_right(z, Y):  # 0/1 targets read through a 0.5 threshold (a tie: 1)
-    return (z[0] >= 0.5) == (Y[0] > 0.5)
+def _threshold_class(z):  # a single output read through a 0.5 threshold (a tie: 1)
+    return z[0] >= 0.5
 
 
 @dataclass(frozen=True)
@@ -108,9 +108,9 @@ class Output:
     point_loss : callable
         ``point_loss(z, Y, axis=-2) -> (m,)``: each point's loss, for logits and targets
         (k, m). ``axis`` is the one along which the classes run, in both.
-    right : callable
-        ``right(z, Y) -> (m,) bool``: whether each point is on the right side of the
-        decision boundary.
+    decide : callable
+        ``decide(z) -> (m,)``: the class the logits (k, m) give each point (a bool
+        for a single output: class 1 or not).
     """
 
     name: str
@@ -118,7 +118,7 @@ class Output:
     activate: Callable[..., np.ndarray]
     delta: Callable[..., np.ndarray]
     point_loss: Callable[..., np.ndarray]
-    right: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    decide: Callable[[np.ndarray], np.ndarray]
 
     def activate_(self, z: np.ndarray) -> None:
         """Turn logits ``z`` (k, m) into outputs, in place."""
@@ -160,13 +160,14 @@ class Output:
             test sets with one call after every epoch.
         """
         Yt = np.ascontiguousarray(Y.T)  # (k, M), as the logits
+        labels = Yt.argmax(axis=0) if len(Yt) > 1 else Yt[0] > 0.5  # 0/1 targets: > 0.5
         P = np.empty((2, len(Y)), Y.dtype)  # per point: its loss, and whether it is right
         finish = _segment_means(P[:1] if regression else P, Y, sizes or [len(Y)], regression)
 
         def metrics(z):
             P[0] = self.point_loss(z, Yt)
             if not regression:
-                P[1] = self.right(z, Yt)
+                np.equal(self.decide(z), labels, out=P[1])
             return finish()
         return metrics
 
@@ -207,11 +208,11 @@ OUTPUTS: dict[str, Output] = {
     o.name: o
     for o in (
         Output("sigmoid", "Sigmoid + cross-entropy", sigmoid, sigmoid_delta, sigmoid_loss,
-               _sigmoid_right),
+               _sigmoid_class),
         Output("softmax", "Softmax + cross-entropy", softmax, softmax_delta, softmax_loss,
-               _softmax_right),
+               _softmax_class),
         Output("linear", "Linear + squared error", linear, squared_delta, squared_loss,
-               _threshold_right),
+               _threshold_class),
     )
 }
 
