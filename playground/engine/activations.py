@@ -1,14 +1,14 @@
 """Hidden-layer activation functions, each with its derivative.
 
-An :class:`Activation` holds the textbook definitions ``fn(z)`` and ``deriv(z)``, and the
-two forms the network's passes use, which write into arrays they are given:
+Each activation is a pair of functions, written once and used everywhere (the network,
+a stack of networks, the exported script):
 
-* ``apply(z, out)`` writes ``fn(z)`` into ``out`` (``out=z``: in place; for tanh it is
-  ``np.tanh`` itself);
-* ``slope(a, out)`` writes the derivative into ``out``, read from the activation's
+* ``act(z, out=None)`` returns act(z), elementwise; given ``out`` (which may be ``z``
+  itself) it writes there instead of making a new array;
+* ``act_slope(a, out=None)`` returns the derivative act'(z) read from the activation's
   *output* ``a`` (e.g. tanh'(z) = 1 - a²), so the backward pass needs no copy of ``z``.
 
-Their constants are 0-d arrays of the data's dtype (``_ONE[dtype]``): NumPy converts a
+Their constants are 0-d arrays of the data's dtype (``ONE[a.dtype]``): NumPy converts a
 Python float at every call, which costs more than the arithmetic on a small layer (see
 docs/performance.md).
 
@@ -26,13 +26,13 @@ import numpy as np
 LEAKY_SLOPE = 0.01  # slope of leaky ReLU for z < 0
 
 
-def _typed(value) -> dict:
+def typed(value) -> dict:
     """``value`` as a 0-d array of each float dtype, looked up by dtype."""
     return {np.dtype(t): np.array(value, t) for t in (np.float32, np.float64)}
 
 
-_ZERO, _HALF, _ONE = _typed(0.0), _typed(0.5), _typed(1.0)
-_LEAKY, _LEAKY_REST = _typed(LEAKY_SLOPE), _typed(1.0 - LEAKY_SLOPE)
+ZERO, HALF, ONE, TWO = typed(0.0), typed(0.5), typed(1.0), typed(2.0)
+LEAKY, LEAKY_REST = typed(LEAKY_SLOPE), typed(1.0 - LEAKY_SLOPE)
 
 
 @dataclass(frozen=True)
@@ -45,96 +45,91 @@ class Activation:
         Registry key, e.g. ``"tanh"``.
     label : str
         Human label for the UI.
-    fn : callable
-        ``fn(z) -> a``, elementwise, any shape.
-    deriv : callable
-        ``deriv(z) -> da/dz``, elementwise, any shape.
     apply : callable
-        ``apply(z, out)``: ``out = fn(z)``; ``out`` may be ``z``.
+        ``apply(z, out=None) -> a``, elementwise, any shape; ``out`` may be ``z``.
     slope : callable
-        ``slope(a, out)``: ``out = da/dz`` at the point whose output is ``a``.
+        ``slope(a, out=None) -> da/dz`` at the points whose output is ``a``.
     """
 
     name: str
     label: str
-    fn: Callable[[np.ndarray], np.ndarray]
-    deriv: Callable[[np.ndarray], np.ndarray]
-    apply: Callable[[np.ndarray, np.ndarray], None]
-    slope: Callable[[np.ndarray, np.ndarray], None]
+    apply: Callable[..., np.ndarray]
+    slope: Callable[..., np.ndarray]
 
 
-def sigmoid(z):
-    """Logistic function 1 / (1 + e^-z), written via tanh so it never overflows."""
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
+tanh = np.tanh  # tanh(z, out=None) = (e^z - e^-z) / (e^z + e^-z): NumPy's own
 
 
-def sigmoid_into(z, out):
-    """``out = sigmoid(z)`` = (tanh(z/2) + 1) / 2, without a new array."""
-    half = _HALF[out.dtype]
-    np.multiply(z, half, out=out)
+def tanh_slope(a, out=None):
+    """tanh'(z) = 1 - tanh(z)², from the output a = tanh(z): 1 - a²."""
+    out = np.multiply(a, a, out=out)
+    return np.subtract(ONE[a.dtype], out, out=out)
+
+
+def sigmoid(z, out=None):
+    """The logistic function 1 / (1 + e^-z), written (tanh(z / 2) + 1) / 2: it never
+    overflows."""
+    half = HALF[z.dtype]
+    out = np.multiply(z, half, out=out)
     np.tanh(out, out=out)
     np.multiply(out, half, out=out)
-    np.add(out, half, out=out)
+    return np.add(out, half, out=out)
 
 
-def sigmoid_(h):
-    """In-place logistic function on ``h`` (any shape)."""
-    sigmoid_into(h, h)
+def sigmoid_slope(a, out=None):
+    """sigmoid'(z) = sigmoid(z) (1 - sigmoid(z)), from the output a: a (1 - a)."""
+    out = np.subtract(ONE[a.dtype], a, out=out)
+    return np.multiply(out, a, out=out)
 
 
-def _sigmoid_slope(a, out):  # sigma' = a (1 - a)
-    np.subtract(_ONE[out.dtype], a, out=out)
-    np.multiply(out, a, out=out)
+def relu(z, out=None):
+    """ReLU: max(z, 0)."""
+    return np.maximum(z, ZERO[z.dtype], out=out)
 
 
-def _tanh_slope(a, out):  # tanh' = 1 - a²
-    np.multiply(a, a, out=out)
-    np.subtract(_ONE[out.dtype], out, out=out)
+def relu_slope(a, out=None):
+    """ReLU'(z): 1 where the output a is positive, else 0."""
+    out = np.empty_like(a) if out is None else out
+    return np.greater(a, ZERO[a.dtype], out=out)
 
 
-def _relu_apply(z, out):
-    np.maximum(z, _ZERO[out.dtype], out=out)
+def leaky_relu(z, out=None):
+    """Leaky ReLU: z for z > 0, else LEAKY_SLOPE z; that is max(z, LEAKY_SLOPE z)."""
+    return np.maximum(z, z * LEAKY[z.dtype], out=out)
 
 
-def _relu_slope(a, out):  # 1 where the output is positive, else 0
-    np.greater(a, _ZERO[out.dtype], out=out)
+def leaky_relu_slope(a, out=None):
+    """Its derivative: 1 where the output a is positive (a keeps the sign of z), else
+    LEAKY_SLOPE; written LEAKY_SLOPE + (1 - LEAKY_SLOPE) [a > 0]."""
+    out = np.empty_like(a) if out is None else out
+    np.greater(a, ZERO[a.dtype], out=out)
+    np.multiply(out, LEAKY_REST[a.dtype], out=out)
+    return np.add(out, LEAKY[a.dtype], out=out)
 
 
-def _leaky(z):
-    return np.where(z > 0, z, LEAKY_SLOPE * z)
+def linear(z, out=None):
+    """The identity: z (copied into ``out`` if that is another array)."""
+    if out is None or out is z:
+        return z
+    np.copyto(out, z)
+    return out
 
 
-def _leaky_apply(z, out):  # max(z, k z) equals leaky ReLU for 0 < k < 1
-    np.maximum(z, z * _LEAKY[out.dtype], out=out)
-
-
-def _leaky_slope(a, out):  # the output keeps the sign of z: 1 or k
-    np.greater(a, _ZERO[out.dtype], out=out)
-    np.multiply(out, _LEAKY_REST[out.dtype], out=out)
-    np.add(out, _LEAKY[out.dtype], out=out)
-
-
-def _identity_apply(z, out):
-    if out is not z:
-        np.copyto(out, z)
-
-
-def _one_slope(a, out):
-    np.copyto(out, _ONE[out.dtype])
+def linear_slope(a, out=None):
+    """The identity's derivative: 1."""
+    if out is None:
+        return np.ones_like(a)
+    np.copyto(out, ONE[a.dtype])
+    return out
 
 
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
-        Activation("tanh", "Tanh", np.tanh, lambda z: 1.0 - np.tanh(z) ** 2,
-                   np.tanh, _tanh_slope),
-        Activation("sigmoid", "Sigmoid", sigmoid, lambda z: sigmoid(z) * (1.0 - sigmoid(z)),
-                   sigmoid_into, _sigmoid_slope),
-        Activation("relu", "ReLU", lambda z: np.maximum(z, 0.0),
-                   lambda z: (z > 0).astype(float), _relu_apply, _relu_slope),
-        Activation("leaky_relu", "Leaky ReLU", _leaky,
-                   lambda z: np.where(z > 0, 1.0, LEAKY_SLOPE), _leaky_apply, _leaky_slope),
-        Activation("linear", "Linear", lambda z: z * 1.0, np.ones_like,
-                   _identity_apply, _one_slope),
+        Activation("tanh", "Tanh", tanh, tanh_slope),
+        Activation("sigmoid", "Sigmoid", sigmoid, sigmoid_slope),
+        Activation("relu", "ReLU", relu, relu_slope),
+        Activation("leaky_relu", "Leaky ReLU", leaky_relu, leaky_relu_slope),
+        Activation("linear", "Linear", linear, linear_slope),
     )
 }

@@ -25,23 +25,102 @@ from playground.engine.buffers import Buffers, augment
 from playground.engine.initializers import INITIALIZERS
 from playground.engine.outputs import OUTPUTS
 
-__all__ = ["MLP", "Buffers", "augment", "output_delta"]
+__all__ = ["MLP", "Backprop", "Buffers", "augment"]
 
 
-def output_delta(output, activation, Y: np.ndarray, buf: Buffers) -> None:
-    """Where the backward pass starts, in ``buf`` after a forward pass: the output layer's
-    delta dLoss/dz = c (y_hat - y) / m (``c`` = ``output.grad_scale``) in place of its
-    logits ``z``, and ``act'(z)`` of every hidden layer, read from its output ``a``
-    (``buf.slope``). Shared by :class:`MLP` and a stack of networks
-    (:class:`~playground.stack.NetworkStack`), whose arrays have a leading axis.
+class Backprop:
+    """The forward and backward passes, written once for one network (:class:`MLP`) and
+    for a stack of networks of one shape (:class:`~playground.engine.stack.NetworkStack`),
+    whose arrays have a leading axis of ``n_nets``.
+
+    A subclass provides ``layers_T``, ``weights``, ``grad_layers``, ``params``, ``grad``,
+    ``weight_mask``, ``activation``, ``output``, ``layer_sizes``, ``dtype``, ``n_nets``
+    (None for one network), a dict ``_buffers`` for :meth:`buffers` to fill, and
+    ``matmul``, the product of a layer: ``np.ndarray.dot``
+    for one network (on 2-D arrays it costs half of ``np.matmul``'s call), ``np.matmul``
+    over a stack.
     """
-    z = buf.delta[-1]  # the logits
-    output.delta_(z, Y)  # c (y_hat - y), in place of the logits z
-    z *= buf.inv_m  # dLoss/dz of the output layer (the loss is a mean over m points)
-    activation.slope(buf.H, out=buf.S)  # act'(z) of every hidden layer, from a
+
+    matmul = staticmethod(np.ndarray.dot)
+    n_nets: int | None = None
+
+    def buffers(self, m: int, backward: bool = True) -> Buffers:
+        """The :class:`Buffers` for batches of ``m`` points, made on first use and then
+        shared by every batch of that size (a few sizes are kept)."""
+        buf = self._buffers.get((m, backward))
+        if buf is None:
+            if len(self._buffers) > 8:
+                self._buffers.clear()
+            buf = self._buffers[(m, backward)] = Buffers(
+                self.layer_sizes, m, self.dtype, backward=backward, n_nets=self.n_nets)
+        return buf
+
+    def forward_pass(self, Xa: np.ndarray, buf: Buffers) -> np.ndarray:
+        """Forward pass: each layer computes ``z = W.T a + b`` and ``a = act(z)``.
+
+        Parameters
+        ----------
+        Xa : ndarray (n_in + 1, m), or (n_nets, n_in + 1, m) for a stack
+            The inputs ``[x; 1]``, feature-major (see :func:`augment`); a stack's networks
+            may all see one matrix.
+        buf : Buffers
+            Made for ``m`` points (:meth:`buffers`); every hidden layer's output ``a``
+            goes into ``buf.hidden``, where the backward pass reads it.
+
+        Returns
+        -------
+        ndarray (n_out, m), or (n_nets, n_out, m) for a stack
+            The output layer's logits ``z`` (``buf.logits``).
+        """
+        a, matmul = Xa, self.matmul
+        for i, z in enumerate(buf.hidden):  # hidden layer i
+            matmul(self.layers_T[i], a, out=z)  # z = W.T a + b  (a ends with ones)
+            self.activation.apply(z, out=z)  # a = act(z), in place
+            a = buf.a[i]  # [a; 1], the next layer's input
+        return matmul(self.layers_T[-1], a, out=buf.logits)  # the output layer's z
+
+    def backward_pass(self, Xa: np.ndarray, Y: np.ndarray, buf: Buffers,
+                      l1=0.0, l2=0.0) -> None:
+        """Backpropagation: the gradient of the mean loss over the batch, plus the
+        penalty ``l1 * sum|w| + (l2/2) * sum w^2``, into :attr:`grad`.
+
+        Parameters
+        ----------
+        Xa : ndarray (n_in + 1, m), or (n_nets, n_in + 1, m)
+            The inputs ``[x; 1]`` given to :meth:`forward_pass`, which must have just run
+            with ``buf``.
+        Y : ndarray (n_out, m), or (n_nets, n_out, m)
+            The targets, feature-major (the transpose of :meth:`MLP.targets`).
+        buf : Buffers
+            Holds the forward pass; its logits are overwritten by the output delta.
+        l1, l2 : float, or ndarray (n_nets, 1) for a stack
+            The regularisation rates (0 or None: no penalty).
+
+        Notes
+        -----
+        With ``delta[i]`` = dLoss/dz of layer ``i`` (``delta[-1]`` the output layer's),
+        ``delta[i - 1] = (W[i] @ delta[i]) * act'(z[i - 1])`` and layer ``i``'s gradient is
+        ``[a; 1] @ delta[i].T``, its input times its delta, summed over the batch.
+        """
+        delta, W, dA, matmul = buf.delta, self.weights, self.grad_layers, self.matmul
+        z = delta[-1]  # the logits become the output layer's delta:
+        self.output.delta(z, Y, out=z)  # m dLoss/dz = y_hat - y (2 (z - y): squared error)
+        z *= buf.inv_m  # dLoss/dz (the loss is a mean over m points)
+        self.activation.slope(buf.H, out=buf.S)  # act'(z) of every hidden layer, from a
+        for i in range(len(W) - 1, 0, -1):  # from the output layer down to layer 1
+            matmul(buf.a[i - 1], buf.delta_T[i], out=dA[i])  # [dW; db] = [a; 1] delta.T
+            below = delta[i - 1]  # the layer below: (W delta) * act'(z)
+            matmul(W[i], delta[i], out=below)
+            below *= buf.slope[i - 1]
+        matmul(Xa, buf.delta_T[0], out=dA[0])  # the first layer's input is [x; 1]
+        # a rate is on when nonzero (a stack's: a column of rates, or None for none)
+        if isinstance(l2, np.ndarray) or l2:  # d/dw (l2/2) w^2 = l2 w, weights only
+            self.grad += l2 * self.weight_mask * self.params
+        if isinstance(l1, np.ndarray) or l1:  # d/dw l1 |w| = l1 sign(w)
+            self.grad += l1 * self.weight_mask * np.sign(self.params)
 
 
-class MLP:
+class MLP(Backprop):
     """Fully connected network: inputs -> hidden layers -> output.
 
     Parameters
@@ -135,75 +214,6 @@ class MLP:
                   self.init_name, 0, self.dtype)
         net.params[:] = self.params
         return net
-
-    def buffers(self, m: int, backward: bool = True) -> Buffers:
-        """The :class:`Buffers` for batches of ``m`` points, made on first use and then
-        shared by every batch of that size (a few sizes are kept)."""
-        buf = self._buffers.get((m, backward))
-        if buf is None:
-            if len(self._buffers) > 8:
-                self._buffers.clear()
-            buf = self._buffers[(m, backward)] = Buffers(self.layer_sizes, m, self.dtype,
-                                                         backward=backward)
-        return buf
-
-    # ------------------------------------------------------------------ the two passes
-    def forward_pass(self, Xa: np.ndarray, buf: Buffers) -> np.ndarray:
-        """Forward pass: each layer computes ``z = W.T a + b`` and ``a = act(z)``.
-
-        Parameters
-        ----------
-        Xa : ndarray (n_in + 1, m)
-            The inputs ``[x; 1]``, feature-major (see :func:`augment`).
-        buf : Buffers
-            Made for ``m`` points (:meth:`buffers`); every hidden layer's output ``a``
-            goes into ``buf.hidden``, where the backward pass reads it.
-
-        Returns
-        -------
-        ndarray (n_out, m)
-            The output layer's logits ``z`` (``buf.logits``).
-        """
-        a = Xa
-        for i, z in enumerate(buf.hidden):  # hidden layer i
-            self.layers_T[i].dot(a, out=z)  # z = W.T a + b  (a ends with a row of ones)
-            self.activation.apply(z, out=z)  # a = act(z), in place
-            a = buf.a[i]  # [a; 1], the next layer's input
-        return self.layers_T[-1].dot(a, out=buf.logits)  # the output layer's z
-
-    def backward_pass(self, Xa: np.ndarray, Y: np.ndarray, buf: Buffers,
-                      l1: float = 0.0, l2: float = 0.0) -> None:
-        """Backpropagation: the gradient of the mean loss over the batch, plus the
-        penalty ``l1 * sum|w| + (l2/2) * sum w^2``, into :attr:`grad`.
-
-        Parameters
-        ----------
-        Xa : ndarray (n_in + 1, m)
-            The inputs ``[x; 1]`` given to :meth:`forward_pass`, which must have just run
-            with ``buf``.
-        Y : ndarray (n_out, m)
-            The targets, feature-major (the transpose of :meth:`targets`).
-        buf : Buffers
-            Holds the forward pass; its logits are overwritten by the output delta.
-
-        Notes
-        -----
-        With ``delta[i]`` = dLoss/dz of layer ``i`` (``delta[-1]`` the output layer's),
-        ``delta[i - 1] = (W[i] @ delta[i]) * act'(z[i - 1])`` and layer ``i``'s gradient is
-        ``[a; 1] @ delta[i].T``, its input times its delta, summed over the batch.
-        """
-        delta, W, dA = buf.delta, self.weights, self.grad_layers
-        output_delta(self.output, self.activation, Y, buf)  # delta[-1], and every act'(z)
-        for i in range(len(W) - 1, 0, -1):  # from the output layer down to layer 1
-            buf.a[i - 1].dot(buf.delta_T[i], out=dA[i])  # [dW; db] = [a; 1] delta.T
-            below = delta[i - 1]  # the layer below: (W delta) * act'(z)
-            W[i].dot(delta[i], out=below)
-            below *= buf.slope[i - 1]
-        Xa.dot(buf.delta_T[0], out=dA[0])  # the first layer's input is [x; 1]
-        if l2:  # d/dw (l2/2) w^2 = l2 w, weights only (the mask is 0 on biases)
-            self.grad += l2 * self.weight_mask * self.params
-        if l1:  # d/dw l1 |w| = l1 sign(w)
-            self.grad += l1 * self.weight_mask * np.sign(self.params)
 
     # ------------------------------------------------------------------ sample-major API
     def _run(self, X: np.ndarray) -> Buffers:

@@ -6,8 +6,8 @@ and output (a sweep's learning rates or init seeds, say). Its ``params`` is an
 (n_nets, n_params) array whose row ``k`` is network ``k``'s flat
 :attr:`MLP.params <playground.network.MLP.params>`, in the same layout; every layer's
 augmented matrix ``A = [W; b]`` is then a stack (n_nets, n_in + 1, n_out). The passes
-are :class:`~playground.network.MLP`'s, line for line, with each product an
-``np.matmul`` over the stack:
+are :class:`~playground.network.MLP`'s own (:class:`~playground.network.Backprop`), with
+each product an ``np.matmul`` over the stack:
 
     z = A.T @ [a; 1]             (n_nets, n_out, m): every network's layer at once
     [dW; db] = [a; 1] @ delta.T  (n_nets, n_in + 1, n_out)
@@ -28,10 +28,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from playground.engine.buffers import Buffers
-from playground.engine.network import MLP, output_delta
+from playground.engine.network import MLP, Backprop
 
 
-class NetworkStack:
+class NetworkStack(Backprop):
     """``n_nets`` networks of one shape, stacked.
 
     Parameters
@@ -52,6 +52,8 @@ class NetworkStack:
     weight_mask : ndarray (n_params,)
         1 on weights, 0 on biases, as ``MLP.weight_mask``.
     """
+
+    matmul = staticmethod(np.matmul)  # one product per layer for every network
 
     def __init__(self, nets: Sequence[MLP]):
         first = nets[0]
@@ -77,65 +79,3 @@ class NetworkStack:
         self.weights = [A[:, :-1] for A in self.layers]
         self.weight_mask = first.weight_mask.copy()
         self._buffers: dict[tuple[int, bool], Buffers] = {}
-
-    def buffers(self, m: int, backward: bool = True) -> Buffers:
-        """Stacked :class:`Buffers` (a leading axis of ``n_nets``) for batches of ``m``
-        points, made on first use and then shared by every batch of that size."""
-        buf = self._buffers.get((m, backward))
-        if buf is None:
-            buf = self._buffers[(m, backward)] = Buffers(
-                self.layer_sizes, m, self.dtype, backward=backward, n_nets=self.n_nets)
-        return buf
-
-    def forward_pass(self, Xa: np.ndarray, buf: Buffers) -> np.ndarray:
-        """Every network's forward pass: per layer ``z = W.T a + b``, ``a = act(z)``.
-
-        Parameters
-        ----------
-        Xa : ndarray (n_in + 1, m) or (n_nets, n_in + 1, m)
-            The inputs ``[x; 1]``, feature-major: one matrix that every network sees, or
-            one per network.
-        buf : Buffers
-            From :meth:`buffers` for ``m`` points.
-
-        Returns
-        -------
-        ndarray (n_nets, n_out, m)
-            Every network's output logits (``buf.logits``).
-        """
-        a = Xa
-        for i, z in enumerate(buf.hidden):  # hidden layer i of every network
-            np.matmul(self.layers_T[i], a, out=z)  # z = W.T a + b, one product for all
-            self.activation.apply(z, out=z)  # a = act(z), in place
-            a = buf.a[i]  # [a; 1], the next layer's input
-        return np.matmul(self.layers_T[-1], a, out=buf.logits)  # the output layer's z
-
-    def backward_pass(self, Xa: np.ndarray, Y: np.ndarray, buf: Buffers,
-                      l1: np.ndarray | None = None, l2: np.ndarray | None = None) -> None:
-        """Every network's gradient of its mean loss over the batch, plus its penalty
-        ``l1 * sum|w| + (l2/2) * sum w^2``, into :attr:`grad` (as
-        :meth:`MLP.backward_pass <playground.network.MLP.backward_pass>`).
-
-        Parameters
-        ----------
-        Xa : ndarray (n_in + 1, m) or (n_nets, n_in + 1, m)
-            The inputs given to :meth:`forward_pass`, which must have just run with
-            ``buf``.
-        Y : ndarray (n_out, m) or (n_nets, n_out, m)
-            The targets, feature-major.
-        buf : Buffers
-        l1, l2 : ndarray (n_nets, 1), optional
-            Each network's regularisation rates (None: no network has any).
-        """
-        delta, W, dA = buf.delta, self.weights, self.grad_layers
-        output_delta(self.output, self.activation, Y, buf)  # delta[-1], and every act'(z)
-        for i in range(len(W) - 1, 0, -1):  # from the output layer down to layer 1
-            np.matmul(buf.a[i - 1], buf.delta_T[i], out=dA[i])  # [dW; db] = [a; 1] delta.T
-            below = delta[i - 1]  # the layer below: (W delta) * act'(z)
-            np.matmul(W[i], delta[i], out=below)
-            below *= buf.slope[i - 1]
-        np.matmul(Xa, buf.delta_T[0], out=dA[0])  # the first layer's input is [x; 1]
-        if l2 is not None:  # d/dw (l2/2) w^2 = l2 w, weights only
-            self.grad += l2 * self.weight_mask * self.params
-        if l1 is not None:  # d/dw l1 |w| = l1 sign(w)
-            self.grad += l1 * self.weight_mask * np.sign(self.params)

@@ -6,70 +6,115 @@ same initial weights, the same shuffling and the same updates, written the textb
 way (sample-major ``X @ W + b``) with only the pieces this configuration uses. Its last
 line is ``epoch E train_loss X test_loss Y``; X and Y equal the Trainer's metrics up to
 rounding (the two sum in different orders).
+
+Every function in the script is a real one whose source is copied here: the dataset's
+generator, the initialiser, the activation and the output's delta and loss from the
+engine (with the constants they use), and the loop around them from
+:mod:`playground.export.reference`. Only the settings and the few lines that call them
+are written here.
 """
 
 from __future__ import annotations
 
+import ast
 import inspect
+import sys
 import textwrap
 import types
-
-import numpy as np
 
 from playground.config import Config
 from playground.data import datasets
 from playground.data.features import FEATURES
+from playground.engine.activations import ACTIVATIONS
 from playground.engine.initializers import INIT_LABELS, INITIALIZERS
 from playground.engine.optimizers import OPTIMIZERS
 from playground.engine.outputs import OUTPUTS
-from playground.export.script_parts import ACTIVATION_CODE, OPTIMIZER_CODE, OUTPUT_CODE, TRAIN_CODE
+from playground.export import reference
 
 __all__ = ["export_script"]
 
 
-def _globals_used(fn) -> list[str]:
-    """Names of ``datasets``' globals that the function ``fn`` (or a function nested in
-    it, or one it closes over) refers to, in order of first use."""
-    names, codes = [], [fn.__code__]
-    while codes:
-        code = codes.pop(0)
-        names += [n for n in code.co_names if n in vars(datasets) and n not in names]
-        codes += [c for c in code.co_consts if isinstance(c, types.CodeType)]
-    for cell in fn.__closure__ or ():
-        if isinstance(cell.cell_contents, types.FunctionType):
-            names.append(cell.cell_contents.__name__)
-    return names
+def _names_read(tree: ast.AST) -> list[str]:
+    """The global names a piece of code reads (not its arguments or local variables),
+    in order of first use."""
+    nodes = list(ast.walk(tree))
+    for node in nodes:  # annotations are not read when the code runs
+        if isinstance(node, ast.FunctionDef):
+            node.returns = None
+        elif isinstance(node, ast.arg):
+            node.annotation = None
+    nodes = list(ast.walk(tree))
+    local = {a.arg for n in nodes if isinstance(n, ast.arguments)
+             for a in n.posonlyargs + n.args + n.kwonlyargs}
+    local |= {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    local |= {n.name for n in nodes if isinstance(n, ast.FunctionDef)}
+    names = sorted((n for n in nodes if isinstance(n, ast.Name) and n.id not in local),
+                   key=lambda n: (n.lineno, n.col_offset))
+    return list(dict.fromkeys(n.id for n in names))
 
 
-def _data_code(name: str) -> tuple[str, str]:
+def _statement(name: str, module: types.ModuleType) -> tuple[ast.stmt, str, types.ModuleType]:
+    """The top-level statement that defines ``name`` in ``module`` (following an import
+    from another of the package's modules), its source lines and its module."""
+    source = inspect.getsource(module)
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and name in _names_set(node):
+            lines = source.splitlines()[node.lineno - 1:node.end_lineno]
+            return node, "\n".join(lines) + "\n", module
+        if isinstance(node, ast.ImportFrom) and name in [a.name for a in node.names]:
+            return _statement(name, sys.modules[node.module])
+    raise LookupError(f"no definition of {name!r} in {module.__name__}")
+
+
+def _names_set(node: ast.Assign) -> list[str]:
+    return [n.id for target in node.targets for n in ast.walk(target)
+            if isinstance(n, ast.Name)]
+
+
+def _copy(name: str, module: types.ModuleType, emitted: dict[str, str]) -> None:
+    """Add to ``emitted`` (name -> source) the source that defines the global ``name`` of
+    ``module``, a function or another value, after that of every global it reads."""
+    obj = vars(module)[name]
+    if name in emitted or isinstance(obj, types.ModuleType):
+        return
+    if isinstance(obj, types.FunctionType):
+        source, home = inspect.getsource(obj), sys.modules[obj.__module__]
+        reads = _names_read(ast.parse(textwrap.dedent(source)))
+    else:  # a constant, or an alias such as tanh = np.tanh: its statement
+        node, source, home = _statement(name, module)
+        reads = _names_read(node.value)
+    for dep in reads:
+        if dep in vars(home):
+            _copy(dep, home, emitted)
+    if not isinstance(obj, types.FunctionType):
+        for other in _names_set(node):  # a statement may define several names
+            emitted.setdefault(other, "")
+    emitted[name] = source
+
+
+def _copies(objects, module: types.ModuleType, emitted: dict[str, str]) -> tuple[str, list]:
+    """The source of ``objects`` (functions or ufuncs of ``module``) and of what they use
+    that is not in ``emitted`` yet, as one block; and their names."""
+    before = set(emitted)
+    names = [obj.__name__ if vars(module).get(obj.__name__) is obj else
+             next(n for n, value in vars(module).items() if value is obj) for obj in objects]
+    for name in names:
+        _copy(name, module, emitted)
+    return "\n\n".join(src.rstrip() + "\n" for n, src in emitted.items()
+                        if n not in before and src), names
+
+
+def _data_code(name: str, emitted: dict[str, str]) -> tuple[str, str]:
     """The source the dataset ``name`` needs (helpers and constants first) and the
     expression that calls its generator."""
-    emitted: dict[str, str] = {}
-
-    def need(global_name: str) -> None:
-        value = vars(datasets)[global_name]
-        if global_name in emitted or isinstance(value, types.ModuleType):
-            return
-        if isinstance(value, types.FunctionType):
-            for dep in _globals_used(value):
-                need(dep)
-            emitted[global_name] = inspect.getsource(value)
-        else:  # a constant: its value, written out
-            literal = f"np.array({value.tolist()!r})" if isinstance(value, np.ndarray) \
-                else repr(value)
-            emitted[global_name] = f"{global_name} = {literal}\n"
-
     generate = datasets.DATASETS[name].generate
     if "<locals>" in generate.__qualname__:  # made by a factory, e.g. _regression(target)
-        factory = generate.__qualname__.split(".")[0]
-        args = [c.cell_contents.__name__ for c in generate.__closure__]
-        for dep in [factory, *args]:
-            need(dep)
-        call = f"{factory}({', '.join(args)})"
-    else:
-        need(generate.__name__)
-        call = generate.__name__
-    return "\n\n".join(src.rstrip() + "\n" for src in emitted.values()), call
+        factory = vars(datasets)[generate.__qualname__.split(".")[0]]
+        args = [cell.cell_contents for cell in generate.__closure__]
+        code, names = _copies([factory, *args], datasets, emitted)
+        return code, f"{names[0]}({', '.join(names[1:])})"
+    code, (call,) = _copies([generate], datasets, emitted)
+    return code, call
 
 
 def _settings(c: Config, epochs: int) -> str:
@@ -105,35 +150,41 @@ def _features_code(names) -> str:
             f"    return np.stack([{exprs}], axis=1).astype(DTYPE)\n")
 
 
-def _targets_code(output: str) -> str:
-    if output == "softmax":
-        body = "    return np.eye(N_OUTPUTS, dtype=DTYPE)[y]  # one-hot rows"
-    else:
-        body = "    return y.astype(DTYPE).reshape(-1, 1)  # one column"
-    return f'def targets(y):\n    """What the output is compared to, (m, N_OUTPUTS)."""\n{body}\n'
-
-
-def _penalty_code(c: Config) -> str:
-    lines = []
-    if c.l2:
-        lines.append("        dW[i] += L2 * weights[i]  # d/dw (l2/2) w² = l2 w")
-    if c.l1:
-        lines.append("        dW[i] += L1 * np.sign(weights[i])  # d/dw l1 |w| = l1 sign(w)")
-    return "\n".join(lines)
-
-
-def _points_code(points, config: Config) -> tuple[str, str]:
-    """Your own points as literals, in the square the network sees (exact ``repr``s),
-    and the data function that splits them as ``train_test_split`` does."""
+def _points_code(points, config: Config) -> str:
+    """Your own points as literals, in the square the network sees (exact ``repr``s)."""
     if points is None:
         raise ValueError(f"export_script: {config.dataset!r} needs the points: "
                          "export_script(config, epochs, data=points)")
     X, y = points.to_square(points.X), points.targets()
     kind = "np.int64" if points.classes is not None else "np.float64"
-    literals = (f"# your {len(X)} points, scaled into the square the network sees\n"
-                f"POINTS = np.array({X.tolist()!r})\nLABELS = np.array({y.tolist()!r}, "
-                f"dtype={kind})\n")
-    return literals, TRAIN_CODE["points"]
+    return (f"# your {len(X)} points, scaled into the square the network sees\n"
+            f"POINTS = np.array({X.tolist()!r})\nLABELS = np.array({y.tolist()!r}, "
+            f"dtype={kind})\n")
+
+
+# How the script makes each optimizer's update: its reference function and settings.
+_OPTIMIZER_CALLS = {
+    "sgd": (reference.sgd, "LEARNING_RATE"),
+    "momentum": (reference.momentum, "LEARNING_RATE, MOMENTUM"),
+    "adam": (reference.adam, "LEARNING_RATE, BETA1, BETA2, EPS"),
+}
+
+
+def _main_code(c: Config, make_data: str, targets: str, names: dict) -> str:
+    """The lines that call the copied functions: make the data, the network and its
+    optimizer, then train."""
+    penalty = "".join(f", {k}={k.upper()}" for k in ("l1", "l2") if getattr(c, k))
+    return f"""if __name__ == "__main__":
+    X_train, y_train, X_test, y_test = {make_data}
+    data = (features(X_train), {targets.format("y_train")},
+            features(X_test), {targets.format("y_test")})
+    sizes = (data[0].shape[1], *HIDDEN, N_OUTPUTS)
+    weights, biases = init_params(sizes, {names["init"]}, INIT_SEED, DTYPE)
+    update = {names["optimizer"]}(weights + biases, {_OPTIMIZER_CALLS[c.optimizer][1]})
+    train(data, weights, biases, ({", ".join(names["activation"])}),
+          ({", ".join(names["output"])}), update, EPOCHS, BATCH_SIZE, SHUFFLE,
+          INIT_SEED, PRINT_EVERY{penalty})
+"""
 
 
 def export_script(config: Config, epochs: int, data=None) -> str:
@@ -156,16 +207,36 @@ def export_script(config: Config, epochs: int, data=None) -> str:
         ``epochs // 10`` epochs and ends with ``epoch E train_loss X test_loss Y``.
     """
     c, epochs = config, int(epochs)
+    emitted: dict[str, str] = {}  # what the script defines so far: name -> source
     if c.dataset in datasets.GIVEN:
-        data_source, data_fn = _points_code(data, c)
+        data_source = _points_code(data, c)
+        data_fn, _ = _copies([reference.split], reference, emitted)
+        make_data = "split(POINTS, LABELS, TRAIN_RATIO, DATA_SEED)"
         origin = f"your own data ({len(data)} points"
     else:
-        data_source, generate = _data_code(c.dataset)
-        data_fn = TRAIN_CODE["data"].replace("__GENERATE__", generate)
+        data_source, generate = _data_code(c.dataset, emitted)
+        data_fn, _ = _copies([reference.make_data], reference, emitted)
+        make_data = (f"make_data(\n        {generate}, N_SAMPLES, NOISE, N_CLASSES, "
+                     "DATA_SEED,\n        TRAIN_RATIO, Y_DTYPE)")
         origin = (f"{datasets.DATASETS[c.dataset].label} data ({c.n_samples} points, "
                   f"noise {c.noise:g}")
-    act, out = ACTIVATION_CODE[c.activation], OUTPUT_CODE[c.output_name]
-    update, state, call = OPTIMIZER_CODE[c.optimizer]
+    one_hot = c.output_name == "softmax"
+    targets_fn, _ = _copies([reference.one_hot if one_hot else reference.column],
+                            reference, emitted)
+    targets = "one_hot({}, N_OUTPUTS, DTYPE)" if one_hot else "column({}, DTYPE)"
+    act, out = ACTIVATIONS[c.activation], OUTPUTS[c.output_name]
+    names = {"init": INITIALIZERS[c.init].__name__}
+    init = inspect.getsource(INITIALIZERS[c.init])
+    init_params, _ = _copies([reference.init_params], reference, emitted)
+    act_code, names["activation"] = _copies([act.apply, act.slope],
+                                            inspect.getmodule(act.slope), emitted)
+    out_code, names["output"] = _copies([out.delta, out.point_loss],
+                                        inspect.getmodule(out.delta), emitted)
+    optimizer = _OPTIMIZER_CALLS[c.optimizer][0]
+    passes, _ = _copies([reference.forward, reference.backward, reference.loss, optimizer],
+                        reference, emitted)
+    names["optimizer"] = optimizer.__name__
+    loop, _ = _copies([reference.train], reference, emitted)
     description = (
         f"{origin}, seed {c.data_seed}, {c.train_ratio:g} of them for training); inputs "
         f"{', '.join(FEATURES[n].label for n in c.features)}; hidden layers "
@@ -180,18 +251,13 @@ def export_script(config: Config, epochs: int, data=None) -> str:
               f'Written by playground.export_script; it needs only NumPy."""\n\n'
               f"import numpy as np")
     section = "# " + "-" * 64 + " "
-    penalty = _penalty_code(c) + "\n" if c.l1 or c.l2 else ""
     blocks = [
         header,
         section + "settings\n" + _settings(c, epochs) + f"SHUFFLE = {c.shuffle}",
-        section + "data\n" + data_source,
-        data_fn,
-        _features_code(c.features), _targets_code(c.output_name),
-        section + "network\n" + inspect.getsource(INITIALIZERS[c.init]),
-        TRAIN_CODE["init"].replace("__INIT__", INITIALIZERS[c.init].__name__),
-        act, out, TRAIN_CODE["forward"],
-        TRAIN_CODE["backward"].replace("        __PENALTY__\n", penalty), update,
-        section + "training\n" + TRAIN_CODE["train"].replace("__STATE__", state)
-        .replace("__UPDATE__", call),
+        section + "data\n" + data_source, data_fn,
+        _features_code(c.features), targets_fn,
+        section + "network\n" + init, init_params, act_code, out_code, passes,
+        section + "training\n" + loop,
+        _main_code(c, make_data, targets, names),
     ]
-    return "\n\n\n".join(block.strip("\n") for block in blocks) + "\n"
+    return "\n\n\n".join(block.strip("\n") for block in blocks if block) + "\n"
