@@ -370,3 +370,14 @@ def test_looking_does_not_change_the_run():
     untouched.step(5)
     np.testing.assert_array_equal(looked.network.params, untouched.network.params)
     assert looked.metrics == untouched.metrics
+
+
+@pytest.mark.parametrize("output", ["sigmoid", "softmax", "linear"])
+def test_the_written_output_delta_is_the_engines(output):
+    from playground.run.explain_text import DELTA_SCALE
+    dataset = {"sigmoid": "circle", "softmax": "blobs", "linear": "plane"}[output]
+    run = playground.Trainer(dataset=dataset, output=output if output != "sigmoid" else "auto")
+    run.step(5)
+    e = playground.explain_point(run, 3)
+    np.testing.assert_allclose(e.deltas[-1], DELTA_SCALE[output] * (e.activations[-1] - e.targets),
+                               rtol=1e-12, atol=1e-15)

@@ -118,7 +118,7 @@ class PointExplanation:
         The diagram's unit labels per column: features, each hidden layer, outputs.
     activation, output : str
         Names of the hidden activation and of the output (``sigmoid``, ``softmax``,
-        ``linear``); ``grad_scale`` the output's ``c`` in ``delta = c (y_hat - y)``.
+        ``linear``).
     learning_rate, batch_size, optimizer, l1, l2
         What the next update uses (``batch_size`` clipped to the training set).
     epoch : int
@@ -142,7 +142,6 @@ class PointExplanation:
     labels: list
     activation: str
     output: str
-    grad_scale: float
     learning_rate: float
     batch_size: int
     optimizer: str
@@ -219,7 +218,7 @@ def explain_point(run, index: int) -> PointExplanation:
         for i in range(len(W)):
             z = W[i].T @ inputs[i] + b[i]
             last = i == len(W) - 1
-            a = out.forward(z[None])[0] if last else act.fn(z)
+            a = out.activate(z[:, None].copy())[:, 0] if last else act.apply(z)
             zs.append(z)
             acts.append(np.asarray(a, np.float64))
             if not last:
@@ -227,9 +226,9 @@ def explain_point(run, index: int) -> PointExplanation:
         loss = float(out.point_loss(zs[-1][:, None], Y[:, None])[0])
 
         # backward: the output's delta, then (W delta) * act'(z) layer by layer down
-        slopes = [np.asarray(act.deriv(z), np.float64) for z in zs[:-1]]
+        slopes = [np.asarray(act.slope(a), np.float64) for a in acts[:-1]]
         deltas = [None] * len(W)
-        deltas[-1] = out.grad_scale * (acts[-1] - Y)
+        deltas[-1] = out.delta(zs[-1][:, None], Y[:, None])[:, 0]
         for i in range(len(W) - 2, -1, -1):
             deltas[i] = (W[i + 1] @ deltas[i + 1]) * slopes[i]
         dweights = [np.outer(a, d) for a, d in zip(inputs, deltas, strict=True)]
@@ -240,6 +239,6 @@ def explain_point(run, index: int) -> PointExplanation:
         index=index, x=x, target=target.item(), targets=Y, inputs=inputs, weights=W,
         biases=b, z=zs, activations=acts, slopes=slopes, deltas=deltas, dweights=dweights,
         dbiases=[d.copy() for d in deltas], loss=loss, labels=labels, activation=act.name,
-        output=out.name, grad_scale=float(out.grad_scale),
+        output=out.name,
         learning_rate=float(c.learning_rate), batch_size=min(int(c.batch_size), n),
         optimizer=c.optimizer, l1=float(c.l1), l2=float(c.l2), epoch=int(run.epoch))

@@ -114,6 +114,9 @@ def _loss_linear(e: PointExplanation) -> str:
 
 OUTPUT_TEX = {"sigmoid": _output_sigmoid, "softmax": _output_softmax, "linear": _output_linear}
 LOSS_TEX = {"sigmoid": _loss_sigmoid, "softmax": _loss_softmax, "linear": _loss_linear}
+# c in the output's delta c (ŷ - y) as the formula is written (the numbers are the engine's
+# own delta; a test checks that they agree): 2 from the derivative of the square
+DELTA_SCALE = {"sigmoid": 1, "softmax": 1, "linear": 2}
 
 
 # ---------------------------------------------------------------------- the passes
@@ -150,7 +153,7 @@ def backward_lines(e: PointExplanation, neuron=None, max_terms: int = MAX_TERMS,
     """The backward pass: the output's delta ``c (ŷ - y)``, then each hidden delta
     ``(W δ) ⊙ act'(z)`` from the top down."""
     act = ACTIVATION_TEX.get(e.activation, rf"\operatorname{{{e.activation}}}")
-    scale = "" if e.grad_scale == 1 else rf"{num(e.grad_scale)}\,"
+    scale = "" if DELTA_SCALE[e.output] == 1 else rf"{num(DELTA_SCALE[e.output])}\,"
     lines = ["**Backward pass**"]
     for j, label in enumerate(e.labels[-1]):
         lines.append(math_line(
