@@ -13,8 +13,11 @@ only NumPy, so a notebook can train without the app::
     text = run.to_json()                               # the whole run, to save...
     again = playground.Trainer.from_json(text)         # ...and resume bit for bit
     gif = playground.export_gif(run)                   # its decision regions, animated
+    lesson = playground.lessons.load("xor")            # a lesson that checks itself
+    print(lesson.steps[1].goal.check(run).missing)
 """
 
+from playground import lessons
 from playground.config import Config
 from playground.data.csv_data import read_csv, to_csv
 from playground.data.datasets import DATASETS, DOMAIN, make_dataset, train_test_split
@@ -38,6 +41,6 @@ __all__ = [
     "ACTIVATIONS", "Activation", "Config", "DATASETS", "DOMAIN", "DecimatingLog",
     "Diagnosis", "FEATURES", "History", "INITIALIZERS", "MLP", "OPTIMIZERS", "OUTPUTS",
     "Points", "Run", "SweepCancelled", "SweepResult", "Trainer", "diagnose", "export_gif",
-    "export_script", "feature_matrix", "make_dataset", "read_csv", "sweep", "to_csv",
+    "export_script", "feature_matrix", "lessons", "make_dataset", "read_csv", "sweep", "to_csv",
     "train_test_split",
 ]
