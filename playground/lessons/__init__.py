@@ -73,13 +73,15 @@ A lesson file is Markdown (UTF-8, at most 200,000 characters)::
     choice's text or number) and ``explanation:``;
   - ``goal``: conditions joined by ``and`` (over one or more lines), see
     :mod:`playground.lessons.conditions`: numbers (``0.9``, ``90%``), ``+ - * /``,
-    parentheses, ``abs(...)``, comparisons ``<= >= < > ==`` and the names of
+    parentheses, ``abs(...)``, comparisons ``<= >= < > == !=`` and the names of
     :data:`~playground.lessons.quantities.QUANTITIES` (``train_loss``, ``test_loss``,
     ``train_acc``, ``test_acc``, ``train_r2``/``test_r2`` for regression,
     ``epoch``, ``neurons`` (all hidden), ``layers`` (hidden), ``inputs``, ``dead``,
     ``diverged``, ``loss_rises``, ``batches``, ``learning_rate``, ``batch_size``, ``l1``,
-    ``l2``). A goal counts only on the step's data (dataset, classes, points, noise,
-    split, data seed);
+    ``l2``); the settings ``activation``, ``init``, ``optimizer`` and
+    ``regularization`` compare with ``==``/``!=`` to a value: ``activation == relu``.
+    A goal counts only on the step's data (dataset, classes, points, noise, split,
+    data seed);
   - ``solution``: ``epochs:`` and optionally ``settings:`` (applied to the step's
     settings; they may not change the data): a run that meets the goal. Needs a goal.
 

@@ -1,13 +1,13 @@
 """The little language of goals: conditions such as ``train_loss - test_loss <= 0.05``.
 
 A goal is conditions joined by ``and``. A condition compares two arithmetic expressions
-with one of ``<=  >=  <  >  ==`` (also written ``=``, ``≤``, ``≥``). An expression is
+with one of ``<=  >=  <  >  ==  !=`` (also written ``=``, ``≤``, ``≥``, ``≠``). An expression is
 made of numbers (``0.177``, ``1e-3``, ``90%`` = 0.9), the names of
 :data:`~playground.lessons.quantities.QUANTITIES`, ``+ - * /``, parentheses and
-``abs(...)``::
+``abs(...)``. A setting is compared with a word: ``activation == relu``::
 
     goal   := cond ("and" cond)*
-    cond   := expr compare expr
+    cond   := expr compare expr | setting ("==" | "!=") word
     expr   := term (("+" | "-") term)*
     term   := factor (("*" | "/") factor)*
     factor := number | name | "abs" "(" expr ")" | "(" expr ")" | "-" factor
@@ -35,15 +35,21 @@ COMPARISONS = {
     "<=": ("≤", lambda a, b: a <= b), "≤": ("≤", lambda a, b: a <= b),
     ">=": ("≥", lambda a, b: a >= b), "≥": ("≥", lambda a, b: a >= b),
     "<": ("<", lambda a, b: a < b), ">": (">", lambda a, b: a > b),
-    "==": ("=", lambda a, b: math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)),
-    "=": ("=", lambda a, b: math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)),
+    "==": ("=", lambda a, b: _equal(a, b)), "=": ("=", lambda a, b: _equal(a, b)),
+    "!=": ("≠", lambda a, b: not _equal(a, b)), "≠": ("≠", lambda a, b: not _equal(a, b)),
 }
 ARITHMETIC = {"+": (1, "+"), "-": (1, "−"), "−": (1, "−"), "*": (2, "×"), "/": (2, "/")}
 _TOKEN = re.compile(r"""\s*(?:
       (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?%?)
     | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
-    | (?P<op><=|>=|==|[≤≥<>=()+*/−-])
+    | (?P<op><=|>=|==|!=|[≤≥≠<>=()+*/−-])
     )""", re.VERBOSE)
+
+
+def _equal(a, b) -> bool:
+    if isinstance(a, str) or isinstance(b, str):
+        return a == b
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,22 @@ class Number:
 
     def evaluate(self, values: dict[str, float]) -> float:
         return self.value
+
+    def names(self) -> set[str]:
+        return set()
+
+    def words(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Word:
+    """A setting's value, e.g. ``relu`` in ``activation == relu``."""
+
+    text: str
+
+    def evaluate(self, values: dict[str, float]) -> str:
+        return self.text
 
     def names(self) -> set[str]:
         return set()
@@ -151,8 +173,9 @@ class ConditionResult:
     text : str
         The condition as written, e.g. ``"test_loss <= 0.177"``.
     met : bool
-    value, target : float
-        The left and right sides' values (NaN if they cannot be computed).
+    value, target : float or str
+        The left and right sides' values (NaN if they cannot be computed; words for
+        a setting such as ``activation``).
     message : str
         Plain words: ``"test loss 0.150 ≤ 0.177"`` when met, ``"test loss 0.214 —
         needs ≤ 0.177 (0.037 to go)"`` when not.
@@ -160,8 +183,8 @@ class ConditionResult:
 
     text: str
     met: bool
-    value: float
-    target: float
+    value: float | str
+    target: float | str
     message: str
 
 
@@ -190,6 +213,12 @@ class Condition:
         """This condition on ``values`` (a number for each of :meth:`names`)."""
         value, target = self.left.evaluate(values), self.right.evaluate(values)
         shown, test = COMPARISONS[self.compare]
+        if isinstance(self.right, Word):  # a setting: activation == relu
+            met = bool(test(value, target))
+            now = f"{self.left.words()} {value}"
+            needs = target if shown == "=" else f"other than {target}"
+            return ConditionResult(self.text, met, value, target,
+                                   now if met else f"{now} — needs {needs}")
         finite = math.isfinite(value) and math.isfinite(target)
         met = finite and bool(test(value, target))
         kind = self.kind
@@ -208,12 +237,15 @@ class Condition:
         if not finite:
             message = f"{now} — needs {shown} {wanted} (it cannot be computed now)"
             return ConditionResult(self.text, met, value, target, message)
+        if shown == "≠":
+            return ConditionResult(self.text, met, value, target, f"{now} — needs ≠ {wanted}")
         gap = abs(value - target)
         if kind == "count" and shown in "<>" and float(gap).is_integer():
             gap += 1  # 4 neurons for "< 4": one too many
-        way = format_gap(gap, kind, value > target) if gap else \
+        above = value > target if shown in "=≠" else shown in "<≤"
+        way = format_gap(gap, kind, above) if gap else \
             f"anything {'above' if shown == '>' else 'below'} {wanted}"
-        if shown == "=" and kind != "count":
+        if shown in "=≠" and kind != "count":
             way = f"off by {format_value(gap, kind if kind != 'fraction' else 'number')}"
         return ConditionResult(self.text, met, value, target,
                                f"{now} — needs {shown} {wanted} ({way})")
@@ -288,13 +320,16 @@ def _condition(tokens: list[Token], near: Token, task: str) -> Condition:
         raise ValueError(f"line {line}: goal: a condition of {len(tokens)} parts is too long "
                          f"(at most {MAX_TOKENS}); split it with 'and'")
     text = _joined(tokens)
+    first = QUANTITIES.get(tokens[0].text)
+    if first is not None and first.kind == "choice":
+        return _setting_condition(tokens, first, text)
     parser = _Parser(tokens, text, task)
     left = parser.expression()
     compare = parser.next()
     if compare is None or compare.text not in COMPARISONS:
         what = f"found {compare.text!r}" if compare else "it ends there"
         raise ValueError(f"line {line}: goal: {text!r} is not a comparison ({what}) — "
-                         "compare two sides with <=, >=, <, > or ==, e.g. test_loss <= 0.2")
+                         "compare two sides with <=, >=, <, >, == or !=, e.g. test_loss <= 0.2")
     right = parser.expression()
     extra = parser.next()
     if extra is not None:
@@ -308,12 +343,31 @@ def _condition(tokens: list[Token], near: Token, task: str) -> Condition:
     return condition
 
 
+def _setting_condition(tokens: list[Token], quantity, text: str) -> Condition:
+    """``activation == relu``: a setting, ``==`` or ``!=``, and one of its values."""
+    line = tokens[0].line
+    form = f"write {quantity.name} == value or {quantity.name} != value, the value one of " \
+           f"{', '.join(quantity.choices)}"
+    if len(tokens) != 3 or tokens[1].text not in ("==", "=", "!=", "≠"):
+        raise ValueError(f"line {line}: goal: {text!r}: {quantity.name} is a setting — {form}")
+    value = tokens[2].text
+    if value not in quantity.choices:
+        raise ValueError(f"line {line}: goal: {text!r}: {value!r} is not a value of "
+                         f"{quantity.name}{suggestion(value, quantity.choices)} — {form}")
+    return Condition(text, Name(quantity.name), tokens[1].text, Word(value), line)
+
+
 def _joined(tokens: list[Token]) -> str:
-    text = ""
+    """The condition's text, spaced evenly: ``abs(a - b) <= -1``."""
+    text, previous, unary = "", None, False
     for token in tokens:
-        glue = "" if not text or text.endswith("(") or token.text == ")" else " "
-        text += glue + token.text
-    return re.sub(r"(?<=[(\s])- (?=[\w.(])", "-", text.replace("abs (", "abs("))
+        tight = (previous is None or unary or previous.text == "(" or token.text == ")"
+                 or token.text == "(" and previous.kind == "name")
+        text += ("" if tight else " ") + token.text
+        unary = token.text in ("-", "−") and (
+            previous is None or previous.kind == "op" and previous.text != ")")
+        previous = token
+    return text
 
 
 class _Parser:
@@ -396,6 +450,9 @@ class _Parser:
         if quantity is None:
             self.fail(token, f"unknown name {name!r}{suggestion(name, QUANTITIES)} — a goal "
                              f"may use {', '.join(QUANTITIES)}")
+        if quantity.kind == "choice":
+            self.fail(token, f"{name} is a setting: compare it on its own, e.g. "
+                             f"{name} == {quantity.choices[0]}")
         if quantity.task and quantity.task != self.task:
             other = "test_r2, train_r2" if quantity.task == "classification" \
                 else "test_acc, train_acc"

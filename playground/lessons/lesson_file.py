@@ -95,8 +95,8 @@ def _parse(text: str, name: str) -> Lesson:
                          "with '## ' headings (the lesson's own settings go in the front "
                          "matter)")
     if not steps:
-        raise ValueError(f"line {len(lines)}: the lesson has no steps — start each step with "
-                         "a '## ' heading")
+        raise ValueError(f"line {min(body_start + 1, len(lines))}: the lesson has no steps — "
+                         "start each step with a '## ' heading")
     if len(steps) > MAX_STEPS:
         raise ValueError(f"line {steps[MAX_STEPS].line}: a lesson has at most {MAX_STEPS} "
                          "steps")
@@ -263,14 +263,14 @@ def _prediction(line: int, content: list[tuple[int, str]]) -> Prediction:
             raise ValueError(f"line {line}: prediction: no {key} (a prediction has a "
                              "question:, two or more choice: lines, an answer: and an "
                              "explanation:)")
-    choices = [(n, v) for n, v in found.get("choice", [])]
+    choices = found.get("choice", [])
     if len(choices) < 2:
         raise ValueError(f"line {line}: prediction: give at least two choice: lines")
     texts = [v for _, v in choices]
-    for n, v in choices:
+    for k, (n, v) in enumerate(choices):
         if not v:
             raise ValueError(f"line {n}: prediction: a choice is empty")
-        if [t.casefold() for t in texts].count(v.casefold()) > 1:
+        if v.casefold() in [t.casefold() for t in texts[:k]]:
             raise ValueError(f"line {n}: prediction: the choice {v!r} is given twice")
     number, answer = found["answer"][0]
     index = next((k for k, t in enumerate(texts) if t.casefold() == answer.casefold()), None)

@@ -7,7 +7,9 @@ is *now* (after hand edits too: the metrics are those of the current weights).
 
 A quantity's ``kind`` says how its numbers are shown and how a gap is worded:
 ``"loss"`` (three decimals), ``"fraction"`` (a percentage), ``"count"`` (a whole number;
-"2 too many"), ``"flag"`` (yes/no) or ``"number"``.
+"2 too many"), ``"flag"`` (yes/no) or ``"number"``; a ``"choice"`` is a setting's name
+(``activation``, ``init``, ``optimizer``, ``regularization``), compared with ``==`` or
+``!=`` to one of its values (``activation == relu``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from playground.config import CHOICES
 from playground.data.features import feature_matrix
 
 RISES_WINDOW = 100  # loss_rises looks at this many recorded epochs back
@@ -33,9 +36,9 @@ class Quantity:
     label : str
         Plain words, e.g. ``"test loss"``.
     kind : str
-        ``"loss"``, ``"fraction"``, ``"count"``, ``"flag"`` or ``"number"``.
+        ``"loss"``, ``"fraction"``, ``"count"``, ``"flag"``, ``"number"`` or ``"choice"``.
     read : Callable
-        ``read(run) -> float``.
+        ``read(run) -> float`` (a ``str`` for a choice).
     task : str or None
         ``"classification"`` or ``"regression"`` if the name only makes sense for that
         task (accuracy, R²), else None.
@@ -44,13 +47,19 @@ class Quantity:
     name: str
     label: str
     kind: str
-    read: Callable[[object], float]
+    read: Callable[[object], float | str]
     task: str | None = None
     help: str = ""
+    choices: tuple[str, ...] = ()  # a choice's values
 
 
 def _metric(name: str) -> Callable[[object], float]:
     return lambda run: float(run.metrics[name])
+
+
+def _setting(name: str) -> Quantity:
+    return Quantity(name, name, "choice", lambda run: getattr(run.config, name),
+                    choices=CHOICES[name])
 
 
 def _dead(run) -> float:
@@ -108,6 +117,7 @@ QUANTITIES: dict[str, Quantity] = {
                  lambda run: float(run.config.batch_size)),
         Quantity("l2", "L2 rate", "number", lambda run: float(run.config.l2)),
         Quantity("l1", "L1 rate", "number", lambda run: float(run.config.l1)),
+        *(_setting(name) for name in ("activation", "init", "optimizer", "regularization")),
     )
 }
 
