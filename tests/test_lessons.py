@@ -82,6 +82,22 @@ def _lesson(body: str, front: str = "title: T\nsummary: S\n") -> str:
     return f"---\n{front}---\n{body}"
 
 
+def _front(line: str) -> str:
+    """A one-step lesson with ``line`` as the front matter's third line (line 4)."""
+    return _lesson("## A\ntext\n", f"title: T\nsummary: S\n{line}\n")
+
+
+def _goal_file(goal: str) -> str:
+    """A one-step lesson whose goal block holds ``goal`` (from line 8)."""
+    return _lesson(f"## A\ntext\n```goal\n{goal}\n```\n")
+
+
+def _block(name: str, body: str) -> str:
+    """A one-step lesson with a goal and the block ``name`` (lines 8 and on) holding
+    ``body``."""
+    return _lesson(f"## A\ntext\n```goal\nepoch >= 1\n```\n```{name}\n{body}\n```\n")
+
+
 # ---------------------------------------------------------------------- the format
 def test_a_good_lesson_file_reads_into_its_parts():
     lesson = lessons.load(GOOD, name="mine")
@@ -178,18 +194,12 @@ MALFORMED = [
     ("---\ntitle: T\ntitle: U\nsummary: S\n---\n## A\ntext\n", 3, "title is given twice"),
     ("---\ntitle: T\n---\n## A\ntext\n", 1, "no summary"),
     ("---\ntitle:\nsummary: S\n---\n## A\ntext\n", 2, "the title is empty"),
-    (_lesson("## A\ntext\n", "title: T\nsummary: S\nsettings: learning_rate=50\n"), 4,
-     "learning_rate: must be between"),
-    (_lesson("## A\ntext\n", "title: T\nsummary: S\nsettings: lerning_rate=0.1\n"), 4,
-     "did you mean learning_rate"),
-    (_lesson("## A\ntext\n", "title: T\nsummary: S\nsettings: hide=data\n"), 4,
-     "hide: line"),
-    (_lesson("## A\ntext\n", "title: T\nsummary: S\nsettings: dataset\n"), 4,
-     "is not key=value"),
-    (_lesson("## A\ntext\n", "title: T\nsummary: S\nsettings: noise=0.1&noise=0.2\n"), 4,
-     "noise is given twice"),
-    (_lesson("## A\ntext\n", "title: T\nsummary: S\nhide: data, sidebar\n"), 4,
-     "'sidebar' is not a section"),
+    (_front("settings: learning_rate=50"), 4, "learning_rate: must be between"),
+    (_front("settings: lerning_rate=0.1"), 4, "did you mean learning_rate"),
+    (_front("settings: hide=data"), 4, "hide: line"),
+    (_front("settings: dataset"), 4, "is not key=value"),
+    (_front("settings: noise=0.1&noise=0.2"), 4, "noise is given twice"),
+    (_front("hide: data, sidebar"), 4, "'sidebar' is not a section"),
     (_lesson("Only an introduction.\n"), 5, "has no steps"),
     (_lesson("```goal\nepoch >= 1\n```\n## A\ntext\n"), 5, "belongs to a step"),
     (_lesson("## \ntext\n"), 5, "needs a title"),
@@ -200,48 +210,38 @@ MALFORMED = [
     (_lesson("## A\ntext\n```goal\n```\n"), 7, "the goal block is empty"),
     (_lesson("## A\ntext\n```goal\nepoch >= 1\n```\n```goal\nepoch >= 2\n```\n"), 10,
      "one goal block"),
-    (_lesson("## A\ntext\n```goal\ntst_loss <= 0.1\n```\n"), 8, "did you mean test_loss"),
-    (_lesson("## A\ntext\n```goal\ntest_loss\n```\n"), 8, "is not a comparison"),
-    (_lesson("## A\ntext\n```goal\n0.1 <= test_loss <= 0.2\n```\n"), 8,
-     "one comparison per condition"),
-    (_lesson("## A\ntext\n```goal\ntest_loss <= 0.1 and\n```\n"), 8, "'and' needs a condition"),
-    (_lesson("## A\ntext\n```goal\nepoch >= 1\nand (test_loss <= 0.1\n```\n"), 9,
-     "never closed"),
-    (_lesson("## A\ntext\n```goal\n__import__('os') == 1\n```\n"), 8, "unexpected"),
-    (_lesson("## A\ntext\n```goal\nexp(test_loss) <= 1\n```\n"), 8,
-     "not a function a goal knows"),
-    (_lesson("## A\ntext\n```goal\n1 <= 2\n```\n"), 8, "compares numbers only"),
-    (_lesson("## A\ntext\n```goal\ntest_r2 >= 0.9\n```\n"), 8, "test_r2 is for regression"),
+    (_goal_file("tst_loss <= 0.1"), 8, "did you mean test_loss"),
+    (_goal_file("test_loss"), 8, "is not a comparison"),
+    (_goal_file("0.1 <= test_loss <= 0.2"), 8, "one comparison per condition"),
+    (_goal_file("test_loss <= 0.1 and"), 8, "'and' needs a condition"),
+    (_goal_file("epoch >= 1\nand (test_loss <= 0.1"), 9, "never closed"),
+    (_goal_file("__import__('os') == 1"), 8, "unexpected"),
+    (_goal_file("exp(test_loss) <= 1"), 8, "not a function a goal knows"),
+    (_goal_file("1 <= 2"), 8, "compares numbers only"),
+    (_goal_file("test_r2 >= 0.9"), 8, "test_r2 is for regression"),
     (_lesson("## A\ntext\n```goal\ntest_acc >= 0.9\n```\n",
              "title: T\nsummary: S\nsettings: dataset=plane\n"), 9, "test_acc is for "
      "classification"),
-    (_lesson("## A\ntext\n```goal\ntest_loss <= 1e999\n```\n"), 8, "not a finite number"),
-    (_lesson("## A\ntext\n```goal\n" + "(" * 13 + "epoch" + ")" * 13 + " >= 1\n```\n"), 8,
-     "nested more than"),
-    (_lesson("## A\ntext\n```goal\nactivation == rleu\n```\n"), 8, "did you mean relu"),
-    (_lesson("## A\ntext\n```goal\nactivation >= 1\n```\n"), 8, "activation is a setting"),
-    (_lesson("## A\ntext\n```goal\nepoch + init <= 1\n```\n"), 8,
-     "init is a setting: compare it on its own"),
+    (_goal_file("test_loss <= 1e999"), 8, "not a finite number"),
+    (_goal_file("(" * 13 + "epoch" + ")" * 13 + " >= 1"), 8, "nested more than"),
+    (_goal_file("activation == rleu"), 8, "did you mean relu"),
+    (_goal_file("activation >= 1"), 8, "activation is a setting"),
+    (_goal_file("epoch + init <= 1"), 8, "init is a setting: compare it on its own"),
     (_lesson("## A\ntext\n```solution\nepochs: 10\n```\n"), 7, "needs a goal"),
-    (_lesson("## A\ntext\n```goal\nepoch >= 1\n```\n```solution\nsettings: hidden=2\n```\n"),
-     10, "no epochs"),
-    (_lesson("## A\ntext\n```goal\nepoch >= 1\n```\n```solution\nepochs: 0\n```\n"), 11,
-     "epochs must be a whole number"),
-    (_lesson("## A\ntext\n```goal\nepoch >= 1\n```\n```solution\nepochs: 5\n"
-             "settings: noise=0.2\n```\n"), 10, "changes the data (noise)"),
-    (_lesson("## A\ntext\n```goal\nepoch >= 1\n```\n```solution\nepochs: 5\n"
-             "settings: speed=max\n```\n"), 12, "only changes the view"),
-    (_lesson("## A\ntext\n```goal\nepoch >= 1\n```\n```solution\nepochs: 5\nwhen: now\n```\n"),
-     12, "unknown key 'when'"),
-    (_lesson("## A\ntext\n```prediction\nquestion: Q\nchoice: a\nanswer: a\nexplanation: E\n"
-             "```\n"), 7, "at least two choice"),
-    (_lesson("## A\ntext\n```prediction\nquestion: Q\nchoice: a\nchoice: b\nanswer: c\n"
-             "explanation: E\n```\n"), 11, "not one of the choices"),
-    (_lesson("## A\ntext\n```prediction\nquestion: Q\nchoice: a\nchoice: b\nanswer: a\n```\n"),
-     7, "no explanation"),
-    (_lesson("## A\ntext\n```prediction\nquestion: Q\nchoice: a\nchoice: A\nanswer: a\n"
-             "explanation: E\n```\n"), 10, "given twice"),
-    (_lesson("## A\ntext\n```prediction\nQ?\n```\n"), 8, "expected 'key: value'"),
+    (_block("solution", "settings: hidden=2"), 10, "no epochs"),
+    (_block("solution", "epochs: 0"), 11, "epochs must be a whole number"),
+    (_block("solution", "epochs: 5\nsettings: noise=0.2"), 10, "changes the data (noise)"),
+    (_block("solution", "epochs: 5\nsettings: speed=max"), 12, "only changes the view"),
+    (_block("solution", "epochs: 5\nwhen: now"), 12, "unknown key 'when'"),
+    (_block("prediction", "question: Q\nchoice: a\nanswer: a\nexplanation: E"), 10,
+     "at least two choice"),
+    (_block("prediction", "question: Q\nchoice: a\nchoice: b\nanswer: c\nexplanation: E"),
+     14, "not one of the choices"),
+    (_block("prediction", "question: Q\nchoice: a\nchoice: b\nanswer: a"), 10,
+     "no explanation"),
+    (_block("prediction", "question: Q\nchoice: a\nchoice: A\nanswer: a\nexplanation: E"),
+     13, "given twice"),
+    (_block("prediction", "Q?"), 11, "expected 'key: value'"),
     (_lesson("## A\ntext\n```settings\nn_classes=9\n```\n"), 7, "n_classes: must be between"),
     (_lesson("## A\ntext\n```settings\nstep=2\n```\n"), 7, "not a setting a lesson applies"),
     (_lesson("## A\ntext\n```settings\ndataset=blobs&n_classes=4&output=sigmoid\n```\n"), 7,

@@ -60,39 +60,33 @@ class Token:
 
 
 # ---------------------------------------------------------------------- expression nodes
+class Node:
+    """An expression: ``evaluate(values)`` over named numbers, ``names()`` it reads,
+    ``words()`` for a student (``test loss − training loss``)."""
+
+    def operands(self) -> tuple:
+        return ()
+
+    def names(self) -> set[str]:
+        return set().union(*(node.names() for node in self.operands()))
+
+
 @dataclass(frozen=True)
-class Number:
-    value: float
+class Constant(Node):
+    """A number as written (``90%`` is 0.9), or a setting's value (``relu``)."""
+
+    value: float | str
     text: str
 
-    def evaluate(self, values: dict[str, float]) -> float:
+    def evaluate(self, values: dict[str, float]) -> float | str:
         return self.value
 
-    def names(self) -> set[str]:
-        return set()
-
     def words(self) -> str:
         return self.text
 
 
 @dataclass(frozen=True)
-class Word:
-    """A setting's value, e.g. ``relu`` in ``activation == relu``."""
-
-    text: str
-
-    def evaluate(self, values: dict[str, float]) -> str:
-        return self.text
-
-    def names(self) -> set[str]:
-        return set()
-
-    def words(self) -> str:
-        return self.text
-
-
-@dataclass(frozen=True)
-class Name:
+class Name(Node):
     name: str
 
     def evaluate(self, values: dict[str, float]) -> float:
@@ -106,38 +100,33 @@ class Name:
 
 
 @dataclass(frozen=True)
-class Negative:
-    operand: object
+class Unary(Node):
+    """``-x`` or ``abs(x)``."""
+
+    op: str
+    operand: Node
+
+    def operands(self) -> tuple:
+        return (self.operand,)
 
     def evaluate(self, values: dict[str, float]) -> float:
-        return -self.operand.evaluate(values)
-
-    def names(self) -> set[str]:
-        return self.operand.names()
+        x = self.operand.evaluate(values)
+        return abs(x) if self.op == "abs" else -x
 
     def words(self) -> str:
+        if self.op == "abs":
+            return f"|{self.operand.words()}|"
         return f"−{_grouped(self.operand, 3)}"
 
 
 @dataclass(frozen=True)
-class Absolute:
-    operand: object
-
-    def evaluate(self, values: dict[str, float]) -> float:
-        return abs(self.operand.evaluate(values))
-
-    def names(self) -> set[str]:
-        return self.operand.names()
-
-    def words(self) -> str:
-        return f"|{self.operand.words()}|"
-
-
-@dataclass(frozen=True)
-class Binary:
+class Binary(Node):
     op: str
-    left: object
-    right: object
+    left: Node
+    right: Node
+
+    def operands(self) -> tuple:
+        return (self.left, self.right)
 
     def evaluate(self, values: dict[str, float]) -> float:
         a, b = self.left.evaluate(values), self.right.evaluate(values)
@@ -148,9 +137,6 @@ class Binary:
         if self.op == "*":
             return a * b
         return a / b if b else math.nan  # x / 0 cannot be compared with anything
-
-    def names(self) -> set[str]:
-        return self.left.names() | self.right.names()
 
     def words(self) -> str:
         rank, shown = ARITHMETIC[self.op]
@@ -193,9 +179,9 @@ class Condition:
     """``left compare right``, parsed from line ``line`` of a lesson file."""
 
     text: str
-    left: object
+    left: Node
     compare: str
-    right: object
+    right: Node
     line: int
 
     def names(self) -> set[str]:
@@ -213,7 +199,7 @@ class Condition:
         """This condition on ``values`` (a number for each of :meth:`names`)."""
         value, target = self.left.evaluate(values), self.right.evaluate(values)
         shown, test = COMPARISONS[self.compare]
-        if isinstance(self.right, Word):  # a setting: activation == relu
+        if isinstance(target, str):  # a setting: activation == relu
             met = bool(test(value, target))
             now = f"{self.left.words()} {value}"
             needs = target if shown == "=" else f"other than {target}"
@@ -255,7 +241,7 @@ class Condition:
         right = self.right
         if right.names():
             return f"{right.words()} = {format_value(target, kind)}"
-        if isinstance(right, Number) and kind not in ("fraction", "flag") \
+        if isinstance(right, Constant) and kind not in ("fraction", "flag") \
                 and not right.text.endswith("%"):
             return right.text
         return format_value(target, kind)
@@ -354,7 +340,7 @@ def _setting_condition(tokens: list[Token], quantity, text: str) -> Condition:
     if value not in quantity.choices:
         raise ValueError(f"line {line}: goal: {text!r}: {value!r} is not a value of "
                          f"{quantity.name}{suggestion(value, quantity.choices)} — {form}")
-    return Condition(text, Name(quantity.name), tokens[1].text, Word(value), line)
+    return Condition(text, Name(quantity.name), tokens[1].text, Constant(value, value), line)
 
 
 def _joined(tokens: list[Token]) -> str:
@@ -420,9 +406,9 @@ class _Parser:
             value = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
             if not math.isfinite(value):
                 self.fail(token, f"{text} is not a finite number")
-            return Number(value, text)
+            return Constant(value, text)
         if token.text in ("-", "−"):
-            return Negative(self.factor())
+            return Unary("-", self.factor())
         if token.text == "(":
             node = self.expression()
             self.expect(")", token)
@@ -435,7 +421,7 @@ class _Parser:
                 opening = self.next()
                 node = self.expression()
                 self.expect(")", opening)
-                return Absolute(node)
+                return Unary("abs", node)
             return Name(self.known(token))
         self.fail(token, f"unexpected {token.text!r} where a number or a name should come")
 

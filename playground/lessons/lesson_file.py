@@ -125,27 +125,17 @@ def _front_matter(lines: list[str]) -> tuple[dict, int]:
     if end is None:
         raise ValueError(f"line {first + 1}: the front matter opened here is never closed "
                          "with a '---' line")
+    content = [(i + 1, lines[i]) for i in range(first + 1, end) if lines[i].strip()]
     front: dict = {}
-    for i in range(first + 1, end):
-        line, raw = i + 1, lines[i].strip()
-        if not raw:
-            continue
-        match = _KEY_VALUE.match(raw)
-        if not match:
-            raise ValueError(f"line {line}: front matter: expected 'key: value', got "
-                             f"{raw[:60]!r}")
-        key, value = match.group(1).lower(), match.group(2).strip()
-        if key not in FRONT_KEYS:
-            raise ValueError(f"line {line}: front matter: unknown key {key!r}"
-                             f"{suggestion(key, FRONT_KEYS)} — it may hold {', '.join(FRONT_KEYS)}")
-        if key in front:
-            raise ValueError(f"line {line}: front matter: {key} is given twice")
-        if key in ("title", "summary") and not value:
-            raise ValueError(f"line {line}: front matter: the {key} is empty")
-        if key == "settings":
-            value = parse_settings(value, line)
-        elif key == "hide":
-            value = parse_hide(value, line)
+    for key, [(line, value)] in _fields("front matter", content, FRONT_KEYS).items():
+        if key in ("title", "summary"):
+            if not value:
+                raise ValueError(f"line {line}: front matter: the {key} is empty")
+            value = " ".join(value.split())
+        elif key == "settings":
+            value = parse_settings(value.replace("\n", "&"), line)
+        else:
+            value = parse_hide(value.replace("\n", ","), line)
         front[key] = (line, value)
     for key in ("title", "summary"):
         if key not in front:
@@ -231,9 +221,10 @@ def _step(number: int, section: _Section, config: Config, view: dict) -> Step:
                 solution, section.line)
 
 
-def _fields(block: str, line: int, content: list[tuple[int, str]], keys: tuple[str, ...],
+def _fields(block: str, content: list[tuple[int, str]], keys: tuple[str, ...],
             repeated: tuple[str, ...] = ()) -> dict[str, list[tuple[int, str]]]:
-    """``key: value`` lines of a block; an indented line continues the previous value."""
+    """``key: value`` lines of a block (or the front matter): ``{key: [(line, value)]}``;
+    an indented line continues the previous value (after a line break)."""
     found: dict[str, list[tuple[int, str]]] = {}
     last = None
     for number, raw in content:
@@ -257,7 +248,7 @@ def _fields(block: str, line: int, content: list[tuple[int, str]], keys: tuple[s
 
 
 def _prediction(line: int, content: list[tuple[int, str]]) -> Prediction:
-    found = _fields("prediction", line, content, PREDICTION_KEYS, repeated=("choice",))
+    found = _fields("prediction", content, PREDICTION_KEYS, repeated=("choice",))
     for key in ("question", "answer", "explanation"):
         if key not in found or not found[key][0][1]:
             raise ValueError(f"line {line}: prediction: no {key} (a prediction has a "
@@ -285,7 +276,7 @@ def _prediction(line: int, content: list[tuple[int, str]]) -> Prediction:
 
 def _solution(line: int, content: list[tuple[int, str]], config: Config,
               goal: Goal) -> Solution:
-    found = _fields("solution", line, content, SOLUTION_KEYS)
+    found = _fields("solution", content, SOLUTION_KEYS)
     if "epochs" not in found:
         raise ValueError(f"line {line}: solution: no epochs: line (how long to train)")
     number, text = found["epochs"][0]
