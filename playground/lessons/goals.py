@@ -17,7 +17,9 @@ check reads the run's current weights, metrics and settings.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from playground.config import Config
 from playground.lessons.conditions import Condition, ConditionResult, parse_goal
@@ -70,7 +72,7 @@ class Goal:
     text : str
         The goal as written, conditions joined by ``" and "``.
     conditions : tuple of Condition
-    data : dict
+    data : mapping
         The step's data (:func:`data_of` its settings): a run on other data does not count.
     line : int
         Where the goal starts in its lesson file.
@@ -78,8 +80,11 @@ class Goal:
 
     text: str
     conditions: tuple[Condition, ...]
-    data: dict
+    data: Mapping[str, object]
     line: int
+
+    def __post_init__(self):
+        object.__setattr__(self, "data", MappingProxyType(dict(self.data)))
 
     @classmethod
     def parse(cls, lines: list[tuple[int, str]], config: Config) -> Goal:

@@ -3,11 +3,23 @@ its solution. Plain frozen data; :mod:`playground.lessons.lesson_file` builds it
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from types import MappingProxyType
 
 from playground.config import Config
 from playground.lessons.goals import Goal
 from playground.lessons.settings import configure
+
+
+class _ReadOnly:
+    """Mapping fields become read-only views: a lesson is shared (built-ins are cached)."""
+
+    def __post_init__(self):
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, dict):
+                object.__setattr__(self, f.name, MappingProxyType(dict(value)))
 
 
 @dataclass(frozen=True)
@@ -43,7 +55,7 @@ class Prediction:
 
 
 @dataclass(frozen=True)
-class Solution:
+class Solution(_ReadOnly):
     """Settings and a number of epochs that meet the step's goal.
 
     Unpacks as ``config, epochs = step.solution``; train it with
@@ -54,20 +66,20 @@ class Solution:
     config : Config
         The step's settings with the solution's applied.
     epochs : int
-    settings : dict of str
+    settings : mapping of str
         The solution's own settings as written (may be empty: just train).
     """
 
     config: Config
     epochs: int
-    settings: dict = field(default_factory=dict)
+    settings: Mapping[str, str] = field(default_factory=dict)
 
     def __iter__(self):
         return iter((self.config, self.epochs))
 
 
 @dataclass(frozen=True)
-class Step:
+class Step(_ReadOnly):
     """One step of a lesson.
 
     Attributes
@@ -77,13 +89,13 @@ class Step:
     title : str
     text : str
         Markdown (may hold ``$formulas$``), without the lesson's blocks.
-    settings : dict of str
+    settings : mapping of str
         The settings applied when the step opens, as written (``{}`` if none): Config
         fields and the app's view keys.
     config : Config
         Where the step starts: the lesson's settings, then every step's settings up to
         this one, in order (what a link to this step opens).
-    view : dict of str
+    view : mapping of str
         The app's view keys the same way (lesson's, then the steps' up to this one).
     prediction : Prediction or None
     goal : Goal or None
@@ -95,9 +107,9 @@ class Step:
     number: int
     title: str
     text: str
-    settings: dict
+    settings: Mapping[str, str]
     config: Config
-    view: dict
+    view: Mapping[str, str]
     prediction: Prediction | None = None
     goal: Goal | None = None
     solution: Solution | None = None
@@ -110,7 +122,7 @@ class Step:
 
 
 @dataclass(frozen=True)
-class Lesson:
+class Lesson(_ReadOnly):
     """A lesson: front matter and steps.
 
     Attributes
@@ -118,12 +130,12 @@ class Lesson:
     name : str
         The built-in's name or the file's stem (``"xor"``); ``""`` for text.
     title, summary : str
-    settings : dict of str
+    settings : mapping of str
         The starting settings as written in the front matter (Config fields and view
         keys).
     config : Config
         The starting settings as a Config (defaults for the fields not given).
-    view : dict of str
+    view : mapping of str
         The app's view keys among the starting settings.
     hide : tuple of str
         The controls the app hides during the lesson (its ``hide=`` names).
@@ -135,9 +147,9 @@ class Lesson:
     name: str
     title: str
     summary: str
-    settings: dict
+    settings: Mapping[str, str]
     config: Config
-    view: dict
+    view: Mapping[str, str]
     hide: tuple[str, ...]
     intro: str
     steps: tuple[Step, ...]

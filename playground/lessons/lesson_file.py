@@ -293,7 +293,7 @@ def _solution(line: int, content: list[tuple[int, str]], config: Config,
             raise ValueError(f"line {at}: solution: {', '.join(view_part(settings))} only "
                              "changes the view — a solution's settings are the run's")
         config = configure(config, settings, at, "solution")
-    if data_of(config) != goal.data:
+    if data_of(config) != dict(goal.data):
         changed = [k for k, v in data_of(config).items() if goal.data[k] != v]
         raise ValueError(f"line {line}: solution: it changes the data ({', '.join(changed)}), "
                          "so its run would not count for the step's goal")

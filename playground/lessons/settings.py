@@ -17,6 +17,7 @@ from dataclasses import fields
 from urllib.parse import parse_qsl
 
 from playground.config import Config
+from playground.data.datasets import GIVEN
 
 CONFIG_KEYS = tuple(f.name for f in fields(Config))
 # The app's view keys a lesson may set (the app's View fields minus hide and at)
@@ -68,6 +69,9 @@ def parse_settings(text: str, line: int) -> dict[str, str]:
                              f"{suggestion(key, (*CONFIG_KEYS, *VIEW_KEYS))}")
         if key in settings:
             raise ValueError(f"line {line}: settings: {key} is given twice")
+        if key == "dataset" and value in GIVEN:
+            raise ValueError(f"line {line}: settings: a lesson cannot carry your own points "
+                             f"(dataset={value}): pick a built-in dataset")
         settings[key] = value
     return settings
 
