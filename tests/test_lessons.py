@@ -327,6 +327,10 @@ def test_words_say_what_is_missing_and_by_how_much():
     assert message("test_acc >= 0.9", test_acc=0.852) == \
         "test accuracy 85.2 % — needs ≥ 90 % (4.8 points to go)"
     assert message("neurons <= 4", neurons=6) == "hidden neurons 6 — needs ≤ 4 (2 too many)"
+    assert message("test_acc == 0.9", test_acc=0.85) == \
+        "test accuracy 85 % — needs = 90 % (off by 5 points)"
+    assert message("test_loss == 0.2", test_loss=0.25) == \
+        "test loss 0.250 — needs = 0.2 (off by 0.050)"
     assert message("neurons < 4", neurons=4) == "hidden neurons 4 — needs < 4 (1 too many)"
     assert message("layers >= 2", layers=1) == "hidden layers 1 — needs ≥ 2 (1 too few)"
     assert message("epoch <= 500", epoch=1200) == \

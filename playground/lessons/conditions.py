@@ -223,18 +223,10 @@ class Condition:
         if not finite:
             message = f"{now} — needs {shown} {wanted} (it cannot be computed now)"
             return ConditionResult(self.text, met, value, target, message)
-        if shown == "≠":
-            return ConditionResult(self.text, met, value, target, f"{now} — needs ≠ {wanted}")
-        gap = abs(value - target)
-        if kind == "count" and shown in "<>" and float(gap).is_integer():
-            gap += 1  # 4 neurons for "< 4": one too many
-        above = value > target if shown in "=≠" else shown in "<≤"
-        way = format_gap(gap, kind, above) if gap else \
-            f"anything {'above' if shown == '>' else 'below'} {wanted}"
-        if shown in "=≠" and kind != "count":
-            way = f"off by {format_value(gap, kind if kind != 'fraction' else 'number')}"
-        return ConditionResult(self.text, met, value, target,
-                               f"{now} — needs {shown} {wanted} ({way})")
+        message = f"{now} — needs {shown} {wanted}"
+        if shown != "≠":
+            message += f" ({_how_far(value, target, shown, kind, wanted)})"
+        return ConditionResult(self.text, met, value, target, message)
 
     def _target_words(self, target: float, kind: str) -> str:
         """The right side: as written for a plain number, else with its value."""
@@ -245,6 +237,20 @@ class Condition:
                 and not right.text.endswith("%"):
             return right.text
         return format_value(target, kind)
+
+
+def _how_far(value: float, target: float, shown: str, kind: str, wanted: str) -> str:
+    """How far an unmet comparison is from holding: ``"0.037 to go"``, ``"2 too many"``."""
+    gap = abs(value - target)
+    if shown == "=":
+        if kind == "count":
+            return format_gap(gap, kind, value > target)
+        return f"off by {format_value(gap, kind).replace(' %', ' points')}"
+    if kind == "count" and shown in "<>" and float(gap).is_integer():
+        gap += 1  # 4 neurons for "< 4": one too many
+    if not gap:  # "> 0" at 0
+        return f"anything {'above' if shown == '>' else 'below'} {wanted}"
+    return format_gap(gap, kind, shown in "<≤")
 
 
 # ---------------------------------------------------------------------- parsing
