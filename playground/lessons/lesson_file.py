@@ -86,7 +86,7 @@ def _parse(text: str, name: str) -> Lesson:
     lines = text.split("\n")
     front, body_start = _front_matter(lines)
     start = front.get("settings", (0, {}))
-    config = configure(Config(), start[1], start[0], "settings")
+    first_config = config = configure(Config(), start[1], start[0], "settings")
     sections = _sections(lines, body_start)
     intro, steps = sections[0], sections[1:]
     if intro.blocks:
@@ -105,8 +105,8 @@ def _parse(text: str, name: str) -> Lesson:
         step = _step(number, section, config, view)
         built.append(step)
         config, view = step.config, step.view
-    return Lesson(name, front["title"][1], front["summary"][1], start[1],
-                  configure(Config(), start[1], start[0], "settings"), view_part(start[1]),
+    return Lesson(name, front["title"][1], front["summary"][1], start[1], first_config,
+                  view_part(start[1]),
                   front.get("hide", (0, ()))[1], "\n".join(intro.text).strip(), tuple(built))
 
 
