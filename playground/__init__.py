@@ -15,8 +15,11 @@ only NumPy, so a notebook can train without the app::
     gif = playground.export_gif(run)                   # its decision regions, animated
     numbers = playground.explain_point(run, 0)         # one point, forward and backward
     land = playground.loss_landscape(run)              # the loss on a plane of weights
+    lesson = playground.lessons.load("xor")            # a lesson that checks itself
+    print(lesson.steps[1].goal.check(run).missing)
 """
 
+from playground import lessons
 from playground.config import Config
 from playground.data.csv_data import read_csv, to_csv
 from playground.data.datasets import DATASETS, DOMAIN, make_dataset, train_test_split
@@ -42,6 +45,6 @@ __all__ = [
     "ACTIVATIONS", "Activation", "Config", "DATASETS", "DOMAIN", "DecimatingLog",
     "Diagnosis", "FEATURES", "History", "INITIALIZERS", "Landscape", "MLP", "OPTIMIZERS",
     "OUTPUTS", "PointExplanation", "Points", "Run", "SweepCancelled", "SweepResult", "Trainer",
-    "diagnose", "explain_point", "export_gif", "export_script", "feature_matrix",
+    "diagnose", "explain_point", "export_gif", "export_script", "feature_matrix", "lessons",
     "loss_landscape", "make_dataset", "read_csv", "sweep", "to_csv", "train_test_split",
 ]
