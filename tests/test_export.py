@@ -206,3 +206,21 @@ def test_the_issues_run_a_learning_rate_changed_while_playing(tmp_path):
     assert epoch == 293
     assert train_loss == pytest.approx(trainer.metrics["train_loss"], rel=1e-12)
     assert test_loss == pytest.approx(trainer.metrics["test_loss"], rel=1e-12)
+
+
+def test_the_script_of_a_run_that_diverged_then_went_on_at_a_lower_rate(tmp_path):
+    run = Trainer(dataset="plane", learning_rate=10, hidden=(4,), n_samples=100)
+    run.step(50)
+    assert run.diverged
+    run.update(run.config.replace(learning_rate=0.01))  # the epochs kept, then on
+    run.step(20)
+    script = export_script(run)
+    assert f'{run.epoch - 20}: {{"learning_rate": 0.01}}' in script
+    _, train_loss, test_loss = _last_line(script, tmp_path)
+    assert train_loss == pytest.approx(run.metrics["train_loss"], rel=1e-12)
+    assert test_loss == pytest.approx(run.metrics["test_loss"], rel=1e-12)
+
+
+def test_a_config_needs_its_epochs():
+    with pytest.raises(ValueError, match="epochs"):
+        export_script(Config())
