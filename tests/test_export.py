@@ -157,7 +157,7 @@ def test_the_script_replays_every_kind_of_change_a_run_makes(tmp_path):
     assert '75: {"batch_size": 25, "edits": [(0, 0, 1, 0.5)]},' in script
     assert '95: {"l2": 0.001, "edits": [(1, 5, 0, -0.25)]},' in script
     assert '120: {"learning_rate": 0.02, "shuffle": False, "rewind": True},' in script
-    assert "from epoch 150" in script and "def adam(" in script and "def sgd(" in script
+    assert "back here from epoch 150" in script and "def adam(" in script and "def sgd(" in script
     epoch, train_loss, test_loss = _last_line(script, tmp_path)
     assert epoch == 157
     assert train_loss == pytest.approx(run.metrics["train_loss"], rel=1e-12)

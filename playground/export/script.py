@@ -213,11 +213,11 @@ def _changes_table(changes: dict[int, dict], since: dict[int, int]) -> str:
         line = ("    " + f"{epoch}: {{"
                 + ", ".join(f'"{k}": {_literal(v)}' for k, v in entry.items()) + "},")
         if "rewind" in entry:
-            line += f"  # back here from epoch {since[epoch]}: its weights, fresh optimizer"
-        elif "edits" in entry:
-            line += "  # (layer, row, col, value): see set_parameter"
+            line += (f"  # went back here from epoch {since[epoch]}: these weights, a "
+                     "fresh optimizer and shuffling")
         lines.append(line)
-    return ("# what changed while the run trained, after that many epochs (see train)\n"
+    return ("# what changed while the run trained, after that many epochs (see train); an\n"
+            "# edit is (layer, row, col, value), see set_parameter\n"
             "CHANGES = {\n" + "\n".join(lines) + "\n}\n")
 
 
@@ -366,4 +366,5 @@ def _changes_sentence(changes: dict[int, dict], known: bool) -> str:
     n = count_changes(changes)
     if not n:
         return ""
-    return f"; with the {n} change{'s' if n > 1 else ''} made while it trained (CHANGES)"
+    return (f"; then the {n} change{'s' if n > 1 else ''} made while it trained, at their "
+            "epochs (CHANGES)")
