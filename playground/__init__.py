@@ -8,7 +8,7 @@ only NumPy, so a notebook can train without the app::
     run = playground.Trainer(dataset="spiral", hidden=(8, 8), optimizer="adam")
     run.step(300)
     print(run.epoch, run.metrics)
-    print(playground.export_script(run.config, 300))  # the same run as a NumPy script
+    print(playground.export_script(run))               # the same run as a NumPy script
     runs = playground.sweep(run.config, {"learning_rate": [0.01, 0.1, 1]}, epochs=300)
     text = run.to_json()                               # the whole run, to save...
     again = playground.Trainer.from_json(text)         # ...and resume bit for bit

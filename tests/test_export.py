@@ -118,3 +118,109 @@ def test_the_script_reproduces_a_run_on_your_own_data(kind, tmp_path):
     assert float(last[5]) == pytest.approx(run.metrics["test_loss"], rel=1e-9)
     with pytest.raises(ValueError, match="needs the points"):
         export_script(run.config, 12)
+
+
+# ---------------------------------------------------------------------- a run's changes
+def _last_line(script, tmp_path, name="run.py"):
+    last = _run(script, tmp_path, name)[-1].split()
+    assert last[0] == "epoch" and last[2] == "train_loss" and last[4] == "test_loss"
+    return int(last[1]), float(last[3]), float(last[5])
+
+
+def _a_run_with_every_kind_of_change() -> Trainer:
+    """A live learning rate, an optimizer switch, a batch size, an L2 penalty, two hand
+    edits, a setting changed after the epoch a rewind goes back to, and the rewind."""
+    run = Trainer(dataset="xor", hidden=(5,), n_samples=200, noise=0.1)
+    run.step(40)
+    run.update(run.config.replace(learning_rate=0.1))
+    run.step(20)
+    run.update(run.config.replace(optimizer="adam", learning_rate=0.01))
+    run.step(15)
+    run.edit(0, 0, 1, 0.5)
+    run.update(run.config.replace(batch_size=25))
+    run.step(20)
+    run.update(run.config.replace(regularization="l2", reg_rate=0.001))
+    run.edit(1, 5, 0, -0.25)  # the output's bias
+    run.step(30)
+    run.update(run.config.replace(learning_rate=0.02, shuffle=False))  # kept by the rewind
+    run.step(25)
+    assert run.rewind(120) == 120
+    run.step(37)
+    assert run.diverged is None and run.epoch == 157
+    return run
+
+
+def test_the_script_replays_every_kind_of_change_a_run_makes(tmp_path):
+    run = _a_run_with_every_kind_of_change()
+    script = export_script(run)
+    assert "CHANGES = {\n    40: {\"learning_rate\": 0.1}," in script
+    assert '75: {"batch_size": 25, "edits": [(0, 0, 1, 0.5)]},' in script
+    assert '95: {"l2": 0.001, "edits": [(1, 5, 0, -0.25)]},' in script
+    assert '120: {"learning_rate": 0.02, "shuffle": False, "rewind": True},' in script
+    assert "back here from epoch 150" in script and "def adam(" in script and "def sgd(" in script
+    epoch, train_loss, test_loss = _last_line(script, tmp_path)
+    assert epoch == 157
+    assert train_loss == pytest.approx(run.metrics["train_loss"], rel=1e-12)
+    assert test_loss == pytest.approx(run.metrics["test_loss"], rel=1e-12)
+    # up to an earlier epoch: the run as it was then (on the path it kept)
+    again = Trainer(run.config.replace(learning_rate=0.03, optimizer="sgd", batch_size=10,
+                                       regularization="none", reg_rate=0.0, shuffle=True))
+    again.step(40)
+    again.update(again.config.replace(learning_rate=0.1))
+    again.step(10)
+    assert _last_line(export_script(run, 50), tmp_path, "early.py")[1] == pytest.approx(
+        again.metrics["train_loss"], rel=1e-12)
+
+
+def test_the_script_of_a_run_at_epoch_zero_and_of_an_unchanged_run(tmp_path):
+    run = Trainer(n_samples=60)
+    run.edit(0, 2, 1, 0.75)  # before any training
+    assert export_script(run, 5).count("0: {\"edits\": [(0, 2, 1, 0.75)]}") == 1
+    _, train_loss, _ = _last_line(export_script(run), tmp_path)
+    assert train_loss == pytest.approx(run.metrics["train_loss"], rel=1e-12)
+    plain = Trainer(n_samples=60, batch_size=7)
+    plain.step(9)
+    assert export_script(plain) == export_script(plain.config, 9)
+    assert "CHANGES = {}  # nothing changed" in export_script(plain)
+
+
+def test_the_issues_run_a_learning_rate_changed_while_playing(tmp_path):
+    # Play, change the learning rate while playing, Pause: the Code view's script ends
+    # at the app's metrics (before, it trained with the new rate from epoch 0)
+    from conftest import button, run_app
+
+    at = run_app()
+    trainer = at.session_state.playground.trainer
+    trainer.step(120)
+    at.selectbox(key="w_learning_rate").set_value("0.1").run()
+    assert trainer.config.learning_rate == 0.1 and trainer.epoch == 120
+    trainer.step(173)
+    button(at, "code_open").click()
+    at.run()
+    assert not at.exception
+    (caption,) = [c.value for c in at.caption if "NumPy script" in c.value]
+    assert "1 change during the run, replayed at their epochs" in caption
+    script = at.code[0].value
+    assert "120: {\"learning_rate\": 0.1}" in script and "EPOCHS = 293" in script
+    epoch, train_loss, test_loss = _last_line(script, tmp_path)
+    assert epoch == 293
+    assert train_loss == pytest.approx(trainer.metrics["train_loss"], rel=1e-12)
+    assert test_loss == pytest.approx(trainer.metrics["test_loss"], rel=1e-12)
+
+
+def test_the_script_of_a_run_that_diverged_then_went_on_at_a_lower_rate(tmp_path):
+    run = Trainer(dataset="plane", learning_rate=10, hidden=(4,), n_samples=100)
+    run.step(50)
+    assert run.diverged
+    run.update(run.config.replace(learning_rate=0.01))  # the epochs kept, then on
+    run.step(20)
+    script = export_script(run)
+    assert f'{run.epoch - 20}: {{"learning_rate": 0.01}}' in script
+    _, train_loss, test_loss = _last_line(script, tmp_path)
+    assert train_loss == pytest.approx(run.metrics["train_loss"], rel=1e-12)
+    assert test_loss == pytest.approx(run.metrics["test_loss"], rel=1e-12)
+
+
+def test_a_config_needs_its_epochs():
+    with pytest.raises(ValueError, match="epochs"):
+        export_script(Config())

@@ -42,16 +42,33 @@ def test_the_updates_are_the_engines(name, dtype):
     params = [A.copy() for A in net.weights + net.biases]
     hyper = {"sgd": {}, "momentum": {"momentum": 0.8},
              "adam": {"beta1": 0.9, "beta2": 0.99, "eps": 1e-7}}[name]
-    update = getattr(R, name)(params, 0.05, *hyper.values())
+    update = getattr(R, name)(params)
+    settings = {"learning_rate": 0.05, **hyper}
     engine = OPTIMIZERS[name](net.params.size, dtype, learning_rate=0.05, **hyper)
-    for _ in range(4):
+    for step in range(6):
+        if step == 4:  # a live change of the learning rate (and momentum): state kept
+            settings.update(learning_rate=0.2, momentum=0.5)
+            engine.learning_rate, engine.momentum = 0.2, 0.5
         net.grad[:] = rng.normal(size=net.grad.size)
         grads = [G[:-1].copy() for G in net.grad_layers] + [G[-1].copy()
                                                             for G in net.grad_layers]
-        update(params, grads)
+        update(params, grads, settings)
         engine.step(net.params, net.grad)
     for mine, theirs in zip(params, net.weights + net.biases, strict=True):
         assert mine.dtype == dtype
+        np.testing.assert_array_equal(mine, theirs)
+
+
+def test_setting_a_parameter_is_the_runs_edit():
+    run = pg.Trainer(hidden=(3,), dtype="float32")
+    weights = [W.copy() for W in run.network.weights]
+    biases = [b.copy() for b in run.network.biases]
+    for layer, row, col, value in ((0, 1, 2, 0.7), (0, 2, 0, -1.3), (1, 3, 0, 0.1)):
+        run.edit(layer, row, col, value)  # row 2 of layer 0, row 3 of layer 1: a bias
+        R.set_parameter(weights, biases, layer, row, col, value)
+    for mine, theirs in zip(weights + biases, run.network.weights + run.network.biases,
+                            strict=True):
+        assert mine.dtype == np.float32
         np.testing.assert_array_equal(mine, theirs)
 
 

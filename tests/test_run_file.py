@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from playground import OPTIMIZERS, Config, Trainer, read_csv
+from playground import OPTIMIZERS, Config, Trainer, export_script, read_csv
 from playground.run.run_file import (
     MAX_FILE_BYTES,
     RunFileError,
@@ -236,6 +236,13 @@ FORGED_CASES = {  # re-signed files whose content is wrong
     "edit value not a number": _set(["edits", 0, 5], "1e3"),
     "rewound after the epoch": _set(["rewound"], 99),
     "divergence note not text": _set(["diverged"], {"a": 1}),
+    "changes not a list": _set(["changes"], {"40": "learning_rate"}),
+    "change not four values": _set(["changes"], [[3, "learning_rate", 0.3]]),
+    "change after the epoch": _set(["changes"], [[99, "learning_rate", 0.03, 0.03]]),
+    "change of a setting that resets": _set(["changes"], [[3, "hidden", "4", "3"]]),
+    "change to a bad value": _set(["changes"], [[3, "learning_rate", 0.03, "fast"]]),
+    "changes that end elsewhere": _set(["changes"], [[3, "learning_rate", 0.01, 0.3]]),
+    "rewind forward": _set(["changes"], [[3, "rewind", 1, 3]]),
     "data of the wrong shape": _set(["data"], {"X": _array(np.zeros((4, 3))),
                                                "y": _array(np.zeros(4))}),
 }
@@ -324,3 +331,28 @@ def test_a_file_whose_settings_name_points_it_lacks_is_refused():
     body["data"] = None
     with pytest.raises(RunFileError, match="points it does not hold"):
         Trainer.from_json(_resign(body))
+
+
+# ---------------------------------------------------------------------- what changed
+def test_round_trip_keeps_what_changed_while_the_run_trained():
+    run = Trainer(hidden=(3,), optimizer="momentum")
+    run.step(20)
+    run.update(run.config.replace(learning_rate=0.1, batch_size=25))
+    run.step(20)
+    run.edit(0, 1, 2, 0.5)
+    run.update(run.config.replace(optimizer="adam"))
+    run.step(10)
+    run.rewind(30)
+    run.step(5)
+    again = Trainer.from_json(run.to_json())
+    assert again.changes == run.changes and len(run.changes) == 4
+    assert export_script(again) == export_script(run)
+
+
+def test_a_file_saved_without_the_changes_opens_as_a_run_whose_changes_are_not_known():
+    body = json.loads(TEXT)
+    assert body["changes"] == []
+    again = Trainer.from_json(_forged(lambda b: b.pop("changes")))
+    assert again.epoch == 35 and again.changes is None
+    assert "is not known" in export_script(again)
+    assert Trainer.from_json(TEXT).changes == []

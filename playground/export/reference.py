@@ -90,38 +90,53 @@ def loss(z, Y, point_loss):
     return float(np.mean(point_loss(z, Y, axis=-1)))
 
 
+def set_parameter(weights, biases, layer, row, col, value):
+    """Set one weight of ``layer``, ``weights[layer][row, col]``, to ``value``; row
+    n_in (one past the weights' rows) is the layer's biases, ``biases[layer][col]``."""
+    W, b = weights[layer], biases[layer]
+    if row < len(W):
+        W[row, col] = value
+    else:
+        b[col] = value
+
+
 # ---------------------------------------------------------------------- optimizers
-# Each returns update(params, grads), which changes every array of params in place.
-def sgd(params, learning_rate):
+# Each returns update(params, grads, settings), which changes every array of params in
+# place with the settings of the moment: a run may change them as it trains.
+def sgd(params):
     """Gradient descent: p <- p - lr * dLoss/dp, for every weight and bias array."""
-    def update(params, grads):
+    def update(params, grads, settings):
+        lr = settings["learning_rate"]
         for p, g in zip(params, grads, strict=True):
-            p -= learning_rate * g
+            p -= lr * g
     return update
 
 
-def momentum(params, learning_rate, mu):
+def momentum(params):
     """SGD with momentum: a velocity v per array, v <- mu v - lr g, then p <- p + v."""
     velocity = [np.zeros_like(p) for p in params]
 
-    def update(params, grads):
+    def update(params, grads, settings):
+        lr, mu = settings["learning_rate"], settings["momentum"]
         for p, g, v in zip(params, grads, velocity, strict=True):
             v *= mu
-            v -= learning_rate * g
+            v -= lr * g
             p += v
     return update
 
 
-def adam(params, learning_rate, beta1, beta2, eps):
+def adam(params):
     """Adam (Kingma & Ba 2015, Algorithm 1): moment estimates m and v per array, and at
     step t = 1, 2, ... p <- p - lr m_hat / (sqrt(v_hat) + eps), bias-corrected."""
     m = [np.zeros_like(p) for p in params]  # first moments
     v = [np.zeros_like(p) for p in params]  # second moments
     t = 0  # steps done
 
-    def update(params, grads):
+    def update(params, grads, settings):
         nonlocal t
         t += 1
+        lr, beta1, beta2, eps = (settings[k] for k in ("learning_rate", "beta1", "beta2",
+                                                       "eps"))
         for p, g, m_p, v_p in zip(params, grads, m, v, strict=True):
             m_p *= beta1
             m_p += (1 - beta1) * g  # m = b1 m + (1 - b1) g
@@ -129,40 +144,64 @@ def adam(params, learning_rate, beta1, beta2, eps):
             v_p += (1 - beta2) * (g * g)  # v = b2 v + (1 - b2) g²
             m_hat = m_p / (1 - beta1 ** t)
             v_hat = v_p / (1 - beta2 ** t)
-            p -= learning_rate * m_hat / (np.sqrt(v_hat) + eps)
+            p -= lr * m_hat / (np.sqrt(v_hat) + eps)
     return update
 
 
 # ---------------------------------------------------------------------- training
-def train(data, weights, biases, activation, output, update, epochs, batch_size, shuffle,
-          seed, print_every, l1=0.0, l2=0.0):
-    """Train for ``epochs`` epochs of mini-batches, printing the losses every
-    ``print_every`` epochs and at the end.
+def train_epoch(X, Y, weights, biases, activation, output, update, settings):
+    """One epoch over the training points X, Y in this order: per mini-batch of
+    settings["batch_size"] points (the last one may be shorter) a forward pass, a
+    backward pass and an update."""
+    (act, act_slope), output_delta = activation, output[0]
+    batch = settings["batch_size"]
+    for start in range(0, len(X), batch):
+        X_batch, Y_batch = X[start:start + batch], Y[start:start + batch]
+        a, z = forward(X_batch, weights, biases, act)
+        delta = output_delta(z, Y_batch, axis=-1) / len(Y_batch)  # dLoss/dz of the output
+        dW, db = backward(a, delta, weights, act_slope, settings["l1"], settings["l2"])
+        update(weights + biases, dW + db, settings)
+
+
+def train(data, weights, biases, activation, output, optimizers, settings, changes, epochs,
+          seed, print_every):
+    """Train for ``epochs`` epochs, making the changes the run made at their epochs;
+    print the losses every ``print_every`` epochs and at the end.
 
     data is (X_train, Y_train, X_test, Y_test); activation the hidden layers' pair
-    (function, slope); output the output layer's pair (delta, point_loss); update the
-    optimizer's; seed that of the training points' shuffling; l1, l2 the penalty."""
+    (function, slope); output the output layer's pair (delta, point_loss); optimizers
+    the optimizer functions by name; settings those a run may change as it trains
+    (optimizer, learning_rate, batch_size, shuffle, l1, l2 ...); changes, by epoch, what
+    changed after that many epochs: new settings, "edits" [(layer, row, col, value)]
+    (see set_parameter), "rewind" (the run went back to that epoch: a fresh optimizer
+    and shuffling); seed that of the training points' shuffling."""
     X_train, Y_train, X_test, Y_test = data
-    (act, act_slope), (output_delta, point_loss) = activation, output
+    settings = dict(settings)  # the settings of the moment: changes update them
+    update = optimizers[settings["optimizer"]](weights + biases)
     rng = np.random.default_rng([seed, 1])  # the training points' shuffling
     n = len(X_train)
-    batch = min(batch_size, n)
 
     def report(epoch):
-        train_loss = loss(forward(X_train, weights, biases, act)[1], Y_train, point_loss)
-        test_loss = loss(forward(X_test, weights, biases, act)[1], Y_test, point_loss)
-        print(f"epoch {epoch} train_loss {train_loss!r} test_loss {test_loss!r}")
+        z_train = forward(X_train, weights, biases, activation[0])[1]
+        z_test = forward(X_test, weights, biases, activation[0])[1]
+        print(f"epoch {epoch} train_loss {loss(z_train, Y_train, output[1])!r} "
+              f"test_loss {loss(z_test, Y_test, output[1])!r}")
 
-    for epoch in range(1, epochs + 1):
-        # a new order every epoch (one full batch is never shuffled: same sum)
-        order = rng.permutation(n) if shuffle and batch < n else np.arange(n)
-        X_epoch, Y_epoch = X_train[order], Y_train[order]
-        for start in range(0, n, batch):  # mini-batches, the last one may be shorter
-            X, Y = X_epoch[start:start + batch], Y_epoch[start:start + batch]
-            a, z = forward(X, weights, biases, act)
-            delta = output_delta(z, Y, axis=-1) / len(Y)  # dLoss/dz of the output layer
-            dW, db = backward(a, delta, weights, act_slope, l1, l2)
-            update(weights + biases, dW + db)
-        if epoch % print_every == 0 and epoch < epochs:
+    for epoch in range(epochs + 1):
+        if epoch:  # (epoch 0: only what changed before training)
+            # a new order every epoch (one full batch is never shuffled: same sum)
+            shuffle = settings["shuffle"] and settings["batch_size"] < n
+            order = rng.permutation(n) if shuffle else np.arange(n)
+            train_epoch(X_train[order], Y_train[order], weights, biases, activation,
+                        output, update, settings)
+        change = changes.get(epoch, {})
+        settings.update((k, v) for k, v in change.items() if k in settings)
+        for layer, row, col, value in change.get("edits", []):
+            set_parameter(weights, biases, layer, row, col, value)
+        if "optimizer" in change or "rewind" in change:
+            update = optimizers[settings["optimizer"]](weights + biases)  # fresh state
+        if "rewind" in change:  # a shuffling of its own from this epoch on
+            rng = np.random.default_rng([seed, 1, epoch])
+        if epoch % print_every == 0 and 0 < epoch < epochs:
             report(epoch)
     report(epochs)

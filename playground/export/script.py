@@ -1,11 +1,13 @@
 """A run as a standalone NumPy script: :func:`export_script`.
 
-The script reproduces ``Trainer(config).step(epochs)`` without this package: the same
-data (the dataset generator's own source is copied in), the same input features, the
-same initial weights, the same shuffling and the same updates, written the textbook
-way (sample-major ``X @ W + b``) with only the pieces this configuration uses. Its last
-line is ``epoch E train_loss X test_loss Y``; X and Y equal the Trainer's metrics up to
-rounding (the two sum in different orders).
+The script reproduces a run without this package: ``Trainer(config).step(epochs)``, or
+a run itself with what changed while it trained (settings applied live, hand edits,
+rewinds: its :attr:`~playground.run.trainer.Trainer.changes` and ``edits``, made again
+at their epochs from the ``CHANGES`` table). The same data (the dataset generator's own
+source is copied in), the same input features, the same initial weights, the same
+shuffling and the same updates, written the textbook way (sample-major ``X @ W + b``)
+with only the pieces this run uses. Its last line is ``epoch E train_loss X test_loss
+Y``; X and Y equal the run's metrics up to rounding (the two sum in different orders).
 
 Every function in the script is a real one whose source is copied here: the dataset's
 generator, the initialiser, the activation and the output's delta and loss from the
@@ -30,8 +32,9 @@ from playground.engine.initializers import INIT_LABELS, INITIALIZERS
 from playground.engine.optimizers import OPTIMIZERS
 from playground.engine.outputs import OUTPUTS
 from playground.export import reference
+from playground.run.changes import REWIND, starting_config
 
-__all__ = ["export_script"]
+__all__ = ["count_changes", "export_script", "replayed_changes"]
 
 
 def _names_read(tree: ast.AST) -> list[str]:
@@ -117,8 +120,9 @@ def _data_code(name: str, emitted: dict[str, str]) -> tuple[str, str]:
     return code, call
 
 
-def _settings(c: Config, epochs: int) -> str:
-    """The script's constants: every setting it uses, one per line."""
+def _settings(c: Config, epochs: int, optimizers) -> str:
+    """The script's constants: every setting it uses, one per line; ``optimizers``: the
+    optimizers the run uses."""
     spec = datasets.spec_of(c.dataset)
     lines = [
         f"N_SAMPLES = {c.n_samples}", f"NOISE = {c.noise!r}", f"N_CLASSES = {c.n_classes}",
@@ -130,16 +134,91 @@ def _settings(c: Config, epochs: int) -> str:
         f"DTYPE = np.{c.dtype}",
         f"Y_DTYPE = np.{'int64' if spec.task == 'classification' else 'float64'}",
     ]
-    if c.optimizer == "momentum":
+    if "momentum" in optimizers:
         lines.append(f"MOMENTUM = {c.momentum!r}")
-    if c.optimizer == "adam":
+    if "adam" in optimizers:
         adam = OPTIMIZERS["adam"](0)
         lines.append(f"BETA1, BETA2, EPS = {adam.beta1!r}, {adam.beta2!r}, {adam.eps!r}")
     if c.l1:
         lines.append(f"L1 = {c.l1!r}  # penalty l1 * sum |w| (weights only)")
     if c.l2:
         lines.append(f"L2 = {c.l2!r}  # penalty (l2 / 2) * sum w² (weights only)")
+    lines.append(f"SHUFFLE = {c.shuffle}")
     return "\n".join(lines) + "\n"
+
+
+def _train_settings(c: Config, optimizers) -> dict:
+    """The settings a run may change as it trains, as the script's train() takes them
+    (momentum and Adam's constants only if the run uses those optimizers)."""
+    settings = {"optimizer": c.optimizer, "learning_rate": c.learning_rate,
+                "batch_size": c.batch_size, "shuffle": c.shuffle, "l1": c.l1, "l2": c.l2}
+    if "momentum" in optimizers:
+        settings["momentum"] = c.momentum
+    return settings
+
+
+def _settings_table(c: Config, optimizers) -> str:
+    """The script's SETTINGS: the starting values of what may change, by name."""
+    constants = {"learning_rate": "LEARNING_RATE", "batch_size": "BATCH_SIZE",
+                 "shuffle": "SHUFFLE", "momentum": "MOMENTUM",
+                 "l1": "L1" if c.l1 else None, "l2": "L2" if c.l2 else None}
+    items = [f'"{k}": {constants.get(k) or _literal(v)}'
+             for k, v in _train_settings(c, optimizers).items()]
+    if "adam" in optimizers:
+        items += ['"beta1": BETA1', '"beta2": BETA2', '"eps": EPS']
+    return ("SETTINGS = {  # what a run may change as it trains (see CHANGES)\n"
+            + "".join(f"    {item},\n" for item in items) + "}\n")
+
+
+def replayed_changes(run, epochs: int | None = None) -> dict[int, dict]:
+    """What changed while ``run`` (a :class:`~playground.run.trainer.Trainer`) trained,
+    as its script makes the changes: by epoch (up to ``epochs``, default the run's), the
+    settings that differ after it (as the script's SETTINGS names them), ``"edits"``
+    (layer, row, col, value) and ``"rewind"``. Empty if the changes are not known
+    (``run.changes`` is None)."""
+    epochs = run.epoch if epochs is None else int(epochs)
+    changes = [c for c in run.changes or () if c.epoch <= epochs]
+    config = starting_config(run.config, run.changes or ())
+    optimizers = {config.optimizer} | {c.new for c in changes if c.what == "optimizer"}
+    table: dict[int, dict] = {}
+    for change in changes:
+        entry = table.setdefault(change.epoch, {})
+        if change.what == REWIND:
+            entry["rewind"] = True
+            continue
+        before = _train_settings(config, optimizers)
+        config = config.replace(**{change.what: change.new})
+        after = _train_settings(config, optimizers)
+        entry.update({k: v for k, v in after.items() if v != before[k]})
+        if change.what == "optimizer":  # (even switched back: a fresh state)
+            entry["optimizer"] = change.new
+    for edit in run.edits if run.changes is not None else ():
+        if edit.epoch <= epochs:
+            table.setdefault(edit.epoch, {}).setdefault("edits", []).append(
+                (edit.layer, edit.row, edit.col, edit.new))
+    return {epoch: table[epoch] for epoch in sorted(table) if table[epoch]}
+
+
+def _literal(value) -> str:
+    """A value as the script writes it (text in double quotes)."""
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+def _changes_table(changes: dict[int, dict], since: dict[int, int]) -> str:
+    """The script's CHANGES, one line per epoch; ``since``: the epoch each rewind left."""
+    if not changes:
+        return "CHANGES = {}  # nothing changed while the run trained\n"
+    lines = []
+    for epoch, entry in changes.items():
+        line = ("    " + f"{epoch}: {{"
+                + ", ".join(f'"{k}": {_literal(v)}' for k, v in entry.items()) + "},")
+        if "rewind" in entry:
+            line += (f"  # went back here from epoch {since[epoch]}: these weights, a "
+                     "fresh optimizer and shuffling")
+        lines.append(line)
+    return ("# what changed while the run trained, after that many epochs (see train); an\n"
+            "# edit is (layer, row, col, value), see set_parameter\n"
+            "CHANGES = {\n" + "\n".join(lines) + "\n}\n")
 
 
 def _features_code(names) -> str:
@@ -162,40 +241,33 @@ def _points_code(points, config: Config) -> str:
             f"dtype={kind})\n")
 
 
-# How the script makes each optimizer's update: its reference function and settings.
-_OPTIMIZER_CALLS = {
-    "sgd": (reference.sgd, "LEARNING_RATE"),
-    "momentum": (reference.momentum, "LEARNING_RATE, MOMENTUM"),
-    "adam": (reference.adam, "LEARNING_RATE, BETA1, BETA2, EPS"),
-}
-
-
-def _main_code(c: Config, make_data: str, targets: str, names: dict) -> str:
-    """The lines that call the copied functions: make the data, the network and its
-    optimizer, then train."""
-    penalty = "".join(f", {k}={k.upper()}" for k in ("l1", "l2") if getattr(c, k))
+def _main_code(make_data: str, targets: str, names: dict) -> str:
+    """The lines that call the copied functions: make the data and the network, then
+    train."""
     return f"""if __name__ == "__main__":
     X_train, y_train, X_test, y_test = {make_data}
     data = (features(X_train), {targets.format("y_train")},
             features(X_test), {targets.format("y_test")})
     sizes = (data[0].shape[1], *HIDDEN, N_OUTPUTS)
     weights, biases = init_params(sizes, {names["init"]}, INIT_SEED, DTYPE)
-    update = {names["optimizer"]}(weights + biases, {_OPTIMIZER_CALLS[c.optimizer][1]})
     train(data, weights, biases, ({", ".join(names["activation"])}),
-          ({", ".join(names["output"])}), update, EPOCHS, BATCH_SIZE, SHUFFLE,
-          INIT_SEED, PRINT_EVERY{penalty})
+          ({", ".join(names["output"])}), OPTIMIZERS, SETTINGS, CHANGES, EPOCHS,
+          INIT_SEED, PRINT_EVERY)
 """
 
 
-def export_script(config: Config, epochs: int, data=None) -> str:
+def export_script(run, epochs: int | None = None, data=None) -> str:
     """A standalone Python script (NumPy only) that reproduces a run.
 
     Parameters
     ----------
-    config : Config
-        The run's settings.
+    run : Trainer or Config
+        A run: the script reproduces it up to its epoch (or ``epochs``), with what
+        changed while it trained (settings applied live, hand edits, rewinds) made
+        again at their epochs; its own points, if it has some, are in the script. Or a
+        config: the script reproduces ``Trainer(config).step(epochs)``.
     epochs : int
-        How many epochs the script trains, like ``Trainer(config).step(epochs)``.
+        How many epochs the script trains; for a run, by default its epoch.
     data : Points, optional
         Your own points, for a config on them (``Trainer(config, data=data)``): the
         script holds them as literals.
@@ -206,7 +278,19 @@ def export_script(config: Config, epochs: int, data=None) -> str:
         The script's source. Run it with ``python``; it prints the losses every
         ``epochs // 10`` epochs and ends with ``epoch E train_loss X test_loss Y``.
     """
-    c, epochs = config, int(epochs)
+    if isinstance(run, Config):
+        if epochs is None:
+            raise ValueError("export_script: give the epochs a config's script trains for: "
+                             "export_script(config, epochs)")
+        c, epochs, changes, since, known = run, int(epochs), {}, {}, True
+    else:
+        epochs = run.epoch if epochs is None else int(epochs)
+        c, data, known = starting_config(run.config, run.changes or ()), run.points, \
+            run.changes is not None
+        changes = replayed_changes(run, epochs)
+        since = {ch.epoch: ch.old for ch in run.changes or () if ch.what == REWIND}
+    optimizers = {c.optimizer} | {e["optimizer"] for e in changes.values() if "optimizer" in e}
+    optimizers = [name for name in OPTIMIZERS if name in optimizers]
     emitted: dict[str, str] = {}  # what the script defines so far: name -> source
     if c.dataset in datasets.GIVEN:
         data_source = _points_code(data, c)
@@ -232,10 +316,12 @@ def export_script(config: Config, epochs: int, data=None) -> str:
                                             inspect.getmodule(act.slope), emitted)
     out_code, names["output"] = _copies([out.delta, out.point_loss],
                                         inspect.getmodule(out.delta), emitted)
-    optimizer = _OPTIMIZER_CALLS[c.optimizer][0]
-    passes, _ = _copies([reference.forward, reference.backward, reference.loss, optimizer],
+    passes, _ = _copies([reference.forward, reference.backward, reference.loss],
                         reference, emitted)
-    names["optimizer"] = optimizer.__name__
+    update_code, used = _copies([getattr(reference, name) for name in optimizers],
+                                reference, emitted)
+    table = ("OPTIMIZERS = {" + ", ".join(f'"{name}": {name}' for name in used)
+             + "}  # the optimizers this run uses, by name\n")
     loop, _ = _copies([reference.train], reference, emitted)
     description = (
         f"{origin}, seed {c.data_seed}, {c.train_ratio:g} of them for training); inputs "
@@ -245,7 +331,8 @@ def export_script(config: Config, epochs: int, data=None) -> str:
         f"{c.init_seed}); {OPTIMIZERS[c.optimizer].label}, learning rate "
         f"{c.learning_rate:g}, batch size {c.batch_size}; "
         f"{c.regularization if c.l1 or c.l2 else 'no'} regularisation"
-        f"{f' ({c.reg_rate:g})' if c.l1 or c.l2 else ''}; {c.dtype}; {epochs} epochs.")
+        f"{f' ({c.reg_rate:g})' if c.l1 or c.l2 else ''}; {c.dtype}; {epochs} epochs"
+        f"{_changes_sentence(changes, known)}.")
     header = (f'"""Neural Playground run, as a standalone NumPy script.\n\n'
               f"{textwrap.fill(description, 88)}\n"
               f'Written by playground.export_script; it needs only NumPy."""\n\n'
@@ -253,11 +340,31 @@ def export_script(config: Config, epochs: int, data=None) -> str:
     section = "# " + "-" * 64 + " "
     blocks = [
         header,
-        section + "settings\n" + _settings(c, epochs) + f"SHUFFLE = {c.shuffle}",
+        section + "settings\n" + _settings(c, epochs, optimizers),
+        _settings_table(c, optimizers), _changes_table(changes, since),
         section + "data\n" + data_source, data_fn,
         _features_code(c.features), targets_fn,
         section + "network\n" + init, init_params, act_code, out_code, passes,
+        section + "optimizers\n" + update_code, table,
         section + "training\n" + loop,
-        _main_code(c, make_data, targets, names),
+        _main_code(make_data, targets, names),
     ]
     return "\n\n\n".join(block.strip("\n") for block in blocks if block) + "\n"
+
+
+def count_changes(changes: dict[int, dict]) -> int:
+    """How many changes a :func:`replayed_changes` table holds: each setting, edit and
+    rewind."""
+    return sum(len(entry) - 1 + len(entry["edits"]) if "edits" in entry else len(entry)
+               for entry in changes.values())
+
+
+def _changes_sentence(changes: dict[int, dict], known: bool) -> str:
+    if not known:
+        return ("; what changed while the run trained is not known (a run file saved "
+                "without it): these settings throughout")
+    n = count_changes(changes)
+    if not n:
+        return ""
+    return (f"; then the {n} change{'s' if n > 1 else ''} made while it trained, at their "
+            "epochs (CHANGES)")

@@ -3,8 +3,9 @@
 A run file holds everything a run needs to continue exactly as it would have: the
 config (its URL form), the user's own data if the run has some, the parameters, the
 optimizer's state, the shuffling RNG's state, the epoch, the history, the weight
-snapshots, the gradient log, the hand edits. A restored run continues bit for bit as
-the original, and its curves and replay are whole.
+snapshots, the gradient log, the hand edits, and what changed while it trained (the
+settings applied live and the rewinds, which its exported script replays). A restored
+run continues bit for bit as the original, and its curves and replay are whole.
 
 Format (version 1), one JSON object::
 
@@ -20,7 +21,11 @@ Format (version 1), one JSON object::
                                               "epochs": <array>, "rows": <array>},
      "pinned": {"epochs": [...], "rows": <array (k, n_params)>},
      "edits": [[epoch, layer, row, col, old, new], ...],
+     "changes": [[epoch, "learning_rate", 0.03, 0.3], [epoch, "rewind", from, epoch], ...],
      "checksum": "<sha256 of the rest>"}
+
+``changes`` (see :mod:`playground.run.changes`) may be missing: a file saved before
+runs kept them opens, as a run whose changes are not known.
 
 An ``<array>`` is ``{"dtype": "float64", "shape": [...], "zlib": "<base64>"}``: the
 array's little-endian bytes, zlib-compressed, in base64. Reading never unpickles or
@@ -41,6 +46,7 @@ import numpy as np
 from playground.config import Config
 from playground.data.datasets import GIVEN
 from playground.data.points import Points, config_for
+from playground.run.changes import MAX_CHANGES, Change, check_changes
 from playground.run.json_arrays import (
     RunFileError,
     check_finite,
@@ -58,6 +64,7 @@ MAX_EPOCH = 10**12
 _KEYS = {"format", "version", "config", "data", "epoch", "diverged", "rewound", "params",
          "optimizer", "rng", "history", "snapshots", "gradients", "pinned", "edits",
          "checksum"}
+_OPTIONAL = {"changes"}  # (files saved before runs logged their changes lack it)
 
 
 # ---------------------------------------------------------------------- writing
@@ -107,6 +114,8 @@ def run_to_json(trainer) -> str:
                                                  state["params"].dtype).reshape(-1, width))},
         "edits": [[e.epoch, e.layer, e.row, e.col, e.old, e.new] for e in state["edits"]],
     }
+    if state["changes"] is not None:
+        body["changes"] = [[c.epoch, c.what, c.old, c.new] for c in state["changes"]]
     text = _body_text(body)
     body["checksum"] = hashlib.sha256(text.encode()).hexdigest()
     return json.dumps(body, separators=(",", ":"), allow_nan=False)
@@ -151,9 +160,9 @@ def parse(text) -> dict:
     checksum = body.pop("checksum", None)
     if not isinstance(checksum, str):
         fail("This run file has no checksum: it was not saved by Neural Playground.")
-    if set(body) != _KEYS - {"checksum"}:
+    if not _KEYS - {"checksum"} <= set(body) <= _KEYS | _OPTIONAL:
         missing = sorted(_KEYS - {"checksum"} - set(body))
-        extra = sorted(set(body) - _KEYS)
+        extra = sorted(set(body) - _KEYS - _OPTIONAL)
         fail("This run file is incomplete or foreign: "
               + (f"missing {', '.join(missing)}" if missing else f"unknown {', '.join(extra)}")
               + ".")
@@ -307,10 +316,12 @@ def _restore(run, body: dict) -> None:
     if not isinstance(edits, list) or len(edits) > 1000:
         fail("This run file is damaged: its edits are not a list.")
     edits = [_edit(e, epoch, net) for e in edits]
+    changes = _changes(body.get("changes"), epoch, run.config)
     # everything checked: the run takes the file's state
     run.load_state({"epoch": epoch, "diverged": diverged, "rewound": rewound,
                     "params": params, "optimizer": loaded, "rng": rng, **logs,
-                    "pinned": dict(zip(p_epochs, p_rows, strict=True)), "edits": edits})
+                    "pinned": dict(zip(p_epochs, p_rows, strict=True)), "edits": edits,
+                    "changes": changes})
 
 
 def _edit(entry, epoch: int, net) -> Edit:
@@ -326,3 +337,21 @@ def _edit(entry, epoch: int, net) -> Edit:
                for v in values):
         fail("This run file is damaged: an edit's values are not numbers.")
     return Edit(at, layer, row, col, float(values[0]), float(values[1]))
+
+
+def _changes(node, epoch: int, config: Config) -> list[Change] | None:
+    """The changes a run file holds (None: a file saved without them), checked."""
+    if node is None:
+        return None
+    if not isinstance(node, list) or len(node) > MAX_CHANGES:
+        fail("This run file is damaged: its changes are not a list.")
+    changes = []
+    for entry in node:
+        if not isinstance(entry, list) or len(entry) != 4:
+            fail("This run file is damaged: a change is not [epoch, setting, old, new].")
+        at = check_int(entry[0], "a change's epoch", 1, epoch)
+        changes.append(Change(at, *entry[1:]))
+    try:
+        return check_changes(changes, config, epoch)
+    except ValueError as err:
+        fail(f"This run file is damaged: {str(err)[:200]}.")

@@ -9,7 +9,9 @@ True
 
 The run owns every piece of state that changes while training: the network's
 parameters, the optimizer's state, the shuffling RNG, the epoch, the bounded
-:class:`~playground.history.History` and weight snapshots, the hand edits. Same config
+:class:`~playground.history.History` and weight snapshots, the hand edits, and the log
+of what changed while it trained (settings applied live, rewinds: :attr:`Trainer.changes`,
+which :func:`playground.export_script` replays). Same config
 and seeds give the same run, bit for bit; :meth:`Trainer.state` holds all of it, and
 :meth:`Trainer.load_state` puts it back (run files travel that way). A run that blows up
 (NaN/inf) stops, keeps its last finite state, and says why in :attr:`diverged`. Besides
@@ -32,6 +34,15 @@ from playground.data.points import Points, as_points, config_for
 from playground.engine.buffers import augment
 from playground.engine.network import MLP
 from playground.engine.optimizers import OPTIMIZERS
+from playground.run.changes import (
+    DATA_FIELDS,
+    MAX_CHANGES,
+    NETWORK_FIELDS,
+    Change,
+    check_changes,
+    rewound,
+    with_settings,
+)
 from playground.run.history import METRICS, DecimatingLog, History
 from playground.run.passes import Passes
 from playground.run.probes import Edit, GradientLog
@@ -39,16 +50,12 @@ from playground.run.run_at import RunAtEpoch, predict_over
 from playground.run.run_data import RunData, split_data
 from playground.run.run_file import run_from_json, run_to_json
 
-# Changing one of these fields rebuilds the data and the network (epoch 0)...
-DATA_FIELDS = ("dataset", "n_classes", "n_samples", "noise", "train_ratio", "data_seed",
-               "features")
-NETWORK_FIELDS = ("hidden", "activation", "output", "init", "init_seed", "dtype")
-# ...the others (optimizer, learning rate, batch size, regularisation) apply live.
 SNAPSHOT_BYTES = 8 * 2**20  # memory budget of a run's weight snapshots
 MAX_PINNED = 256  # snapshots chosen with snapshot() (and edits)
 EDIT_LIMIT = 100.0  # a hand edit sets a weight or bias within [-EDIT_LIMIT, EDIT_LIMIT]
+MAX_EDITS = 1000
 STATE_KEYS = ("epoch", "diverged", "rewound", "params", "optimizer", "rng", "history",
-              "snapshots", "gradients", "pinned", "edits")
+              "snapshots", "gradients", "pinned", "edits", "changes")
 
 
 class Trainer:
@@ -81,6 +88,11 @@ class Trainer:
         Per-layer gradient norms and update ratios over epochs.
     edits : list of Edit
         The hand edits (:meth:`edit`), oldest first.
+    changes : list of Change or None
+        The settings applied live (:meth:`update`) and the rewinds (:meth:`rewind`) since
+        the last reset, oldest first, each with its epoch (see
+        :mod:`playground.run.changes`); None when they are not all known (a run file
+        saved without them, or more than ``MAX_CHANGES`` changes or ``MAX_EDITS`` edits).
     diverged : str or None
         Why training stopped, in plain words, or None while it is healthy.
     rewound_to : int or None
@@ -134,6 +146,7 @@ class Trainer:
                                        max(16, min(1024, SNAPSHOT_BYTES // net.params.nbytes)),
                                        net.dtype)
         self.edits: list[Edit] = []
+        self.changes: list[Change] | None = []
         self.pinned: dict[int, np.ndarray] = {}  # snapshots chosen with snapshot()
         self.gradients = GradientLog(net.layer_starts, net.params.size, net.dtype)
         self._good = net.params.copy()
@@ -165,8 +178,10 @@ class Trainer:
         """Switch to ``config``. Returns what happened:
 
         ``"none"`` (same config), ``"live"`` (optimizer, learning rate, batch size or
-        regularisation changed: weights and epoch kept) or ``"reset"`` (data or
-        architecture changed: rebuilt at epoch 0).
+        regularisation changed: weights and epoch kept, the change logged in
+        :attr:`changes`) or ``"reset"`` (data or architecture changed: rebuilt at epoch 0).
+        A new optimizer starts with a fresh state; with a new batch size, or shuffling
+        switched, the points are in their first order (until the next shuffle).
         """
         if config.dataset in GIVEN and self.points is not None:
             config = config_for(config, self.points)  # the classes are the points'
@@ -185,10 +200,15 @@ class Trainer:
             self._make_optimizer()  # fresh optimizer state, same weights
         else:
             opt.learning_rate, opt.momentum = config.learning_rate, config.momentum
-        if config.batch_size != old.batch_size:
+        if config.batch_size != old.batch_size or config.shuffle != old.shuffle:
             self.passes = Passes(self.run_data, self.network, config.batch_size)
         self.diverged = None  # new settings deserve a new try from the last good state
+        if self.epoch and self.changes is not None:  # (at epoch 0: where the run starts)
+            self._keep_changes(with_settings(self.changes, self.epoch, old, config))
         return "live"
+
+    def _keep_changes(self, changes: list[Change]) -> None:
+        self.changes = changes if len(changes) <= MAX_CHANGES else None
 
     # ------------------------------------------------------------------ training
     def step(self, n_epochs: int = 1) -> int:
@@ -225,7 +245,9 @@ class Trainer:
         net, opt, c, passes = self.network, self.optimizer, self.config, self.passes
         np.copyto(self._good, net.params)  # to roll back to if this epoch diverges
         state = opt.state()
-        if c.shuffle and not passes.full_batch:
+        shuffled = c.shuffle and not passes.full_batch
+        if shuffled:
+            drawn = self._rng.bit_generator.state
             passes.shuffle([self._rng.permutation(self.run_data.n_train)])
         passes.train(opt, c.l1, c.l2, forward_done)
         self.epoch += 1
@@ -237,6 +259,8 @@ class Trainer:
         if not finite:  # roll back to the state before this epoch
             np.copyto(net.params, self._good)
             opt.load_state(state)
+            if shuffled:  # the next try draws the same order: as if this one never ran
+                self._rng.bit_generator.state = drawn
             self.epoch -= 1
             self.diverged = self._divergence_message()
             return False
@@ -269,15 +293,17 @@ class Trainer:
         ``diverged``, ``rewound`` (:attr:`rewound_to`), ``params`` (n_params,), the
         ``optimizer``'s state, the shuffling generator's (``rng``: a NumPy bit generator
         state), the ``history``, ``snapshots`` and ``gradients`` logs' states, the
-        ``pinned`` snapshots (a dict, oldest first) and the ``edits``. A run of the same
-        config and data given it with :meth:`load_state` continues bit for bit."""
+        ``pinned`` snapshots (a dict, oldest first), the ``edits`` and the ``changes``. A
+        run of the same config and data given it with :meth:`load_state` continues bit for
+        bit."""
         return {"epoch": self.epoch, "diverged": self.diverged, "rewound": self.rewound_to,
                 "params": self.network.params.copy(), "optimizer": self.optimizer.state(),
                 "rng": self._rng.bit_generator.state,
                 "history": self.history.state(), "snapshots": self.snapshots.state(),
                 "gradients": self.gradients.state(),
                 "pinned": {e: p.copy() for e, p in self.pinned.items()},
-                "edits": list(self.edits)}
+                "edits": list(self.edits),
+                "changes": None if self.changes is None else list(self.changes)}
 
     def load_state(self, state: dict) -> None:
         """Take a :meth:`state` of a run of this config and data (copied in).
@@ -285,7 +311,8 @@ class Trainer:
         Raises
         ------
         ValueError
-            If it does not fit this run (missing parts, other shapes).
+            If it does not fit this run (missing parts, other shapes, changes that do
+            not end at this run's config).
         """
         if set(state) != set(STATE_KEYS):
             raise ValueError(f"load_state: a run's state has the parts {', '.join(STATE_KEYS)}")
@@ -293,6 +320,12 @@ class Trainer:
         shapes = [np.shape(state["params"])] + [np.shape(p) for p in state["pinned"].values()]
         if any(s != net.params.shape for s in shapes):
             raise ValueError(f"load_state: parameters of {net.params.size} values expected")
+        changes = state["changes"]
+        if changes is not None:
+            try:
+                changes = check_changes(changes, self.config, int(state["epoch"]))
+            except ValueError as err:
+                raise ValueError(f"load_state: {err}") from None
         rng = np.random.default_rng()
         rng.bit_generator.state = state["rng"]  # (checked by NumPy before it is ours)
         for log in ("history", "snapshots", "gradients"):
@@ -304,6 +337,7 @@ class Trainer:
         self.rewound_to = state["rewound"]
         self.pinned = {int(e): np.array(p, net.dtype) for e, p in state["pinned"].items()}
         self.edits = list(state["edits"])
+        self.changes = changes
         self._metrics_epoch = -1  # metrics are measured afresh
 
     # ------------------------------------------------------------------ evaluation
@@ -424,10 +458,11 @@ class Trainer:
         that diverged or went astray, short of a reset.
 
         The parameters are restored from the snapshot (:meth:`params_at`); the history,
-        snapshots, chosen snapshots, gradient log and edits after it are dropped; the
-        optimizer starts afresh (its state belongs to the abandoned epochs), the shuffling
-        restarts from a seed derived from the epoch (so a rewound run trains the same way
-        every time), and :attr:`diverged` is cleared.
+        snapshots, chosen snapshots, gradient log, edits and changes after it are dropped;
+        the optimizer starts afresh (its state belongs to the abandoned epochs), the
+        shuffling restarts from a seed derived from the epoch (so a rewound run trains the
+        same way every time), and :attr:`diverged` is cleared. The settings stay as they
+        are; they and the rewind are logged in :attr:`changes` at the epoch.
 
         Parameters
         ----------
@@ -443,11 +478,13 @@ class Trainer:
             raise ValueError(f"rewind: epoch must be 0..{self.epoch}, got {epoch}")
         at, params = self.params_at(epoch)
         np.copyto(self.network.params, params)
-        self.epoch = at
         for log in (self.history, self.snapshots, self.gradients):
             log.truncate(at)
         self.pinned = {e: p for e, p in self.pinned.items() if e <= at}
         self.edits = [e for e in self.edits if e.epoch <= at]
+        if self.changes is not None:
+            self._keep_changes(rewound(self.changes, self.config, at, self.epoch))
+        self.epoch = at
         self._make_optimizer()  # fresh state, as the config says
         # as reset() at epoch 0; otherwise a stream of its own per epoch
         self._rng = np.random.default_rng([self.config.init_seed, 1] + ([at] if at else []))
@@ -479,7 +516,9 @@ class Trainer:
         entry = Edit(self.epoch, layer, row, col, float(A[row, col]), value)
         A[row, col] = value
         self.edits.append(entry)
-        del self.edits[:-1000]  # bounded, like everything in a run
+        if len(self.edits) > MAX_EDITS:  # bounded, like everything in a run
+            del self.edits[:-MAX_EDITS]
+            self.changes = None  # the oldest edit is forgotten: the run can't be replayed
         self._metrics_epoch = -1  # metrics must be recomputed
         self.snapshot()  # a replay must show the edit, whatever the decimation
         return entry

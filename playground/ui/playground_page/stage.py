@@ -165,8 +165,8 @@ def _open_code():
 
 @st.dialog("This run as a NumPy script", width="large")
 def code_dialog(state: PlaygroundState) -> None:
-    """The Code view: the script for the current settings, to read or download."""
-    code_view(state.trainer.config, state.trainer.epoch, state.trainer.points)
+    """The Code view: the run as a script (its changes replayed), to read or download."""
+    code_view(state.trainer, state.guard.lock)
 
 
 def view_options(ss, state: PlaygroundState, hide: View) -> None:
