@@ -46,6 +46,8 @@ class OwnDataState:
     draft: Points | None = None      # the points being drawn
     columns: tuple[str, list[str]] | None = None  # (file name, its columns) while the page
                                                   # asks which columns to use
+    clicks_seen: tuple[str | None, int] = (None, 0)  # (page, sequence number) of the last
+                                                     # drawn click taken in
 
 
 @dataclass
