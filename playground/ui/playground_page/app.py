@@ -22,7 +22,7 @@ from playground.run.health import diagnose
 from playground.run.trainer import Trainer
 from playground.ui.live.live_plot import live_plot
 from playground.ui.playground_page import controls, inside, own_data, replay, stage
-from playground.ui.playground_page.state import KEY, PlaygroundState
+from playground.ui.playground_page.state import HANDED_OVER, KEY, PlaygroundState
 from playground.ui.playground_page.view_state import View
 from playground.ui.playground_page.views import dataset_previews, live_figures
 from playground.ui.server.classroom import CLASSROOM, FRAME, join
@@ -50,7 +50,10 @@ def _init_session(ss) -> PlaygroundState:
         widths = ",".join(map(str, shown.hidden))
         problems.append(f"hidden: the app shows up to {controls.MAX_UI_LAYERS} layers of "
                         f"{controls.MAX_UI_WIDTH} neurons — using {widths}")
-    state = ss[KEY] = PlaygroundState(Trainer(shown, data=points), hide=view.hide)
+    run = ss.pop(HANDED_OVER, None)  # a run opened on another page (the Sweep's)
+    if run is None or run.config != shown:
+        run = Trainer(shown, data=points)
+    state = ss[KEY] = PlaygroundState(run, hide=view.hide)
     stage.seed_view(view, ss, state)
     problems += filter(None, [replay.open_at(state, state.trainer, view.at)])
     if problems:
