@@ -57,3 +57,62 @@ def test_the_legend_names_your_own_classes():
 def test_the_legend_of_a_neurons_map_is_its_value_scale():
     at = run_app({"focus": "h1.2"})
     assert _legend(at).startswith("h1.2: −1") and _legend(at).endswith(" 1")  # tanh
+
+
+# ---------------------------------------------------------------------- + / − on the diagram
+def _buttons(at) -> dict:
+    """The diagram's + / − buttons: (hover text's first words, customdata) by position."""
+    from playground.figures.diagram_buttons import TRACE
+
+    fig = at.session_state.playground.last_figures["network"]
+    (trace,) = [t for t in fig["data"] if t.get("name") == TRACE]
+    return [(h, list(c)) for h, c in zip(trace["hovertext"], trace["customdata"], strict=True)]
+
+
+def _press(at, starts: str):
+    """Click the diagram's button whose hover text starts with ``starts`` (the event
+    live_plot.js sends for a click on it), then run the page as the click's rerun."""
+    from playground.figures.diagram_buttons import TRACE
+    from playground.ui.playground_page import architecture
+
+    (custom,) = [c for h, c in _buttons(at) if h.startswith(starts)]
+    event = {"figure": "network", "points": [{"customdata": custom, "traceName": TRACE}]}
+    taken = architecture.handle_click(event, at.session_state.playground)
+    return taken, at.run()
+
+
+def test_the_diagrams_buttons_add_a_neuron_and_a_layer_and_restart_the_run():
+    at = run_app({"hidden": "4,2"})
+    for _ in range(3):
+        next(b for b in at.button if b.key == "step").click().run()
+    taken, at = _press(at, "One neuron more in hidden layer 1")
+    assert taken and not at.exception
+    run = at.session_state.playground.trainer
+    assert run.config.hidden == (5, 2) and run.epoch == 0
+    assert any("restarted at epoch 0 (was 3)" in t.value for t in at.toast)  # as the sidebar
+    assert at.number_input(key="w_width_0").value == 5
+    hidden = at.query_params["hidden"]
+    assert (hidden[-1] if isinstance(hidden, list) else hidden) == "5,2"  # the link too
+    taken, at = _press(at, "One neuron fewer in hidden layer 2")
+    assert at.session_state.playground.trainer.config.hidden == (5, 1)
+    taken, at = _press(at, "Add a hidden layer")
+    assert at.session_state.playground.trainer.config.hidden == (5, 1, 4)
+    taken, at = _press(at, "Remove the last hidden layer")
+    taken, at = _press(at, "Remove the last hidden layer")
+    assert at.session_state.playground.trainer.config.hidden == (5,)
+
+
+def test_the_diagrams_buttons_stop_at_the_limits():
+    at = run_app({"hidden": "1,32,4,4,4,4"})
+    assert [c[2] for h, c in _buttons(at)][:4] == [0, 1, -1, 0]  # 1: no fewer; 32: no more
+    taken, at = _press(at, "One neuron fewer in hidden layer 1")
+    assert not taken and at.session_state.playground.trainer.config.hidden[0] == 1
+    assert _buttons(at)[-1][1][2] == 0  # six layers: no more
+    at = run_app({"hidden": ""})
+    assert [c for h, c in _buttons(at)] == [[-2, 0, 0], [-2, 0, 1]]  # none to remove
+
+
+def test_a_link_that_hides_the_network_settings_has_no_buttons():
+    at = run_app({"hide": "network"})
+    fig = at.session_state.playground.last_figures["network"]
+    assert not [t for t in fig["data"] if t.get("name", "").startswith("architecture")]

@@ -21,7 +21,15 @@ from playground.config import Config
 from playground.run.health import diagnose
 from playground.run.trainer import Trainer
 from playground.ui.live.live_plot import live_plot
-from playground.ui.playground_page import controls, inside, legend, own_data, replay, stage
+from playground.ui.playground_page import (
+    architecture,
+    controls,
+    inside,
+    legend,
+    own_data,
+    replay,
+    stage,
+)
 from playground.ui.playground_page.state import HANDED_OVER, KEY, PlaygroundState
 from playground.ui.playground_page.view_state import View
 from playground.ui.playground_page.views import dataset_previews, live_figures
@@ -176,12 +184,14 @@ def _frame(ss, state: PlaygroundState, sid: str, ticket: int) -> None:
     replay.sync_url(state)
     own_data.decorate(figs, ss, state)
     legend.decorate(figs, ss, state)
+    architecture.decorate(figs, state)
     state.last_figures = figs
     # One component for every figure: it stays mounted, and only what changed is
     # redrawn (see live_plot.js). The grid has as many columns as fit (min width).
     event = live_plot(figs, key="live", columns=0, heights=stage.heights(figs),
                       labels=stage.LABELS, configs=stage.CONFIGS)
-    if inside.handle_click(event, state, trainer) or own_data.handle_click(event, ss, state):
+    if (architecture.handle_click(event, state) or inside.handle_click(event, state, trainer)
+            or own_data.handle_click(event, ss, state)):
         st.rerun(scope="app")
 
 
