@@ -116,3 +116,17 @@ def test_a_link_that_hides_the_network_settings_has_no_buttons():
     at = run_app({"hide": "network"})
     fig = at.session_state.playground.last_figures["network"]
     assert not [t for t in fig["data"] if t.get("name", "").startswith("architecture")]
+
+
+# ---------------------------------------------------------------------- the thumbnails
+def test_the_thumbnails_are_every_dataset_in_the_boxs_order_and_replace_the_preview():
+    from playground.data.datasets import DATASETS
+    from playground.ui.playground_page import dataset_picker
+
+    at = run_app({"dataset": "xor"})
+    assert not at.exception and at.selectbox(key="w_dataset").value == "xor"
+    options = dataset_picker.thumbnails()
+    assert [o["name"] for o in options] == list(DATASETS)
+    assert [o["label"] for o in options] == [d.label for d in DATASETS.values()]
+    assert all(o["src"].startswith("data:image/png;base64,") for o in options)
+    assert not [e for e in at.expander if e.label == "Preview datasets"]  # they pick now

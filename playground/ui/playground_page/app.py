@@ -24,6 +24,7 @@ from playground.ui.live.live_plot import live_plot
 from playground.ui.playground_page import (
     architecture,
     controls,
+    dataset_picker,
     inside,
     legend,
     own_data,
@@ -32,7 +33,7 @@ from playground.ui.playground_page import (
 )
 from playground.ui.playground_page.state import HANDED_OVER, KEY, PlaygroundState
 from playground.ui.playground_page.view_state import View
-from playground.ui.playground_page.views import dataset_previews, live_figures
+from playground.ui.playground_page.views import live_figures
 from playground.ui.server.classroom import CLASSROOM, FRAME, join
 from playground.ui.server.session import Pace, train_for
 
@@ -210,11 +211,6 @@ def _live_view(ss, state: PlaygroundState, sid: str) -> None:
     view()
 
 
-@st.cache_data(show_spinner=False)
-def _previews():
-    return dataset_previews()
-
-
 def _sidebar(ss, state: PlaygroundState) -> None:
     hide = View(hide=state.hide)
     if hide.hides("data") and hide.hides("network") and hide.hides("training"):
@@ -223,11 +219,10 @@ def _sidebar(ss, state: PlaygroundState) -> None:
         st.markdown("#### Neural Playground")
         if not hide.hides("data"):
             st.header("Data")
+            if not hide.hides("dataset"):
+                dataset_picker.picker(ss)
             controls.data_controls(ss, state.trainer, hide)
             own_data.controls(ss, state)
-            with st.expander("Preview datasets"):
-                labels, images = zip(*_previews(), strict=True)
-                st.image(list(images), caption=list(labels), width=72)
         if not hide.hides("network"):
             st.header("Network")
             controls.network_controls(ss, hide)
