@@ -130,3 +130,9 @@ def test_the_thumbnails_are_every_dataset_in_the_boxs_order_and_replace_the_prev
     assert [o["label"] for o in options] == [d.label for d in DATASETS.values()]
     assert all(o["src"].startswith("data:image/png;base64,") for o in options)
     assert not [e for e in at.expander if e.label == "Preview datasets"]  # they pick now
+
+
+def test_the_buttons_leave_the_neurons_the_diagrams_last_trace():
+    fig = run_app().session_state.playground.last_figures["network"]
+    assert [t["name"] for t in fig["data"]][-3:] == ["architecture label", "architecture",
+                                                     "neurons"]

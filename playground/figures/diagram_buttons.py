@@ -2,7 +2,8 @@
 layer one pair adds or removes a neuron, and below the drawing one pair (around "2
 hidden layers") adds or removes a hidden layer.
 
-The buttons are one marker trace (:data:`TRACE`) whose points carry ``customdata =
+The buttons are one marker trace (:data:`TRACE`, just before the neurons', which stay
+the last trace) whose points carry ``customdata =
 [kind, layer, change]``: kind :data:`NEURON` (``layer`` 1-based, a hidden layer) or
 :data:`LAYER` (``layer`` 0), ``change`` +1 or −1, or 0 for a button at its limit (drawn
 grey, it does nothing).
@@ -68,8 +69,8 @@ def with_buttons(fig: dict, hidden, max_layers: int, max_width: int,
              "hovertemplate": "%{hovertext}<extra></extra>",
              "marker": {"symbol": "circle", "size": 19, "color": "#f0f2f6",
                         "line": {"width": 1, "color": list(colors)}}}
-    fig["data"] = [t for t in fig["data"] if not t.get("name", "").startswith(TRACE)]
-    fig["data"] += [label, trace]
+    data = [t for t in fig["data"] if not t.get("name", "").startswith(TRACE)]
+    fig["data"] = [*data[:-1], label, trace, data[-1]]  # the neurons stay last
     yaxis["range"] = [low - 14 * px, y + 14 * px]
     return fig
 
