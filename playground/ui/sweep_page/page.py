@@ -127,8 +127,12 @@ def open_run(ss, result: SweepResult, points: Points | None = None) -> None:
     :meth:`SweepResult.trainer`), in this session (under the session's lock), and the
     playground page with its settings as the query."""
     config = result.config
-    with st.spinner(f"Opening run {result.index + 1} at epoch {result.epoch:,}…"):
-        run = result.trainer(points)
+    try:
+        with st.spinner(f"Opening run {result.index + 1} at epoch {result.epoch:,}…"):
+            run = result.trainer(points)
+    except RuntimeError as err:  # (never expected: a sweep's run is a lone run's)
+        ss[STATE_KEY].notify("error", f"{err}: not opened.")
+        return
     playground = PlaygroundState.of(ss)
     if playground is None:  # the page was opened on the Sweep: the playground starts on it
         ss[HANDED_OVER] = run
