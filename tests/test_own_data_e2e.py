@@ -84,3 +84,32 @@ def test_upload_train_draw_and_share(server, browser):
         shared.assert_no_errors()
     finally:
         shared.close()
+
+
+def test_quick_clicks_each_draw_a_point_where_clicked(app):
+    """Eight clicks 150 ms apart draw eight points, each where it was clicked (a click
+    made while the plot redraws, or before the server read the previous one, counts),
+    in the class colours of the plots."""
+    page = app.page
+    page.get_by_text("Draw points", exact=True).click()
+    page.locator(".st-key-own_tool").wait_for(timeout=10_000)
+    app.wait_until(lambda: page.evaluate(
+        """() => document.querySelector('.lp-cell[data-figure="regions"]').layout.meta.draw"""),
+        what="the decision regions to take clicks")
+    dots = app.wait_until(lambda: page.locator(".st-key-own_tool [role=radiogroup] p > span")
+                          .evaluate_all("ds => ds.map(d => getComputedStyle(d).color)"),
+                          what="the classes' dots")
+    assert dots[:2] == ["rgb(245, 147, 34)", "rgb(8, 119, 189)"]  # CLASS_COLORS' orange, blue
+    clicks = [(-4.0, 4.0), (-2.0, 4.0), (0.0, 4.0), (2.0, 4.0), (4.0, 4.0), (-4.0, -2.0),
+              (0.0, -2.0), (4.0, -2.0)]
+    at = [_square_to_page(page, sx, sy) for sx, sy in clicks]  # the plot at rest
+    for pos in at:
+        page.mouse.click(pos["x"], pos["y"])
+        page.wait_for_timeout(150)
+    app.wait_until(lambda: len(decode_points(_points(app))) == len(clicks), timeout=30,
+                   what="eight drawn points in the link")
+    page.wait_for_timeout(2000)  # (no late duplicate)
+    drawn = decode_points(_points(app))
+    assert len(drawn) == len(clicks)
+    np.testing.assert_allclose(drawn.to_square(drawn.X), clicks, atol=0.25)
+    app.screenshot("own-quick-clicks")

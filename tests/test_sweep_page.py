@@ -107,10 +107,40 @@ def test_opening_a_run_shows_it_in_the_playground_in_this_session():
     assert not at.exception
     assert at.session_state["playground"].trainer.config == run.config
     state = at.session_state["playground"]
-    assert state.trainer.epoch == 0 and state.guard is old_guard
+    assert state.guard is old_guard
+    # at its trained state: its epoch, weights and curves (not a fresh run at epoch 0)
+    assert state.trainer.epoch == run.epoch == 20
+    np.testing.assert_array_equal(state.trainer.network.params, run.params)
+    np.testing.assert_array_equal(state.trainer.history.epochs, run.history.epochs)
+    np.testing.assert_array_equal(state.trainer.history.test_loss, run.history.test_loss)
+    assert at.metric[0].value == "20"  # the Epoch metric
     assert [b for b in at.button if b.key == "play"]  # the playground page
     assert at.number_input(key="w_width_0").value == run.config.hidden[0]
     assert Config.from_query(dict(at.query_params)) == run.config
+
+
+def test_a_run_opened_from_a_sweep_page_opened_first_starts_at_its_trained_state():
+    at = open_sweep({"x_values": "0.1,1", "y": "none", "epochs": "15"}, workers=1)
+    del at.session_state["playground"]  # as if the Sweep page were the first one opened
+    button(at, "sw_run").click().run()
+    at = wait_done(at)
+    run = next(r for r in at.session_state["sweep_page"].job.snapshot().results
+               if r.index == at.selectbox(key="sw_open").value)
+    button(at, "sw_open_button").click().run()
+    assert not at.exception
+    trainer = at.session_state["playground"].trainer
+    assert trainer.config == run.config and trainer.epoch == 15
+    np.testing.assert_array_equal(trainer.network.params, run.params)
+    assert "playground_handed_over" not in at.session_state
+
+
+def test_a_sweep_result_trains_again_into_the_very_run():
+    runs = sweep(Config(hidden=(3,)), {"learning_rate": [0.03, 0.3]}, epochs=12, workers=1)
+    for r in runs:
+        trainer = r.trainer()
+        assert trainer.epoch == r.epoch == 12
+        np.testing.assert_array_equal(trainer.network.params, r.params)
+        assert trainer.metrics == r.metrics
 
 
 def test_cancel_stops_the_sweep_and_keeps_what_finished():

@@ -297,7 +297,10 @@ def network_diagram(layer_sizes, weights, biases, neuron_maps, input_maps, unit_
                       "yref": "paper", "yanchor": "bottom", "showarrow": False}
                      for lay, t in enumerate(titles)],
         meta={"nodes": len(xy), "links": len(w), "png_bytes": len(png),
-              "hover_links": len(w) <= HOVER_LINKS})
+              "hover_links": len(w) <= HOVER_LINKS,
+              # where things are, for what is drawn over the diagram (its + / - buttons)
+              "columns": [int(g.centres(lay)[0, 0]) for lay in range(len(sizes))],
+              "thumbnail": g.p})
     return {"data": traces, "layout": layout}
 
 

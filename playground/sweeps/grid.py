@@ -37,6 +37,7 @@ from playground.data.features import feature_matrix
 from playground.data.points import as_points, config_for
 from playground.engine.network import MLP
 from playground.run.history import History
+from playground.run.trainer import Trainer
 from playground.sweeps.stack_trainer import StackTrainer, stack_key
 from playground.sweeps.workers import WorkerPool
 
@@ -83,6 +84,31 @@ class SweepResult:
         net = MLP(c.layer_sizes, c.activation, c.output_name, c.init, c.init_seed, c.dtype)
         net.params[:] = self.params
         return net
+
+    def trainer(self, data=None) -> Trainer:
+        """The run as a :class:`~playground.run.trainer.Trainer` at its trained state (its
+        epoch, these weights), to look into or train on: its config trained again to its
+        epoch. A sweep's run equals a lone ``Trainer``'s bit for bit, so this is the very
+        run, with everything a lone run keeps besides: its history at every epoch, the
+        snapshots replay scrubs through, the gradients.
+
+        Parameters
+        ----------
+        data : (X, y) or Points, optional
+            The points the sweep trained on when it was given ``data`` (a sweep keeps
+            them once, not per run).
+
+        Raises
+        ------
+        RuntimeError
+            If the weights trained again differ from the sweep's (they never should).
+        """
+        run = Trainer(self.config, data=data)
+        run.step(self.epoch)
+        if run.epoch != self.epoch or not np.array_equal(run.network.params, self.params):
+            raise RuntimeError(f"run {self.index} trained again does not match the sweep's "
+                               f"(epoch {run.epoch:,} of {self.epoch:,})")
+        return run
 
     def predict_grid(self, resolution: int = 40, extent: float = DOMAIN):
         """The output over a square grid (as ``Trainer.predict_grid``): ``xs``

@@ -130,20 +130,65 @@ function pointPayload(p) {
   return out;
 }
 
+/**
+ * The plot area of ``gd`` as drawn, relative to its box, and its axes' ranges. Read once
+ * Plotly's promise (newPlot, react, resize) has resolved: on the way there it draws
+ * passes of other sizes and ranges (and says "afterplot" after them), and a click
+ * measured against one of those would land somewhere else than where it was made.
+ */
+function plotArea(gd) {
+  const area = gd.querySelector(".nsewdrag");
+  const xr = gd.layout && gd.layout.xaxis && gd.layout.xaxis.range;
+  const yr = gd.layout && gd.layout.yaxis && gd.layout.yaxis.range;
+  if (!area || !xr || !yr) return null;
+  const a = area.getBoundingClientRect();
+  const box = gd.getBoundingClientRect();
+  return { left: a.left - box.left, top: a.top - box.top, width: a.width, height: a.height,
+           xr: [+xr[0], +xr[1]], yr: [+yr[0], +yr[1]] };
+}
+
+const DRAW_RETRY_MS = 1500; // clicks not confirmed by then are sent again...
+const DRAW_RETRIES = 3; // ...a few times
+
+/**
+ * Send every drawn click the server has not confirmed (layout.meta.ack): a trigger that
+ * arrives before the server read the previous one replaces it, so each carries them all
+ * (the server skips those it has, by their sequence number).
+ */
+function sendDrawn(st, name, retries = DRAW_RETRIES) {
+  clearTimeout(st.drawTimer);
+  if (!st.drawn.length) return;
+  const last = st.drawn[st.drawn.length - 1];
+  st.setTriggerValue("click", { figure: name, points: [], at: last.at, clicks: st.drawn.slice(),
+                                page: st.pageId, seq: ++st.eventSeq });
+  if (retries > 0) st.drawTimer = setTimeout(() => sendDrawn(st, name, retries - 1), DRAW_RETRY_MS);
+}
+
+/** The server has the drawn clicks up to ``ack`` = [page, seq]: forget them. */
+function confirmDrawn(st, meta) {
+  if (!meta.draw) {
+    st.drawn = [];
+  } else if (Array.isArray(meta.ack) && meta.ack[0] === st.pageId) {
+    st.drawn = st.drawn.filter((c) => c.seq > meta.ack[1]);
+  }
+  if (!st.drawn.length) clearTimeout(st.drawTimer);
+}
+
 function attachEvents(st, name, gd) {
   // layout.meta.draw: a click anywhere in the plot area reports its data coordinates
   // (drawing points); Plotly's own click event only fires on a trace's points.
   const drawing = () => !!(gd.layout && gd.layout.meta && gd.layout.meta.draw);
   gd.addEventListener("click", (ev) => {
-    if (!drawing()) return;
-    const xa = gd._fullLayout.xaxis;
-    const ya = gd._fullLayout.yaxis;
+    const area = st.areas[name];
+    if (!drawing() || !area) return;
     const box = gd.getBoundingClientRect();
-    const px = ev.clientX - box.left - xa._offset;
-    const py = ev.clientY - box.top - ya._offset;
-    if (px < 0 || py < 0 || px > xa._length || py > ya._length) return;
-    st.setTriggerValue("click", { figure: name, points: [], at: [xa.p2l(px), ya.p2l(py)],
-                                  seq: ++st.eventSeq });
+    const fx = (ev.clientX - box.left - area.left) / area.width;
+    const fy = (ev.clientY - box.top - area.top) / area.height;
+    if (!(fx >= 0 && fx <= 1 && fy >= 0 && fy <= 1)) return;
+    const at = [area.xr[0] + fx * (area.xr[1] - area.xr[0]),
+                area.yr[1] - fy * (area.yr[1] - area.yr[0])];
+    st.drawn.push({ at, seq: ++st.drawSeq });
+    sendDrawn(st, name);
   });
   gd.on("plotly_click", (ev) => {
     if (drawing()) return;
@@ -342,6 +387,7 @@ async function renderPayload(st, payload) {
       cell.div.setAttribute("role", "figure");
     }
     cell.div.style.gridColumn = fig.span ? `span ${fig.span}` : "";
+    if (fig.layout && fig.layout.meta && "draw" in fig.layout.meta) confirmDrawn(st, fig.layout.meta);
     if (fig.keep) {
       // Python did not resend an unchanged figure. If this cell does not hold it (a
       // frame carrying it was never rendered here), ask for everything again.
@@ -389,6 +435,7 @@ async function renderPayload(st, payload) {
       jobs.push(
         Plotly.newPlot(cell.div, data, layout, config).then((gd) => {
           gd.__lpFrames = 1; // updates applied to this plot (read by tests/benchmarks)
+          st.areas[name] = plotArea(gd);
           attachEvents(st, name, gd);
         }),
       );
@@ -396,6 +443,7 @@ async function renderPayload(st, payload) {
       jobs.push(
         Plotly.react(cell.div, data, layout, config).then((gd) => {
           gd.__lpFrames = (gd.__lpFrames || 0) + 1;
+          st.areas[name] = plotArea(gd);
           const ev = st.mouse[name];
           // Fx.hover(gd, event) measures from event.target: only the (persistent) drag layer.
           if (ev && ev.target && ev.target.isConnected && ev.target.classList.contains("drag")) {
@@ -427,11 +475,16 @@ function initState(component, key) {
     key,
     cells: new Map(),
     mouse: {},
+    areas: {}, // figure name -> its plot area as last drawn (see plotArea)
     latest: null,
     rendering: false,
     dragging: false,
     frames: 0,
     eventSeq: 0,
+    pageId: Math.random().toString(36).slice(2), // this page's drawn clicks, numbered:
+    drawSeq: 0,
+    drawn: [], // [{at: [x, y], seq}] not yet confirmed by the server
+    drawTimer: null,
     Plotly: null,
     purgeTimer: null,
     errorBox: null,
@@ -448,7 +501,10 @@ function initState(component, key) {
     for (const cell of st.cells.values()) {
       // Detached (being adopted) or hidden divs cannot be resized: Plotly rejects.
       if (cell.plotted && cell.div.isConnected && cell.div.offsetParent !== null) {
-        st.Plotly.Plots.resize(cell.div).catch(() => {});
+        const name = cell.div.dataset.figure;
+        st.Plotly.Plots.resize(cell.div).then(() => {
+          st.areas[name] = plotArea(cell.div);
+        }).catch(() => {});
       }
     }
   });
@@ -478,6 +534,7 @@ function destroy(st) {
   for (const type of ["pointerup", "pointercancel", "blur"]) window.removeEventListener(type, st.onUp);
   st.resizeObserver.disconnect();
   clearTimeout(st.resendTimer);
+  clearTimeout(st.drawTimer);
   if (st.Plotly) for (const cell of st.cells.values()) st.Plotly.purge(cell.div);
   st.grid.remove();
   if (st.errorBox) st.errorBox.remove();

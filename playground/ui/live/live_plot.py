@@ -364,6 +364,11 @@ def live_plot(
              "points": [{"curveNumber", "pointIndex", "pointNumber", "x", "y",
                          "z"?, "customdata"?, "text"?, "traceName"?}, ...]}
 
+        On a figure whose ``layout.meta.draw`` is true, a click anywhere in the plot
+        area comes as ``{"figure", "points": [], "at": [x, y], "clicks": [{"at", "seq"},
+        ...], "page", "seq"}``: every click the figure's ``layout.meta.ack`` (``[page,
+        seq]``) has not confirmed yet, numbered per page.
+
         A click in a ``st.fragment`` reruns only that fragment. Layout defaults:
         transparent backgrounds, Streamlit text colour and font, and
         ``uirevision`` = ``"<key>:<name>"`` so zoom/pan survive data updates

@@ -21,10 +21,19 @@ from playground.config import Config
 from playground.run.health import diagnose
 from playground.run.trainer import Trainer
 from playground.ui.live.live_plot import live_plot
-from playground.ui.playground_page import controls, inside, own_data, replay, stage
-from playground.ui.playground_page.state import KEY, PlaygroundState
+from playground.ui.playground_page import (
+    architecture,
+    controls,
+    dataset_picker,
+    inside,
+    legend,
+    own_data,
+    replay,
+    stage,
+)
+from playground.ui.playground_page.state import HANDED_OVER, KEY, PlaygroundState
 from playground.ui.playground_page.view_state import View
-from playground.ui.playground_page.views import dataset_previews, live_figures
+from playground.ui.playground_page.views import live_figures
 from playground.ui.server.classroom import CLASSROOM, FRAME, join
 from playground.ui.server.session import Pace, train_for
 
@@ -50,7 +59,10 @@ def _init_session(ss) -> PlaygroundState:
         widths = ",".join(map(str, shown.hidden))
         problems.append(f"hidden: the app shows up to {controls.MAX_UI_LAYERS} layers of "
                         f"{controls.MAX_UI_WIDTH} neurons — using {widths}")
-    state = ss[KEY] = PlaygroundState(Trainer(shown, data=points), hide=view.hide)
+    run = ss.pop(HANDED_OVER, None)  # a run opened on another page (the Sweep's)
+    if run is None or run.config != shown:
+        run = Trainer(shown, data=points)
+    state = ss[KEY] = PlaygroundState(run, hide=view.hide)
     stage.seed_view(view, ss, state)
     problems += filter(None, [replay.open_at(state, state.trainer, view.at)])
     if problems:
@@ -172,12 +184,15 @@ def _frame(ss, state: PlaygroundState, sid: str, ticket: int) -> None:
         replay.figures(figs, trainer, shown, ss.log_loss, STAGE_HEIGHT)
     replay.sync_url(state)
     own_data.decorate(figs, ss, state)
+    legend.decorate(figs, ss, state)
+    architecture.decorate(figs, state)
     state.last_figures = figs
     # One component for every figure: it stays mounted, and only what changed is
     # redrawn (see live_plot.js). The grid has as many columns as fit (min width).
     event = live_plot(figs, key="live", columns=0, heights=stage.heights(figs),
                       labels=stage.LABELS, configs=stage.CONFIGS)
-    if inside.handle_click(event, state, trainer) or own_data.handle_click(event, ss, state):
+    if (architecture.handle_click(event, state) or inside.handle_click(event, state, trainer)
+            or own_data.handle_click(event, ss, state)):
         st.rerun(scope="app")
 
 
@@ -196,11 +211,6 @@ def _live_view(ss, state: PlaygroundState, sid: str) -> None:
     view()
 
 
-@st.cache_data(show_spinner=False)
-def _previews():
-    return dataset_previews()
-
-
 def _sidebar(ss, state: PlaygroundState) -> None:
     hide = View(hide=state.hide)
     if hide.hides("data") and hide.hides("network") and hide.hides("training"):
@@ -209,11 +219,10 @@ def _sidebar(ss, state: PlaygroundState) -> None:
         st.markdown("#### Neural Playground")
         if not hide.hides("data"):
             st.header("Data")
+            if not hide.hides("dataset"):
+                dataset_picker.picker(ss)
             controls.data_controls(ss, state.trainer, hide)
             own_data.controls(ss, state)
-            with st.expander("Preview datasets"):
-                labels, images = zip(*_previews(), strict=True)
-                st.image(list(images), caption=list(labels), width=72)
         if not hide.hides("network"):
             st.header("Network")
             controls.network_controls(ss, hide)

@@ -24,16 +24,19 @@ from playground.data.points import (
     encode_points,
     square_points,
 )
-from playground.figures.run_figures import points_trace
+from playground.figures.run_figures import CLASS_COLORS, points_trace
 from playground.ui.playground_page.state import KEY, PlaygroundState
 
 URL_KEY = "points"
 ERASER = -1
 MIN_RUN = 2  # a drawn set trains from this many points on
-# the class colours (figures.CLASS_COLORS) as Streamlit's named text colours
-_MD_COLORS = ("orange", "blue", "green", "violet", "red")
 SCALE_NOTE = ("Axes in your data's units; the network sees each input scaled into "
               "−6 … 6{targets}. Noise, number of points and Regenerate do not apply.")
+
+
+def class_dot(c: int) -> str:
+    """Markdown of a dot in class ``c``'s colour on the plots (CLASS_COLORS)."""
+    return f':color[⬤]{{foreground="{CLASS_COLORS[c % len(CLASS_COLORS)]}"}}'
 
 
 # ---------------------------------------------------------------------- the URL
@@ -157,32 +160,55 @@ def _add_class() -> None:
         _commit(state, more)
 
 
+def _new_clicks(event, state: PlaygroundState) -> list[np.ndarray]:
+    """The clicked points of ``event`` not taken in yet, in the order they were made.
+    The browser sends every click the page has not confirmed (``clicks``: ``{"at": [x1,
+    x2], "seq": n}``, numbered per ``page``), so a click whose message another one
+    replaced still arrives; those already taken in are skipped."""
+    page = event.get("page")
+    seen_page, seen = state.own.clicks_seen
+    if page != seen_page:
+        seen = 0
+    clicks = event.get("clicks") or [{"at": event.get("at"), "seq": seen + 1}]
+    points = []
+    for click in clicks:
+        try:
+            seq = int(click["seq"])
+            S = np.array([float(click["at"][0]), float(click["at"][1])])
+        except (TypeError, ValueError, IndexError, KeyError):
+            continue
+        if seq <= seen:
+            continue
+        seen = seq
+        if np.isfinite(S).all() and (np.abs(S) <= DOMAIN).all():
+            points.append(S)
+    state.own.clicks_seen = (page, seen)
+    return points
+
+
 def handle_click(event, ss, state: PlaygroundState) -> bool:
-    """A click on the decision regions while drawing: add a point of the chosen class
-    (or value), or erase the nearest. Returns True if the app should rerun."""
+    """Clicks on the decision regions while drawing: add a point of the chosen class
+    (or value) where each was made, or erase the nearest. Returns True if the app
+    should rerun."""
     if not ss.get("own_draw") or not event or event.get("figure") != "regions":
         return False
-    at = event.get("at")
-    try:
-        S = np.array([float(at[0]), float(at[1])])
-    except (TypeError, ValueError, IndexError):
+    clicked = _new_clicks(event, state)
+    if not clicked:
         return False
-    if not (np.isfinite(S).all() and (np.abs(S) <= DOMAIN).all()):
-        return False
-    draft = _draft(state)
+    draft = start = _draft(state)
     tool = ss.get("own_tool", 0)
     try:
-        if tool == ERASER:
-            new = draft.erased(S)
-        elif draft.classes is None:
-            new = draft.added(S, float(ss.get("own_value", 0.0)))
-        else:
-            new = draft.added(S, min(int(tool), draft.n_classes - 1))
+        for S in clicked:
+            if tool == ERASER:
+                draft = draft.erased(S)
+            elif draft.classes is None:
+                draft = draft.added(S, float(ss.get("own_value", 0.0)))
+            else:
+                draft = draft.added(S, min(int(tool), draft.n_classes - 1))
     except ValueError as err:
         state.notify("warning", str(err))
-        return True
-    if new is not draft:
-        _commit(state, new)
+    if draft is not start:
+        _commit(state, draft)
     return True
 
 
@@ -214,7 +240,10 @@ def controls(ss, state: PlaygroundState) -> None:
         _draw_tools(ss, state)
     if own:
         p = state.trainer.points
-        st.download_button("Download points (CSV)", to_csv(p.X, p.y, p.classes, p.columns),
+        # made when clicked: bytes given here would be a new media file every run, and a
+        # quick run after it (drawing) would drop the file the page still points to
+        st.download_button("Download points (CSV)",
+                           lambda: to_csv(p.X, p.y, p.classes, p.columns),
                            file_name="points.csv", mime="text/csv", key="own_download",
                            on_click="ignore", icon=":material/download:")
         if len(p) > MAX_LINK_POINTS:
@@ -235,7 +264,7 @@ def _draw_tools(ss, state: PlaygroundState) -> None:
         def fmt(t):
             if t == ERASER:
                 return ":material/ink_eraser: Eraser"
-            return f":{_MD_COLORS[t % len(_MD_COLORS)]}[⬤] {draft.classes[t]}"
+            return f"{class_dot(t)} {draft.classes[t]}"
     if ss.get("own_tool") not in tools:
         ss.own_tool = tools[0]
     st.radio("Click adds", tools, key="own_tool", horizontal=True, format_func=fmt)
@@ -263,7 +292,7 @@ def decorate(figs: dict, ss, state: PlaygroundState) -> None:
     trainer = state.trainer
     layout = fig["layout"]
     drawing = bool(ss.get("own_draw"))
-    layout["meta"] = {"draw": drawing}
+    layout["meta"] = {"draw": drawing, "ack": list(state.own.clicks_seen)}  # see live_plot.js
     if drawing:  # a click adds a point instead of starting a zoom box
         layout["dragmode"] = False
     else:

@@ -25,6 +25,9 @@ from playground.ui.server.classroom import FRAME
 from playground.ui.server.session import Pace, RunGuard
 
 KEY = "playground"  # the session key of the page's state (no widget's key)
+# a run another page hands over before the playground's first run (the Sweep page's
+# Open): the page starts on it if its settings are the link's
+HANDED_OVER = "playground_handed_over"
 
 
 @dataclass
@@ -46,6 +49,8 @@ class OwnDataState:
     draft: Points | None = None      # the points being drawn
     columns: tuple[str, list[str]] | None = None  # (file name, its columns) while the page
                                                   # asks which columns to use
+    clicks_seen: tuple[str | None, int] = (None, 0)  # (page, sequence number) of the last
+                                                     # drawn click taken in
 
 
 @dataclass

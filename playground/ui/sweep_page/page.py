@@ -16,11 +16,11 @@ from playground.config import Config
 from playground.data.datasets import GIVEN
 from playground.data.points import Points, encode_points
 from playground.figures.sweep_figures import curves_figure, loss_heatmap_figure, thumbnails_figure
-from playground.run.trainer import Trainer
+from playground.sweeps.grid import SweepResult
 from playground.ui import pages
 from playground.ui.live.live_plot import live_plot, resend_all
 from playground.ui.playground_page import own_data
-from playground.ui.playground_page.state import PlaygroundState
+from playground.ui.playground_page.state import HANDED_OVER, PlaygroundState
 from playground.ui.playground_page.view_state import CONFIG_KEYS
 from playground.ui.server.classroom import CLASSROOM, join
 from playground.ui.sweep_page.job import Owner, SweepJob
@@ -121,13 +121,23 @@ def _cancel() -> None:
         job.cancel()
 
 
-def open_run(ss, config: Config, points: Points | None = None) -> None:
-    """Show ``config`` (on your own ``points``, if given) in the playground: a fresh run
-    of it in this session (under the session's lock), and the playground page with it as
-    the query."""
+def open_run(ss, result: SweepResult, points: Points | None = None) -> None:
+    """Show the sweep's run ``result`` (on your own ``points``, if given) in the
+    playground at its trained state: its epoch, its weights, its history (see
+    :meth:`SweepResult.trainer`), in this session (under the session's lock), and the
+    playground page with its settings as the query."""
+    config = result.config
+    try:
+        with st.spinner(f"Opening run {result.index + 1} at epoch {result.epoch:,}…"):
+            run = result.trainer(points)
+    except RuntimeError as err:  # (never expected: a sweep's run is a lone run's)
+        ss[STATE_KEY].notify("error", f"{err}: not opened.")
+        return
     playground = PlaygroundState.of(ss)
-    if playground is not None:  # a playground thread still training gives way
-        playground.replace_run(Trainer(config, data=points))
+    if playground is None:  # the page was opened on the Sweep: the playground starts on it
+        ss[HANDED_OVER] = run
+    else:  # a playground thread still training gives way
+        playground.replace_run(run)
         resend_all("live")  # the stage remounts: send every figure
     own = encode_points(points) if points is not None else None
     st.switch_page(pages.playground(), query_params={
@@ -239,7 +249,7 @@ def _figures(ss, state: SweepState, base: Config, spec: SweepSpec, points, resul
     if event and event.get("figure") == "thumbnails" and event.get("points"):
         index = int(event["points"][0]["customdata"][0])
         if index in by_index:
-            open_run(ss, by_index[index].config, points)
+            open_run(ss, by_index[index], points)
     if spec.y != NONE:  # the curves' colours: the columns' setting or the rows'
         st.segmented_control("Colour the curves by", ["x", "y"], key="sw_colour", default="x",
                              format_func={"x": x_title, "y": y_title}.get)
@@ -251,7 +261,7 @@ def _figures(ss, state: SweepState, base: Config, spec: SweepSpec, points, resul
                  format_func=lambda i: layout.name(by_index[i]))
     if c2.button("Open", key="sw_open_button", icon=":material/open_in_new:",
                  width="stretch"):
-        open_run(ss, by_index[ss.sw_open].config, points)
+        open_run(ss, by_index[ss.sw_open], points)
 
 
 # ---------------------------------------------------------------------- the page
