@@ -170,12 +170,18 @@ def code_dialog(state: PlaygroundState) -> None:
 
 
 def view_options(ss, state: PlaygroundState, hide: View) -> None:
-    """Toggles, the main view, the panel below the stage, and the weight editor."""
+    """Toggles, the main view, the panel below the stage, and the weight editor.
+
+    The browser mounts these widgets only while the menu is open, and a value the page
+    puts into one (from the link) travels with that one script run; so each keeps its
+    value in the session (``persist_state``), which Streamlit then sends along on every
+    run the browser has not reported the widget, and the menu shows the page's state
+    when it opens, however many runs came before."""
     st.caption(f":material/keyboard: {SHORTCUTS}")
     for key, label in (("show_test", "Test points"), ("discretize", "Discretize"),
                        ("log_loss", "Log loss"), ("show_network", "Show the diagram")):
         if not hide.hides(VIEW_KEYS[key]):
-            st.toggle(label, key=key)
+            st.toggle(label, key=key, persist_state="session")
     if not hide.hides("focus"):
         inside.focus_control(ss, state.trainer)
     if not hide.hides("panel"):
