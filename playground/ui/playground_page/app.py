@@ -155,7 +155,7 @@ def _frame(ss, state: PlaygroundState, sid: str, ticket: int) -> None:
         shown = replay.shown(state, trainer)  # the run, or a paused replay of an epoch
     if not state.playing:
         replay.controls(ss, state, trainer, shown)
-    stage.health(trainer)
+    stage.messages(state, trainer)  # in a slot that never moves the stage
     stage.metrics(shown)
     # While playing, the main view is redrawn every frame and the other figures in
     # turn: the browser's time per frame (Plotly.react) is what limits the rate.
@@ -246,13 +246,9 @@ def _page(ss, state: PlaygroundState, sid: str) -> None:
     controls.clamp_widgets(ss, state)
     _sidebar(ss, state)
     _apply_widgets(ss, state)
-    notices, state.notices = state.notices, []
-    for kind, text in notices:
-        getattr(st, kind)(text)
+    state.shown_notices, state.notices = state.notices, []  # shown in the live view
     halted = state.halted
-    if halted and halted[0] == state.trainer.config and not state.playing:
-        st.error(halted[1], icon=":material/warning:")
-    else:
+    if not (halted and halted[0] == state.trainer.config and not state.playing):
         state.halted = None
     stage.toolbar(ss, state)
     if state.playing:  # the replay row stands still while playing: drawn here, not per frame

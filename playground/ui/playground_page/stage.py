@@ -34,12 +34,28 @@ _STYLE = """<style>
 [data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
 [data-testid="stSidebarUserContent"] { padding-top: 1rem; }
 [data-testid="stSidebarUserContent"] h2 { font-size: 1.15rem; padding: 0.4rem 0 0 0; }
+/* messages: one slot in the header's empty strip, scrolling when long (never pushing
+   the stage down); toasts at the bottom right, off the toolbar */
+.st-key-messages { position: fixed; top: 0.3rem; right: 3.4rem; z-index: 999991;
+  width: min(calc(100vw - 34rem), 54rem); max-height: 3.6rem; overflow-y: auto;
+  gap: 0.2rem; border-radius: 0.5rem; }
+.st-key-messages .stAlert [role="alert"] { padding: 0.3rem 0.6rem; }
+.st-key-messages .stAlert p { font-size: 0.82rem; line-height: 1.3; }
+.st-key-messages .stAlert ul { margin: 0; padding-left: 1.2rem; }
+.st-key-messages .stAlert li { margin: 0; padding: 0; }
+.st-key-messages [data-testid="stHorizontalBlock"] { gap: 0.4rem; }
+div:has(> .st-key-messages) { display: contents; }  /* (its wrapper takes no room) */
+.stToastContainer { top: auto !important; bottom: 1rem; }
+/* a tooltip never catches a click meant for what it covers (the page links above Play) */
+[role="tooltip"] * { pointer-events: none; }
 /* a phone: the toolbar and the metrics wrap three to a row instead of one per row */
 @media (max-width: 640px) {
   .st-key-toolbar [data-testid="stHorizontalBlock"],
   .st-key-metrics [data-testid="stHorizontalBlock"] { flex-flow: row wrap; gap: 0.5rem; }
   .st-key-toolbar [data-testid="stColumn"],
   .st-key-metrics [data-testid="stColumn"] { min-width: 30% !important; flex: 1 1 30% !important; }
+  .st-key-messages { top: auto; bottom: 0; left: 0; right: 0; width: auto;
+    max-height: 30vh; padding: 0.3rem; background: rgba(255, 255, 255, 0.92); }
 }
 </style>"""
 _SHORTCUTS_JS = Path(__file__).with_name("shortcuts.js")
@@ -112,21 +128,35 @@ def _rewind(epoch: int):
     _locked(lambda t: t.rewind(epoch))
 
 
+def messages(state: PlaygroundState, trainer) -> None:
+    """The page's messages: the notices of its last run, why Play waits after a
+    divergence, or what is wrong with the run. They sit in one slot that floats in the
+    header's empty strip (at the bottom of a phone's screen; see ``_STYLE``) and
+    scrolls when long, so a message never moves the stage."""
+    with st.container(key="messages"):
+        for kind, text in state.shown_notices:
+            getattr(st, kind)(text)
+        if state.halted:
+            st.error(state.halted[1], icon=":material/warning:")
+        else:
+            health(trainer)
+
+
 def health(trainer) -> None:
     """What is wrong with the run, if anything (see health.py), and the way out: back to
-    the last sane epoch, or Reset."""
+    the last sane epoch (or Reset, in the toolbar)."""
     found = diagnose(trainer)
     if found is None:
         return
     severe = found.kind in ("overflow", "absurd")
-    c = st.columns([6, 1.4, 1], vertical_alignment="center")
+    if found.rewind_epoch is None:
+        (st.error if severe else st.warning)(found.message, icon=":material/warning:")
+        return
+    c = st.columns([4, 1.4], vertical_alignment="center")
     (c[0].error if severe else c[0].warning)(found.message, icon=":material/warning:")
-    if found.rewind_epoch is not None:
-        c[1].button(f"Back to epoch {found.rewind_epoch:,}", key="rewind", on_click=_rewind,
-                    args=(found.rewind_epoch,), type="primary" if severe else "secondary",
-                    icon=":material/history:", width="stretch")
-    c[2].button("Reset", key="health_reset", on_click=_reset, icon=":material/replay:",
-                width="stretch")
+    c[1].button(f"Back to epoch {found.rewind_epoch:,}", key="rewind", on_click=_rewind,
+                args=(found.rewind_epoch,), type="primary" if severe else "secondary",
+                icon=":material/history:", width="stretch")
 
 
 def toolbar(ss, state: PlaygroundState) -> None:
@@ -139,7 +169,7 @@ def toolbar(ss, state: PlaygroundState) -> None:
     c[0].button("Pause" if playing else "Play", key="play", on_click=_play_pause,
                 args=(not playing,), type="primary", width="stretch",
                 icon=":material/pause:" if playing else ":material/play_arrow:",
-                help=SHORTCUTS)
+                help="Train on, or pause (Space)")
     c[1].button("Step", key="step", on_click=_step, icon=":material/skip_next:",
                 width="stretch", help="Train exactly one epoch (→ or S)")
     c[2].button("Reset", key="reset", on_click=_reset, icon=":material/replay:",
@@ -225,4 +255,5 @@ def shortcuts() -> None:
                                                           "s": "step", "r": "reset"}})
 
 
-__all__ = ["LABELS", "health", "metrics", "read_view", "seed_view", "style", "toolbar"]
+__all__ = ["LABELS", "health", "messages", "metrics", "read_view", "seed_view", "style",
+           "toolbar"]

@@ -58,6 +58,8 @@ class PlaygroundState:
     hide: tuple[str, ...] = ()       # what the link hides stays hidden for the session
     notices: list[tuple[str, str]] = field(default_factory=list)  # (st function, text),
                                                                   # shown on the next run
+    shown_notices: list[tuple[str, str]] = field(default_factory=list)  # those the page
+                                     # shows until its next run (in the messages' slot)
     halted: tuple[Config, str] | None = None  # a broken run's settings and why Play waits
     reseed_widgets: bool = False     # the settings' widgets show the run's config next run
     show_code: bool = False          # the Code dialog opens on the next run
