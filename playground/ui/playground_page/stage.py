@@ -48,12 +48,23 @@ div:has(> .st-key-messages) { display: contents; }  /* (its wrapper takes no roo
 .stToastContainer { top: auto !important; bottom: 1rem; }
 /* a tooltip never catches a click meant for what it covers (the page links above Play) */
 [role="tooltip"] * { pointer-events: none; }
-/* a phone: the toolbar and the metrics wrap three to a row instead of one per row */
+/* a phone: the toolbar in two rows (Play, Step, Reset; the pace, wide enough to read,
+   and View, Code, Run without icons), the five metrics in one small row, so that the
+   regions start on the first screen */
 @media (max-width: 640px) {
-  .st-key-toolbar [data-testid="stHorizontalBlock"],
-  .st-key-metrics [data-testid="stHorizontalBlock"] { flex-flow: row wrap; gap: 0.5rem; }
-  .st-key-toolbar [data-testid="stColumn"],
-  .st-key-metrics [data-testid="stColumn"] { min-width: 30% !important; flex: 1 1 30% !important; }
+  .st-key-toolbar [data-testid="stHorizontalBlock"] { flex-flow: row wrap; gap: 0.5rem; }
+  .st-key-toolbar [data-testid="stColumn"] { min-width: 0 !important; flex: 1 1 30% !important; }
+  .st-key-toolbar [data-testid="stColumn"]:nth-child(4) { flex: 1 1 34% !important; }
+  .st-key-toolbar [data-testid="stColumn"]:nth-child(n+5) { flex: 1 1 16% !important; }
+  .st-key-toolbar [data-testid="stColumn"]:nth-child(n+5) button { padding: 0 0.4rem; }
+  .st-key-toolbar [data-testid="stColumn"]:nth-child(n+5)
+    span:has(> [data-testid="stIconMaterial"]) { display: none; }
+  .st-key-metrics [data-testid="stHorizontalBlock"] { flex-flow: row nowrap; gap: 0.3rem;
+    align-items: flex-end; }
+  .st-key-metrics [data-testid="stColumn"] { min-width: 0 !important; flex: 1 1 0 !important; }
+  .st-key-metrics [data-testid="stMetricValue"] { font-size: 0.95rem; }
+  .st-key-metrics [data-testid="stMetricLabel"] p { font-size: 0.62rem; line-height: 1.15;
+    white-space: normal; }
   .st-key-messages { top: auto; bottom: 0; left: 0; right: 0; width: auto;
     max-height: 30vh; padding: 0.3rem; background: rgba(255, 255, 255, 0.92); }
 }
