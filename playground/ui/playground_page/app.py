@@ -17,7 +17,7 @@ from functools import partial
 
 import streamlit as st
 
-from playground.config import Config
+from playground.config import LABELS, Config
 from playground.run.health import diagnose
 from playground.run.trainer import Trainer
 from playground.ui.live.live_plot import live_plot
@@ -48,8 +48,8 @@ def _init_session(ss) -> PlaygroundState:
     shown = controls.read_config(ss, config)  # the widgets' ranges are narrower (6 x 32)
     if shown.hidden != config.hidden:
         widths = ",".join(map(str, shown.hidden))
-        problems.append(f"hidden: the app shows up to {controls.MAX_UI_LAYERS} layers of "
-                        f"{controls.MAX_UI_WIDTH} neurons — using {widths}")
+        problems.append(f"{LABELS['hidden']}: the app shows up to {controls.MAX_UI_LAYERS} "
+                        f"hidden layers of {controls.MAX_UI_WIDTH} neurons — using {widths}")
     state = ss[KEY] = PlaygroundState(Trainer(shown, data=points), hide=view.hide)
     stage.seed_view(view, ss, state)
     problems += filter(None, [replay.open_at(state, state.trainer, view.at)])

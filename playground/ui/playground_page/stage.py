@@ -187,7 +187,7 @@ def toolbar(ss, state: PlaygroundState) -> None:
                 width="stretch", help="Fresh weights from the init seed, epoch 0 (R)")
     if not hide.hides("speed"):
         c[3].selectbox("Speed", SPEEDS, key="speed", label_visibility="collapsed",
-                       format_func=lambda s: "max speed" if s == "max" else f"{s} epochs/s",
+                       format_func=speed_label,
                        help="Epochs per second; max trains as many as fit each frame")
     if not hide.hides("all"):  # hide=all: only the stage
         with c[4].popover("View", icon=":material/tune:", width="stretch"):
@@ -198,6 +198,13 @@ def toolbar(ss, state: PlaygroundState) -> None:
                           help="Download or open a run file; make a GIF"):
             run_files.run_menu(state)
     shortcuts()
+
+
+def speed_label(speed: str) -> str:
+    """The pace as the Speed box shows it: ``1 epoch/s``, ``30 epochs/s``, ``max speed``."""
+    if speed == "max":
+        return "max speed"
+    return f"{speed} epoch/s" if speed == "1" else f"{speed} epochs/s"
 
 
 def _open_code():
