@@ -110,20 +110,16 @@ def clamp_widgets(widgets, page) -> None:
 
 
 def _clamp_batch(widgets, page) -> None:
-    """A batch larger than the training set becomes its size (the full batch), with a
-    notice, as in a link (see :meth:`Config.from_query_lenient`)."""
+    """A batch larger than a built-in dataset's training set becomes its size (the full
+    batch), with a notice, as in a link (see :meth:`Config.from_query_lenient`)."""
     if "w_batch_size" not in widgets:
         return
     try:
         config = read_config(widgets, page.trainer.config)
     except ValueError:
         return  # (the app says what is wrong with the widgets' config)
-    n_train = config.n_train
-    if n_train is None:  # your own points: the run's, while the dataset stays the same
-        if config.dataset != page.trainer.config.dataset:
-            return
-        n_train = len(page.trainer.X_train)
-    if config.batch_size > n_train:
+    n_train = config.n_train  # (None for your own points: as in a link, left alone)
+    if n_train is not None and config.batch_size > n_train:
         widgets["w_batch_size"] = n_train
         page.notify("warning", f"{LABELS['batch_size']}: {config.batch_size:,} is more than "
                                f"the {n_train:,} training points — using {n_train:,} (the "

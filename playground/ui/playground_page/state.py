@@ -46,6 +46,9 @@ class OwnDataState:
     draft: Points | None = None      # the points being drawn
     columns: tuple[str, list[str]] | None = None  # (file name, its columns) while the page
                                                   # asks which columns to use
+    suggested: tuple[int, int, int] = (0, 1, 2)  # the likely x1, x2, label among them
+    refused: int = 0                 # files refused: the uploader's key suffix (a refused
+                                     # file leaves the uploader, not named beside old data)
 
 
 @dataclass
