@@ -39,9 +39,10 @@ _STYLE = """<style>
 .st-key-messages { position: fixed; top: 0.3rem; right: 3.4rem; z-index: 999991;
   width: min(calc(100vw - 34rem), 54rem); max-height: 3.6rem; overflow-y: auto;
   gap: 0.2rem; border-radius: 0.5rem; }
+.st-key-messages:hover { max-height: 70vh; }  /* all of a long message, over the toolbar */
 .st-key-messages .stAlert [role="alert"] { padding: 0.3rem 0.6rem; }
 .st-key-messages .stAlert p { font-size: 0.82rem; line-height: 1.3; }
-.st-key-messages .stAlert ul { margin: 0; padding-left: 1.2rem; }
+.st-key-messages .stAlert ul { margin-top: 0; padding-left: 1.2rem; }
 .st-key-messages .stAlert li { margin: 0; padding: 0; }
 .st-key-messages [data-testid="stHorizontalBlock"] { gap: 0.4rem; }
 div:has(> .st-key-messages) { display: contents; }  /* (its wrapper takes no room) */
