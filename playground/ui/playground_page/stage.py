@@ -44,7 +44,6 @@ _STYLE = """<style>
 .st-key-messages .stAlert p { font-size: 0.82rem; line-height: 1.3; }
 .st-key-messages .stAlert ul { margin-top: 0; padding-left: 1.2rem; }
 .st-key-messages .stAlert li { margin: 0; padding: 0; }
-.st-key-messages [data-testid="stHorizontalBlock"] { gap: 0.4rem; }
 div:has(> .st-key-messages) { display: contents; }  /* (its wrapper takes no room) */
 .stToastContainer { top: auto !important; bottom: 1rem; }
 /* a tooltip never catches a click meant for what it covers (the page links above Play) */
