@@ -220,3 +220,25 @@ def test_a_file_at_the_size_limit_is_refused_quickly():
 
 def test_read_csv_is_exported():
     assert playground.read_csv is read_csv
+
+
+def test_a_wide_file_suggests_its_inputs_and_label_skipping_a_row_number():
+    rng = np.random.default_rng(3)
+    rows = [f"{i + 1},{rng.normal(170, 9):.1f},{rng.normal(70, 12):.1f},{rng.integers(18, 80)},"
+            f"{'fm'[i % 2]}\n" for i in range(40)]
+    with pytest.raises(ColumnsError) as err:
+        read_csv("id,height,weight,age,sex\n" + "".join(rows))
+    assert err.value.columns == ["id", "height", "weight", "age", "sex"]
+    assert err.value.suggested == (1, 2, 4)  # height, weight; sex (not id, height, weight)
+    # a label of few numbers in the middle, a regression target last: the last label-like
+    table = "n,a,cls,b,t\n" + "".join(f"{i},{rng.normal():.3f},{i % 3},{rng.normal():.3f},"
+                                       f"{rng.normal():.3f}\n" for i in range(40))
+    with pytest.raises(ColumnsError) as err:
+        read_csv(table)
+    assert err.value.suggested == (1, 3, 2)
+    # no column looks like a label: the last one is the target
+    table = "p,q,r,s\n" + "".join(f"{rng.normal():.3f},{rng.normal():.3f},{rng.normal():.3f},"
+                                   f"{rng.normal():.3f}\n" for _ in range(40))
+    with pytest.raises(ColumnsError) as err:
+        read_csv(table)
+    assert err.value.suggested == (0, 1, 3)

@@ -109,3 +109,26 @@ def test_big_networks_use_a_coarser_grid():
     big = pg.Trainer(hidden=(32,) * 6)
     assert grid_resolution(big) == BIG_GRID
     assert live_figures(big)["regions"]["values"]["z"].shape == (BIG_GRID, BIG_GRID)
+
+
+def test_weight_heatmap_columns_are_labelled_so_the_labels_stay_apart():
+    # 8 neurons: "h1.1 … h1.8" ran together at the top of a heatmap a third of a panel wide
+    net = pg.MLP((2, 8, 32, 4, 1), seed=0)
+    fig = F.weights_figure(net.weights, net.biases, ["x1", "x2"])
+    layout = fig["layout"]
+    eight, many, four = layout["xaxis"], layout["xaxis2"], layout["xaxis3"]
+    assert eight["tickvals"] == [f"h1.{j}" for j in range(1, 9)]
+    assert eight["ticktext"] == [str(j) for j in range(1, 9)]
+    shown = [t for t in many["ticktext"] if t]
+    assert len(many["ticktext"]) == 32 and 1 < len(shown) <= F.MAX_TICKS
+    assert "tickvals" not in four  # a few units keep their full names (h3.1 … h3.4)
+    assert [t["x"] for t in fig["data"]][0] == [f"h1.{j}" for j in range(1, 9)]  # hover
+
+
+def test_the_gradient_panels_right_axis_title_stays_clear_of_the_left_plot():
+    epochs = np.arange(1, 4)
+    norms = np.array([[0.2, 0.1], [0.05, 0.06], [0.18, 0.05]])
+    fig = F.gradients_figure(epochs, norms, norms / 4)
+    layout = fig["layout"]
+    assert layout["yaxis2"]["side"] == "right"  # its title beyond the right plot
+    assert layout["xaxis"]["domain"][1] < layout["xaxis2"]["domain"][0]

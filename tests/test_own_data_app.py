@@ -18,7 +18,7 @@ def _query(at, key):
 
 
 def _upload(at, name, data):
-    next(u for u in at.get("file_uploader") if u.key == "own_upload").set_value(
+    next(u for u in at.get("file_uploader") if u.key.startswith("own_upload")).set_value(
         (name, data, "text/csv"))
     return at.run()
 
@@ -134,3 +134,30 @@ def test_the_code_view_holds_your_points():
     assert not at.exception
     script = at.code[0].value
     assert "POINTS = np.array(" in script and "your own data (180 points" in script
+
+
+def test_a_refused_file_leaves_the_uploader_empty_beside_the_data_in_use():
+    at = run_app({"dataset": "xor"})
+    at = _upload(at, "one.csv", b"1,2,0\n" * 12)
+    assert "one.csv was not used" in at.error[0].value
+    uploaders = [u for u in at.get("file_uploader") if u.key.startswith("own_upload")]
+    assert len(uploaders) == 1 and not uploaders[0].value  # not named beside the xor data
+    assert at.session_state.playground.trainer.config.dataset == "xor"
+    at = _upload(at, "petals.csv", PETALS)  # the next file is read as usual
+    assert at.session_state.playground.trainer.config.dataset == "own"
+
+
+def test_a_wide_file_suggests_its_columns_in_boxes_one_a_row():
+    rng = np.random.default_rng(4)
+    text = "id,height,weight,age,sex\n" + "".join(
+        f"{i + 1},{rng.normal(170, 9):.1f},{rng.normal(70, 12):.1f},{rng.integers(18, 80)},"
+        f"{'fm'[i % 2]}\n" for i in range(40))
+    at = _upload(run_app(), "people.csv", text.encode())
+    pick = {s.key: s for s in at.selectbox if s.key and s.key.startswith("own_col")}
+    assert (pick["own_col_x1"].value, pick["own_col_x2"].value,
+            pick["own_col_label"].value) == ("height", "weight", "sex")
+    button(at, "own_use_cols").click()
+    at.run()
+    run = at.session_state.playground.trainer
+    assert run.config.dataset == "own" and run.points.classes == ("f", "m")
+    assert run.points.columns == ("height", "weight", "sex")

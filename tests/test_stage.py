@@ -172,3 +172,29 @@ def test_the_code_button_shows_this_runs_script():
     code = at.code[0].value
     assert "def forward(" in code and "EPOCHS = 1" in code and "import playground" not in code
     assert "relu" in code.lower()
+
+
+def test_a_batch_beyond_the_training_set_is_clipped_with_a_notice():
+    at = run_app()  # 250 training points
+    at.number_input(key="w_batch_size").set_value(9999).run()
+    assert at.session_state.playground.trainer.config.batch_size == 250
+    assert at.number_input(key="w_batch_size").value == 250
+    assert any("Batch size: 9,999 is more than the 250 training points — using 250" in w.value
+               for w in at.warning)
+    at.number_input(key="w_batch_size").set_value(100).run()
+    assert not at.warning and at.session_state.playground.trainer.config.batch_size == 100
+
+
+def test_a_link_beyond_the_apps_network_names_the_control():
+    at = run_app({"hidden": "64,2"})
+    notice = at.warning[0].value
+    assert "Hidden layers: the app shows up to 6 hidden layers of 32 neurons — using 32,2" in (
+        notice)
+    assert "- hidden:" not in notice
+
+
+def test_the_speed_box_says_epoch_for_one():
+    at = run_app({"speed": "1"})
+    assert at.selectbox(key="speed").value == "1"
+    options = at.selectbox(key="speed").options
+    assert options[0] == "1 epoch/s" and "30 epochs/s" in options and options[-1] == "max speed"

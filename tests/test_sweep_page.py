@@ -301,3 +301,19 @@ def test_a_session_that_lets_go_of_its_sweep_cancels_it_and_its_processes_end():
     assert job.join(120)
     assert job.snapshot().status == "cancelled"
     assert multiprocessing.active_children() == []
+
+
+def test_the_header_says_the_limit_beside_the_runs_and_the_curves_label_decades():
+    at = open_sweep({"x_values": "0.03,0.3", "y": "batch_size", "y_values": "10,250",
+                     "epochs": "300"})
+    header = at.markdown[0].value
+    assert header.startswith(f"**4 runs** (at most {MAX_RUNS}):")
+    assert header.endswith("300 epochs each")
+    epochs = np.arange(0, 300, 10)
+    wide = [(epochs, np.geomspace(1.0, 0.01, len(epochs)), "a")]
+    narrow = [(epochs, np.linspace(0.5, 0.2, len(epochs)), "a")]
+    # over two decades only the powers of ten are labelled (not 2 and 5 in each)
+    assert curves_figure(wide, [0], ["x"], title="t", group_title="g")[
+        "layout"]["yaxis"]["dtick"] == 1
+    assert "dtick" not in curves_figure(narrow, [0], ["x"], title="t", group_title="g")[
+        "layout"]["yaxis"]

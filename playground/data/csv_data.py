@@ -55,11 +55,45 @@ class Table(tuple):
 
 
 class ColumnsError(ValueError):
-    """More than three columns and no choice of which to use: ``columns`` lists them."""
+    """More than three columns and no choice of which to use: ``columns`` lists them,
+    ``suggested`` is a likely choice (indices of x1, x2 and the label; see
+    :func:`suggest_columns`)."""
 
-    def __init__(self, message: str, columns: list[str]):
+    def __init__(self, message: str, columns: list[str],
+                 suggested: tuple[int, int, int] = (0, 1, 2)):
         super().__init__(message)
         self.columns = columns
+        self.suggested = suggested
+
+
+def suggest_columns(cells: list[list[str]]) -> tuple[int, int, int]:
+    """A likely (x1, x2, label) of a table of more than three columns, by index: the
+    label is the last column that looks like one (not numbers, or at most
+    ``MAX_CLASSES`` distinct values), else the last; the inputs are the first two other
+    number columns that are not a row number (whole numbers counting up).
+
+    Parameters
+    ----------
+    cells : list of rows, each a list of the row's fields (str)
+    """
+    width = len(cells[0])
+    columns = [[row[j].strip() for row in cells] for j in range(width)]
+    numeric = [all(_NUMBER.fullmatch(c) for c in col) for col in columns]
+
+    def label_like(j):
+        return not numeric[j] or len(set(columns[j])) <= MAX_CLASSES
+
+    def row_number(j):
+        if not numeric[j]:
+            return False
+        values = np.array([float(c) for c in columns[j]])
+        return bool(np.all(values == np.round(values)) and np.all(np.diff(values) > 0))
+
+    label = next((j for j in reversed(range(width)) if label_like(j)), width - 1)
+    others = [j for j in range(width) if j != label]
+    inputs = [j for j in others if numeric[j] and not row_number(j)]
+    inputs += [j for j in others if j not in inputs]
+    return inputs[0], inputs[1], label
 
 
 def read_csv(source, columns=None) -> Table:
@@ -110,7 +144,10 @@ def read_csv(source, columns=None) -> Table:
     for line, row in rows:
         if len(row) != width:
             raise ValueError(f"Row {line} has {len(row)} fields, the others {width}.")
-    picked = _pick(columns, names, width)
+    try:
+        picked = _pick(columns, names, width)
+    except ColumnsError as err:
+        raise ColumnsError(str(err), names, suggest_columns([r for _, r in rows])) from None
     X = np.empty((len(rows), 2))
     for j in range(2):
         X[:, j] = _numbers([r[picked[j]] for _, r in rows], [n for n, _ in rows],

@@ -247,6 +247,22 @@ def neuron_labels(layer_sizes, feature_labels) -> list[list[str]]:
     return labels
 
 
+FULL_TICKS = 4  # up to this many columns a heatmap names each unit in full (h1.3)
+MAX_TICKS = 6   # beyond 10, at most this many unit numbers label the columns
+
+
+def _column_ticks(names: list[str]) -> dict:
+    """Tick labels of a layer's columns that stay apart: the names (``h1.3``) for a few
+    units, else the units' numbers (``3``; every k-th beyond 10 units); the hover names
+    each cell in full."""
+    if len(names) <= FULL_TICKS:
+        return {}
+    every = 1 if len(names) <= 10 else -(-len(names) // MAX_TICKS)
+    numbers = [name.rsplit(".", 1)[-1].removeprefix("out") for name in names]
+    return {"tickmode": "array", "tickvals": names,
+            "ticktext": [n if j % every == 0 else "" for j, n in enumerate(numbers)]}
+
+
 def weights_figure(weights, biases, feature_labels, *, height=260) -> dict:
     """One heatmap per layer (rows: inputs then ``bias``; columns: the layer's units),
     sharing one colour scale symmetric around 0."""
@@ -256,7 +272,7 @@ def weights_figure(weights, biases, feature_labels, *, height=260) -> dict:
                                                                           strict=True))
     m = m if m > 0 else 1.0
     n = len(weights)
-    gap = 0.04
+    gap = 0.07  # room for the next heatmap's row names (h1.3)
     width = (1.0 - gap * (n - 1)) / n
     data, layout = [], base_layout(height=height, title={"text": "Weights and biases",
                                                            "x": 0.02, "font": {"size": 13}},
@@ -274,7 +290,7 @@ def weights_figure(weights, biases, feature_labels, *, height=260) -> dict:
         x0 = i * (width + gap)
         layout[f"xaxis{ax}"] = {"domain": [x0, x0 + width], "tickangle": 0, "side": "top",
                                 "title": {"text": f"layer {i + 1}", "standoff": 2},
-                                "tickfont": {"size": 9}}
+                                "tickfont": {"size": 9}, **_column_ticks(labels[i + 1])}
         layout[f"yaxis{ax}"] = {"anchor": f"x{ax}", "autorange": "reversed",
                                 "tickfont": {"size": 9}}
     return {"data": data, "layout": layout}
@@ -321,10 +337,12 @@ def gradients_figure(epochs, grad_norms, update_ratios, *, height=260) -> dict:
         height=height, title={"text": "Gradients per layer", "x": 0.02, "y": 0.98,
                               "yanchor": "top", "font": {"size": 13}},
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        xaxis={"domain": [0, 0.44], **axis},
+        xaxis={"domain": [0, 0.47], **axis},
         yaxis={**log, "title": {"text": "‖gradient‖", "standoff": 4}},
-        xaxis2={"domain": [0.58, 1], **axis},
-        yaxis2={**log, "anchor": "x2", "title": {"text": "‖update‖ / ‖weights‖",
-                                                  "standoff": 4}},
+        # the right plot's axis on its right: its title gets a margin of its own instead
+        # of running into the left plot
+        xaxis2={"domain": [0.53, 1], **axis},
+        yaxis2={**log, "anchor": "x2", "side": "right",
+                "title": {"text": "‖update‖ / ‖weights‖", "standoff": 4}},
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "xanchor": "left"})
     return {"data": data, "layout": layout}

@@ -138,6 +138,15 @@ def loss_heatmap_figure(losses, col_labels, row_labels, *, x_title, y_title,
     return {"data": [trace], "layout": layout}
 
 
+def _decades(losses) -> dict:
+    """Ticks of a log axis over ``losses`` (arrays): the powers of ten alone when they
+    span more than a decade (Plotly would also write 2 and 5 in each, crowded)."""
+    if not len(losses):
+        return {}
+    lo, hi = loss_range(np.concatenate([np.ravel(v) for v in losses]))
+    return {"dtick": 1} if hi - lo > 1 else {}
+
+
 def curves_figure(curves, groups, group_labels, *, title, group_title, log_y=True,
                   height=360) -> dict:
     """Test loss curves overlaid, coloured by a setting.
@@ -169,7 +178,7 @@ def curves_figure(curves, groups, group_labels, *, title, group_title, log_y=Tru
         title={"text": title, "x": 0.01, "font": {"size": 13}},
         xaxis={"title": {"text": "epoch"}, "rangemode": "nonnegative"},
         yaxis={"title": {"text": "test loss"}, "type": "log" if log_y else "linear",
-               "exponentformat": "power"},
+               "exponentformat": "power", **(_decades([c[1] for c in curves]) if log_y else {})},
         legend={"title": {"text": group_title}, "x": 1.0, "xanchor": "left", "y": 1},
         hovermode="closest")
     return {"data": data, "layout": layout}

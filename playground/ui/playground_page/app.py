@@ -17,7 +17,7 @@ from functools import partial
 
 import streamlit as st
 
-from playground.config import Config
+from playground.config import LABELS, Config
 from playground.run.health import diagnose
 from playground.run.trainer import Trainer
 from playground.ui.live.live_plot import live_plot
@@ -57,8 +57,8 @@ def _init_session(ss) -> PlaygroundState:
     shown = controls.read_config(ss, config)  # the widgets' ranges are narrower (6 x 32)
     if shown.hidden != config.hidden:
         widths = ",".join(map(str, shown.hidden))
-        problems.append(f"hidden: the app shows up to {controls.MAX_UI_LAYERS} layers of "
-                        f"{controls.MAX_UI_WIDTH} neurons — using {widths}")
+        problems.append(f"{LABELS['hidden']}: the app shows up to {controls.MAX_UI_LAYERS} "
+                        f"hidden layers of {controls.MAX_UI_WIDTH} neurons — using {widths}")
     run = ss.pop(HANDED_OVER, None)  # a run opened on another page (the Sweep's)
     if run is None or run.config != shown:
         run = Trainer(shown, data=points)
@@ -167,7 +167,7 @@ def _frame(ss, state: PlaygroundState, sid: str, ticket: int) -> None:
         shown = replay.shown(state, trainer)  # the run, or a paused replay of an epoch
     if not state.playing:
         replay.controls(ss, state, trainer, shown)
-    stage.health(trainer)
+    stage.messages(state, trainer)  # in a slot that never moves the stage
     stage.metrics(shown)
     # While playing, the main view is redrawn every frame and the other figures in
     # turn: the browser's time per frame (Plotly.react) is what limits the rate.
@@ -255,13 +255,9 @@ def _page(ss, state: PlaygroundState, sid: str) -> None:
     controls.clamp_widgets(ss, state)
     _sidebar(ss, state)
     _apply_widgets(ss, state)
-    notices, state.notices = state.notices, []
-    for kind, text in notices:
-        getattr(st, kind)(text)
+    state.shown_notices, state.notices = state.notices, []  # shown in the live view
     halted = state.halted
-    if halted and halted[0] == state.trainer.config and not state.playing:
-        st.error(halted[1], icon=":material/warning:")
-    else:
+    if not (halted and halted[0] == state.trainer.config and not state.playing):
         state.halted = None
     stage.toolbar(ss, state)
     if state.playing:  # the replay row stands still while playing: drawn here, not per frame

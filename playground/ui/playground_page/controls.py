@@ -11,7 +11,7 @@ import math
 
 import streamlit as st
 
-from playground.config import Config
+from playground.config import LABELS, Config
 from playground.data.datasets import DATASETS, GIVEN, spec_of
 from playground.data.features import FEATURES
 from playground.engine.activations import ACTIVATIONS
@@ -106,6 +106,24 @@ def clamp_widgets(widgets, page) -> None:
             fixed, why = (lo if x < lo else hi), f"{x:g} is outside {lo:g} … {hi:g}"
         widgets[key] = type(lo)(fixed)
         page.notify("warning", f"{label}: {why}; using {fixed:g}.")
+    _clamp_batch(widgets, page)
+
+
+def _clamp_batch(widgets, page) -> None:
+    """A batch larger than a built-in dataset's training set becomes its size (the full
+    batch), with a notice, as in a link (see :meth:`Config.from_query_lenient`)."""
+    if "w_batch_size" not in widgets:
+        return
+    try:
+        config = read_config(widgets, page.trainer.config)
+    except ValueError:
+        return  # (the app says what is wrong with the widgets' config)
+    n_train = config.n_train  # (None for your own points: as in a link, left alone)
+    if n_train is not None and config.batch_size > n_train:
+        widgets["w_batch_size"] = n_train
+        page.notify("warning", f"{LABELS['batch_size']}: {config.batch_size:,} is more than "
+                               f"the {n_train:,} training points — using {n_train:,} (the "
+                               "full batch).")
 
 
 def _parse_rate(text, field):

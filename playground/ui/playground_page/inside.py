@@ -100,8 +100,9 @@ def panel_controls(ss, trainer) -> None:
         if ss.get("hs_layer") not in layers:
             ss.hs_layer = layers[-1]
         c = st.columns(2)
-        c[0].selectbox("Layer", layers, key="hs_layer", format_func=lambda i: f"hidden {i}")
-        c[1].selectbox("Axes", ["pca", "units"], key="hs_axes",
+        c[0].selectbox("Layer", layers, key="hs_layer", format_func=lambda i: f"hidden {i}",
+                            persist_state="session")
+        c[1].selectbox("Axes", ["pca", "units"], key="hs_axes", persist_state="session",
                        format_func={"pca": "Principal axes", "units": "First two units"}.get)
 
 

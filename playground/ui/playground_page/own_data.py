@@ -81,10 +81,15 @@ def _set_points(state: PlaygroundState, points: Points) -> None:
     state.playing = False
 
 
+def upload_key(state: PlaygroundState) -> str:
+    """The uploader's widget key: a new one after a refused file, which empties it."""
+    return "own_upload" if not state.own.refused else f"own_upload_{state.own.refused}"
+
+
 def _read_upload(columns=None) -> None:
     ss = st.session_state
     state: PlaygroundState = ss[KEY]
-    file = ss.get("own_upload")
+    file = ss.get(upload_key(state))
     if file is None:  # the file was removed: the run keeps its points
         state.own.columns = None
         return
@@ -93,12 +98,14 @@ def _read_upload(columns=None) -> None:
         table = read_csv(data, columns)
         points = as_points(table)
     except ColumnsError as err:
-        state.own.columns = (file.name, err.columns)
+        state.own.columns, state.own.suggested = (file.name, err.columns), err.suggested
         for key in ("own_col_x1", "own_col_x2", "own_col_label"):
-            ss.pop(key, None)  # the new file's columns, from the first three
+            ss.pop(key, None)  # the new file's columns, as suggested
         state.notify("info", f"{file.name}: {err}")
         return
     except ValueError as err:
+        state.own.columns = None
+        state.own.refused += 1  # an empty uploader: the data in use is not that file
         state.notify("error", f"{file.name} was not used: {err} The previous data and run "
                               "are unchanged.")
         return
@@ -222,16 +229,17 @@ def controls(ss, state: PlaygroundState) -> None:
         targets = ", targets into −1 … 1" if scaled else ""
         st.caption(SCALE_NOTE.format(targets=targets))
     st.file_uploader(f"Your own data (CSV: x1, x2, label; up to {MAX_BYTES // 2**20} MB)",
-                     type=["csv", "tsv", "txt"], key="own_upload", on_change=_read_upload,
+                     type=["csv", "tsv", "txt"], key=upload_key(state), on_change=_read_upload,
                      help="Two number columns and a label (classes 0/1, −1/1, names…) or a "
                           "number target; a header row is optional; comma, semicolon or "
                           "tab.")
-    if state.own.columns:
+    if state.own.columns:  # one box a row: the columns' names read whole
         name, cols = state.own.columns
-        c = st.columns(3)
-        for i, (key, label) in enumerate((("own_col_x1", "x1"), ("own_col_x2", "x2"),
-                                          ("own_col_label", "label"))):
-            c[i].selectbox(label, cols, index=min(i, len(cols) - 1), key=key)
+        for i, (key, label) in enumerate((("own_col_x1", "Input x1"),
+                                          ("own_col_x2", "Input x2"),
+                                          ("own_col_label", "Label"))):
+            st.selectbox(label, cols, index=min(state.own.suggested[i], len(cols) - 1),
+                         key=key)
         st.button(f"Use these columns of {name}", on_click=_use_columns, key="own_use_cols")
     st.toggle("Draw points", key="own_draw",
               help="Click on the decision regions to add a point; pick a class (or a "

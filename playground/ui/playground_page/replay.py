@@ -32,11 +32,10 @@ STYLE = """<style>
 .st-key-replay [data-testid="stHorizontalBlock"] { gap: 0.6rem; }
 .st-key-replay [data-testid="stSlider"] { padding: 0 0.4rem; }
 .st-key-replay [data-testid="stSliderThumbValue"] { font-size: 0.8rem; }
-@media (max-width: 640px) {
-  .st-key-replay [data-testid="stHorizontalBlock"] { flex-flow: row wrap; }
-  .st-key-replay [data-testid="stColumn"] { min-width: 40% !important; flex: 1 1 40% !important; }
-  .st-key-replay [data-testid="stColumn"]:first-child,
-  .st-key-replay [data-testid="stColumn"]:last-child { min-width: 100% !important; }
+@media (max-width: 640px) {  /* a phone: the scrubber, then the three others in a row */
+  .st-key-replay [data-testid="stHorizontalBlock"] { flex-flow: row wrap; gap: 0.4rem; }
+  .st-key-replay [data-testid="stColumn"] { min-width: 0 !important; flex: 1 1 28% !important; }
+  .st-key-replay [data-testid="stColumn"]:first-child { min-width: 100% !important; }
 }
 </style>"""
 

@@ -34,12 +34,39 @@ _STYLE = """<style>
 [data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
 [data-testid="stSidebarUserContent"] { padding-top: 1rem; }
 [data-testid="stSidebarUserContent"] h2 { font-size: 1.15rem; padding: 0.4rem 0 0 0; }
-/* a phone: the toolbar and the metrics wrap three to a row instead of one per row */
+/* messages: one slot in the header's empty strip, scrolling when long (never pushing
+   the stage down); toasts at the bottom right, off the toolbar */
+.st-key-messages { position: fixed; top: 0.3rem; right: 3.4rem; z-index: 999991;
+  width: min(calc(100vw - 34rem), 54rem); max-height: 3.6rem; overflow-y: auto;
+  gap: 0.2rem; border-radius: 0.5rem; }
+.st-key-messages:hover { max-height: 70vh; }  /* all of a long message, over the toolbar */
+.st-key-messages .stAlert [role="alert"] { padding: 0.3rem 0.6rem; }
+.st-key-messages .stAlert p { font-size: 0.82rem; line-height: 1.3; }
+.st-key-messages .stAlert ul { margin-top: 0; padding-left: 1.2rem; }
+.st-key-messages .stAlert li { margin: 0; padding: 0; }
+div:has(> .st-key-messages) { display: contents; }  /* (its wrapper takes no room) */
+.stToastContainer { top: auto !important; bottom: 1rem; }
+/* a tooltip never catches a click meant for what it covers (the page links above Play) */
+[role="tooltip"] * { pointer-events: none; }
+/* a phone: the toolbar in two rows (Play, Step, Reset; the pace, wide enough to read,
+   and View, Code, Run without icons), the five metrics in one small row, so that the
+   regions start on the first screen */
 @media (max-width: 640px) {
-  .st-key-toolbar [data-testid="stHorizontalBlock"],
-  .st-key-metrics [data-testid="stHorizontalBlock"] { flex-flow: row wrap; gap: 0.5rem; }
-  .st-key-toolbar [data-testid="stColumn"],
-  .st-key-metrics [data-testid="stColumn"] { min-width: 30% !important; flex: 1 1 30% !important; }
+  .st-key-toolbar [data-testid="stHorizontalBlock"] { flex-flow: row wrap; gap: 0.5rem; }
+  .st-key-toolbar [data-testid="stColumn"] { min-width: 0 !important; flex: 1 1 30% !important; }
+  .st-key-toolbar [data-testid="stColumn"]:nth-child(4) { flex: 1 1 34% !important; }
+  .st-key-toolbar [data-testid="stColumn"]:nth-child(n+5) { flex: 1 1 16% !important; }
+  .st-key-toolbar [data-testid="stColumn"]:nth-child(n+5) button { padding: 0 0.4rem; }
+  .st-key-toolbar [data-testid="stColumn"]:nth-child(n+5)
+    span:has(> [data-testid="stIconMaterial"]) { display: none; }
+  .st-key-metrics [data-testid="stHorizontalBlock"] { flex-flow: row nowrap; gap: 0.3rem;
+    align-items: flex-end; }
+  .st-key-metrics [data-testid="stColumn"] { min-width: 0 !important; flex: 1 1 0 !important; }
+  .st-key-metrics [data-testid="stMetricValue"] { font-size: 0.95rem; }
+  .st-key-metrics [data-testid="stMetricLabel"] p { font-size: 0.62rem; line-height: 1.15;
+    white-space: normal; }
+  .st-key-messages { top: auto; bottom: 0; left: 0; right: 0; width: auto;
+    max-height: 30vh; padding: 0.3rem; background: rgba(255, 255, 255, 0.92); }
 }
 </style>"""
 _SHORTCUTS_JS = Path(__file__).with_name("shortcuts.js")
@@ -112,21 +139,35 @@ def _rewind(epoch: int):
     _locked(lambda t: t.rewind(epoch))
 
 
+def messages(state: PlaygroundState, trainer) -> None:
+    """The page's messages: the notices of its last run, why Play waits after a
+    divergence, or what is wrong with the run. They sit in one slot that floats in the
+    header's empty strip (at the bottom of a phone's screen; see ``_STYLE``) and
+    scrolls when long, so a message never moves the stage."""
+    with st.container(key="messages"):
+        for kind, text in state.shown_notices:
+            getattr(st, kind)(text)
+        if state.halted:
+            st.error(state.halted[1], icon=":material/warning:")
+        else:
+            health(trainer)
+
+
 def health(trainer) -> None:
     """What is wrong with the run, if anything (see health.py), and the way out: back to
-    the last sane epoch, or Reset."""
+    the last sane epoch (or Reset, in the toolbar)."""
     found = diagnose(trainer)
     if found is None:
         return
     severe = found.kind in ("overflow", "absurd")
-    c = st.columns([6, 1.4, 1], vertical_alignment="center")
+    if found.rewind_epoch is None:
+        (st.error if severe else st.warning)(found.message, icon=":material/warning:")
+        return
+    c = st.columns([4, 1.4], vertical_alignment="center")
     (c[0].error if severe else c[0].warning)(found.message, icon=":material/warning:")
-    if found.rewind_epoch is not None:
-        c[1].button(f"Back to epoch {found.rewind_epoch:,}", key="rewind", on_click=_rewind,
-                    args=(found.rewind_epoch,), type="primary" if severe else "secondary",
-                    icon=":material/history:", width="stretch")
-    c[2].button("Reset", key="health_reset", on_click=_reset, icon=":material/replay:",
-                width="stretch")
+    c[1].button(f"Back to epoch {found.rewind_epoch:,}", key="rewind", on_click=_rewind,
+                args=(found.rewind_epoch,), type="primary" if severe else "secondary",
+                icon=":material/history:", width="stretch")
 
 
 def toolbar(ss, state: PlaygroundState) -> None:
@@ -139,14 +180,14 @@ def toolbar(ss, state: PlaygroundState) -> None:
     c[0].button("Pause" if playing else "Play", key="play", on_click=_play_pause,
                 args=(not playing,), type="primary", width="stretch",
                 icon=":material/pause:" if playing else ":material/play_arrow:",
-                help=SHORTCUTS)
+                help="Train on, or pause (Space)")
     c[1].button("Step", key="step", on_click=_step, icon=":material/skip_next:",
                 width="stretch", help="Train exactly one epoch (→ or S)")
     c[2].button("Reset", key="reset", on_click=_reset, icon=":material/replay:",
                 width="stretch", help="Fresh weights from the init seed, epoch 0 (R)")
     if not hide.hides("speed"):
         c[3].selectbox("Speed", SPEEDS, key="speed", label_visibility="collapsed",
-                       format_func=lambda s: "max speed" if s == "max" else f"{s} epochs/s",
+                       format_func=speed_label,
                        help="Epochs per second; max trains as many as fit each frame")
     if not hide.hides("all"):  # hide=all: only the stage
         with c[4].popover("View", icon=":material/tune:", width="stretch"):
@@ -157,6 +198,13 @@ def toolbar(ss, state: PlaygroundState) -> None:
                           help="Download or open a run file; make a GIF"):
             run_files.run_menu(state)
     shortcuts()
+
+
+def speed_label(speed: str) -> str:
+    """The pace as the Speed box shows it: ``1 epoch/s``, ``30 epochs/s``, ``max speed``."""
+    if speed == "max":
+        return "max speed"
+    return f"{speed} epoch/s" if speed == "1" else f"{speed} epochs/s"
 
 
 def _open_code():
@@ -170,12 +218,18 @@ def code_dialog(state: PlaygroundState) -> None:
 
 
 def view_options(ss, state: PlaygroundState, hide: View) -> None:
-    """Toggles, the main view, the panel below the stage, and the weight editor."""
+    """Toggles, the main view, the panel below the stage, and the weight editor.
+
+    The browser mounts these widgets only while the menu is open, and a value the page
+    puts into one (from the link) travels with that one script run; so each keeps its
+    value in the session (``persist_state``), which Streamlit then sends along on every
+    run the browser has not reported the widget, and the menu shows the page's state
+    when it opens, however many runs came before."""
     st.caption(f":material/keyboard: {SHORTCUTS}")
     for key, label in (("show_test", "Test points"), ("discretize", "Discretize"),
                        ("log_loss", "Log loss"), ("show_network", "Show the diagram")):
         if not hide.hides(VIEW_KEYS[key]):
-            st.toggle(label, key=key)
+            st.toggle(label, key=key, persist_state="session")
     if not hide.hides("focus"):
         inside.focus_control(ss, state.trainer)
     if not hide.hides("panel"):
@@ -219,4 +273,5 @@ def shortcuts() -> None:
                                                           "s": "step", "r": "reset"}})
 
 
-__all__ = ["LABELS", "health", "metrics", "read_view", "seed_view", "style", "toolbar"]
+__all__ = ["LABELS", "health", "messages", "metrics", "read_view", "seed_view", "style",
+           "toolbar"]

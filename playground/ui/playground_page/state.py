@@ -51,6 +51,9 @@ class OwnDataState:
                                                   # asks which columns to use
     clicks_seen: tuple[str | None, int] = (None, 0)  # (page, sequence number) of the last
                                                      # drawn click taken in
+    suggested: tuple[int, int, int] = (0, 1, 2)  # the likely x1, x2, label among them
+    refused: int = 0                 # files refused: the uploader's key suffix (a refused
+                                     # file leaves the uploader, not named beside old data)
 
 
 @dataclass
@@ -63,6 +66,8 @@ class PlaygroundState:
     hide: tuple[str, ...] = ()       # what the link hides stays hidden for the session
     notices: list[tuple[str, str]] = field(default_factory=list)  # (st function, text),
                                                                   # shown on the next run
+    shown_notices: list[tuple[str, str]] = field(default_factory=list)  # those the page
+                                     # shows until its next run (in the messages' slot)
     halted: tuple[Config, str] | None = None  # a broken run's settings and why Play waits
     reseed_widgets: bool = False     # the settings' widgets show the run's config next run
     show_code: bool = False          # the Code dialog opens on the next run

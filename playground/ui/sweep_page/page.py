@@ -296,8 +296,9 @@ def _page(ss) -> None:
         c[0].button("Run", key="sw_run", type="primary", icon=":material/play_arrow:",
                     width="stretch", on_click=_run, args=(base, points, spec), disabled=running,
                     help=f"Train {spec.n_runs} runs of {spec.epochs} epochs")
-        c[2].markdown(f"**{spec.n_runs} runs**: {spec.describe()}, {spec.epochs} epochs "
-                      f"(at most {MAX_RUNS})")
+        runs = "1 run" if spec.n_runs == 1 else f"{spec.n_runs} runs"
+        c[2].markdown(f"**{runs}** (at most {MAX_RUNS}): {spec.describe()}, "
+                      f"{spec.epochs} epochs each")
     else:
         c[2].error(problem, icon=":material/block:")
     c[1].button("Cancel", key="sw_cancel", icon=":material/stop:", width="stretch",
