@@ -1,4 +1,5 @@
-"""The app's two pages: the playground (the default) and the Sweep, in the top bar.
+"""The app's pages in the top bar: the playground (the default), the Sweep and the
+Lessons.
 
 ``streamlit run app.py`` runs :func:`main`. The playground keeps its URL rules (its
 query keys, short links, ``hide=``); ``hide=all`` leaves out the page links too. The
@@ -13,6 +14,7 @@ import streamlit as st
 from playground.ui.playground_page import app
 
 SWEEP_SCRIPT = "playground/ui/sweep_page/entry.py"  # relative to app.py
+LESSONS_SCRIPT = "playground/ui/lessons_page/entry.py"
 _PAGES: dict[str, st.Page] = {}
 
 
@@ -22,11 +24,12 @@ def playground() -> st.Page:
 
 
 def main() -> None:
-    """Both pages, and the one the URL asks for."""
+    """Every page, and the one the URL asks for."""
     _PAGES["playground"] = st.Page(app.main, title="Playground",
                                    url_path="playground", default=True)
     _PAGES["sweep"] = st.Page(SWEEP_SCRIPT, title="Sweep",
                               url_path="sweep")
+    _PAGES["lessons"] = st.Page(LESSONS_SCRIPT, title="Lessons", url_path="lessons")
     hide = st.query_params.get("hide", "")
     position = "hidden" if "all" in hide.split(",") else "top"
     st.navigation(list(_PAGES.values()), position=position).run()

@@ -20,6 +20,9 @@ import streamlit as st
 from playground.config import Config
 from playground.run.health import diagnose
 from playground.run.trainer import Trainer
+from playground.ui.lessons_page import link as lesson_link
+from playground.ui.lessons_page import panel as lesson_panel
+from playground.ui.lessons_page import steps as lesson_steps
 from playground.ui.live.live_plot import live_plot
 from playground.ui.playground_page import controls, inside, own_data, replay, stage
 from playground.ui.playground_page.state import KEY, PlaygroundState
@@ -38,8 +41,10 @@ STAGE_HEIGHT = 470  # px of the decision regions and the diagram: both fit 1280x
 
 
 def _init_session(ss) -> PlaygroundState:
-    query = st.query_params.to_dict()
-    config, problems = Config.from_query_lenient(query)
+    # a lesson's link (lesson=xor&step=2) opens at that step's settings and view
+    query, lesson, step, problems = lesson_link.read(st.query_params.to_dict())
+    config, config_problems = Config.from_query_lenient(query)
+    problems += config_problems
     config, points, point_problems = own_data.from_query(query, config)
     problems += point_problems
     view, view_problems = View.from_query(query)
@@ -53,6 +58,8 @@ def _init_session(ss) -> PlaygroundState:
     state = ss[KEY] = PlaygroundState(Trainer(shown, data=points), hide=view.hide)
     stage.seed_view(view, ss, state)
     problems += filter(None, [replay.open_at(state, state.trainer, view.at)])
+    if lesson is not None:
+        lesson_steps.start(state, lesson, step)
     if problems:
         state.notify("warning", "This link had settings that could not be used:\n\n- "
                      + "\n- ".join(problems))
@@ -78,9 +85,12 @@ def _apply_widgets(ss, state: PlaygroundState) -> None:
 
 
 def _sync_url(ss, state: PlaygroundState) -> None:
-    """Settings and view in the URL, leaving out defaults (short links)."""
-    query = {**state.trainer.config.to_query(short=True),
-             **stage.read_view(ss, state).to_query(), **own_data.to_query(state.trainer)}
+    """Settings and view in the URL, leaving out defaults (short links); in a lesson,
+    the lesson and step, leaving out what is as the step starts."""
+    config, view, lesson = state.trainer.config, stage.read_view(ss, state), state.lesson
+    query = lesson_link.write(lesson.lesson, lesson.number, config, view) or {
+        **config.to_query(short=True), **view.to_query()}
+    query.update(own_data.to_query(state.trainer))
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
 
@@ -203,9 +213,13 @@ def _previews():
 
 def _sidebar(ss, state: PlaygroundState) -> None:
     hide = View(hide=state.hide)
-    if hide.hides("data") and hide.hides("network") and hide.hides("training"):
+    settings = not (hide.hides("data") and hide.hides("network") and hide.hides("training"))
+    if not settings and state.lesson.lesson is None:
         return  # nothing to show: the sidebar stays away
     with st.sidebar:
+        lesson_panel.sidebar(state)  # the open lesson's step, above the settings
+        if not settings:
+            return
         st.markdown("#### Neural Playground")
         if not hide.hides("data"):
             st.header("Data")
@@ -238,6 +252,7 @@ def main() -> None:
 
 def _page(ss, state: PlaygroundState, sid: str) -> None:
     state.guard.claim()  # a newer script run: an older one still training gives way
+    lesson_steps.take_request(ss, state)  # a lesson opened on the Lessons page
     if state.reseed_widgets:
         state.reseed_widgets = False
         controls.seed_widgets(state.trainer.config, ss)
