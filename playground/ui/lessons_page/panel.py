@@ -56,14 +56,12 @@ def sidebar(state: PlaygroundState) -> bool:
 
 # ---------------------------------------------------------------------- the prediction
 def _prediction(ls: LessonState, step: Step) -> None:
-    """The question and its choices; the answer and explanation once one is picked (the
-    first pick counts)."""
+    """The question and its choices; the answer and explanation once one is picked."""
     p = step.prediction
     picked = ls.picks.get(step.number)
     key = f"lesson_pick_{ls.generation}_{step.number}"
     st.radio(f"**Predict:** {p.question}", range(len(p.choices)), index=picked, key=key,
-             format_func=p.choices.__getitem__, on_change=_pick, args=(key, step.number),
-             disabled=picked is not None)
+             format_func=p.choices.__getitem__, on_change=_pick, args=(key, step.number))
     if picked is None:
         st.caption("Pick one: the answer shows once you have chosen.")
         return
@@ -116,13 +114,11 @@ def goal_status(state: PlaygroundState) -> None:
             st.success("**Goal met.** " + result.message.removeprefix("Goal met: "),
                        icon=":material/check_circle:")
             return
-        goal = state.lesson.step.goal
-        lines = []
-        if not result.same_data:
-            lines.append(goal.data_problem(state.trainer.config))
-        lines += [f":material/check: {c.message}" if c.met else c.message
-                  for c in result.conditions]
-        st.info(f"**Goal:** `{goal.text}`\n\n" + "\n".join(f"- {line}" for line in lines),
+        lines = [] if result.same_data else [
+            state.lesson.step.goal.data_problem(state.trainer.config)]
+        lines += [c.message for c in result.conditions if not c.met]
+        lines += [f":material/check: {c.message}" for c in result.conditions if c.met]
+        st.info("**Goal** — not met yet:\n\n" + "\n".join(f"- {line}" for line in lines),
                 icon=":material/flag:")
 
 
