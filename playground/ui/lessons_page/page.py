@@ -22,7 +22,7 @@ from playground.ui.server.classroom import CLASSROOM, join
 UPLOAD_MB = 1  # a lesson file is at most 200,000 characters (well under this)
 _STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 4.2rem; padding-bottom: 1rem;
-                                        max-width: 60rem; }
+                                        max-width: 72rem; }
 </style>"""
 
 
@@ -39,14 +39,15 @@ def _page(ss) -> None:
     st.markdown("### Lessons")
     st.markdown("A lesson opens beside the playground's stage, one step at a time: read, "
                 "**predict**, play, and watch the step's **goal** turn green when your run "
-                "meets it. The address bar then links to the step you are on: paste it "
-                "into a slide (`?lesson=xor&step=2`).")
+                "meets it. The address bar then holds a link to the step you are on, "
+                "such as `?lesson=xor&step=2`: put it on a slide.")
     _current(ss)
-    for info in lessons.builtin():
-        with st.container(border=True, key=f"lesson_row_{info.name}"):
-            c = st.columns([6, 1], vertical_alignment="center")
+    rows = st.columns(2)
+    for i, info in enumerate(lessons.builtin()):
+        with rows[i % 2].container(border=True, key=f"lesson_row_{info.name}"):
+            c = st.columns([4, 1], vertical_alignment="top")
             c[0].markdown(f"**{info.title}**  \n{info.summary}")
-            c[0].caption(f"{info.steps} steps · link: `?lesson={info.name}`")
+            c[0].caption(f"{info.steps} steps · `?lesson={info.name}`")
             if c[1].button("Open", key=f"lesson_open_{info.name}", type="primary",
                            width="stretch"):
                 _open(ss, lessons.load(info.name))
