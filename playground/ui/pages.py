@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.ui.playground_page import app
+from playground.ui.server.classroom import CLASSROOM, join
 
 SWEEP_SCRIPT = "playground/ui/sweep_page/entry.py"  # relative to app.py
 LESSONS_SCRIPT = "playground/ui/lessons_page/entry.py"
@@ -21,6 +22,15 @@ _PAGES: dict[str, st.Page] = {}
 def playground() -> st.Page:
     """The playground page (to switch to it)."""
     return _PAGES["playground"]
+
+
+def run_page(title: str, body) -> None:
+    """Run a page beside the playground: its title, and ``body(session_state)`` as a
+    script run a person waits for (training elsewhere steps aside: see classroom.py)."""
+    st.set_page_config(page_title=f"{title} · Neural Playground", page_icon="🧠", layout="wide")
+    ss = st.session_state
+    with CLASSROOM.interactive(join(ss)):
+        body(ss)
 
 
 def main() -> None:

@@ -17,7 +17,6 @@ from playground.ui import pages
 from playground.ui.lessons_page import steps
 from playground.ui.live.live_plot import resend_all
 from playground.ui.playground_page.state import PlaygroundState
-from playground.ui.server.classroom import CLASSROOM, join
 
 UPLOAD_MB = 1  # a lesson file is at most 200,000 characters (well under this)
 _STYLE = """<style>
@@ -28,10 +27,7 @@ _STYLE = """<style>
 
 def main() -> None:
     """The whole Lessons page."""
-    st.set_page_config(page_title="Lessons · Neural Playground", page_icon="🧠", layout="wide")
-    ss = st.session_state
-    with CLASSROOM.interactive(join(ss)):  # a person waits: training elsewhere steps aside
-        _page(ss)
+    pages.run_page("Lessons", _page)
 
 
 def _page(ss) -> None:

@@ -3,10 +3,11 @@ title and number, Back/Next/End, its text (Markdown with formulas), the predicti
 (the answer and its explanation show once a choice is made), the goal's status and a
 solution to try. The stage keeps its whole first screen.
 
-The goal is checked on the live run on every run of the page and, while playing, every
-:data:`GOAL_EVERY` seconds (a fragment of its own): it says which conditions are still
-unmet and by how much, and turns green once met; it stays green on that step (a goal
-such as ``epoch <= 100`` would turn unmet again as training goes on).
+The goal is checked on the live run on every run of the page and every frame the live
+view trains (:func:`check`), and shown again every :data:`GOAL_EVERY` seconds while
+playing (a fragment of its own): it says which conditions are still unmet and by how
+much, and turns green once met; it stays green on that step (a goal such as
+``epoch <= 100`` would turn unmet again as training goes on).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from playground.lessons import GoalResult, Step
 from playground.ui.lessons_page import steps
 from playground.ui.playground_page.state import KEY, LessonState, PlaygroundState
 
-GOAL_EVERY = 0.3  # seconds between goal checks while playing
+GOAL_EVERY = 0.3  # seconds between redraws of the goal while playing
 
 
 def sidebar(state: PlaygroundState) -> bool:

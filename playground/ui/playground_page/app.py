@@ -157,6 +157,7 @@ def _frame(ss, state: PlaygroundState, sid: str, ticket: int) -> None:
         _train_frame(ss, state, ticket, sid, playing)
         if _stop_if_broken(state):
             st.rerun(scope="app")
+        lesson_panel.check(state)  # a lesson's goal met at this frame's epoch stays met
     else:
         CLASSROOM.stopped(sid)
         state.last_frame = state.pace = None
