@@ -258,6 +258,21 @@ def test_a_goal_is_checked_every_frame_while_playing():
     assert state.trainer.epoch > 0
 
 
+def test_a_goal_met_by_diverging_stays_met_after_the_app_takes_the_run_back():
+    # "diverged == 1": the app stops a diverged run and rewinds it to its last sane epoch
+    at = run_app({"lesson": "learning-rate", "step": "3", "learning_rate": "1",
+                  "speed": "max"})
+    button(at, "play").click().run()
+    state = _state(at)
+    for _ in range(30):
+        if not state.playing:
+            break
+        at.run()
+    assert not state.playing and state.trainer.diverged is None  # taken back
+    assert any("diverged" in e.value for e in at.error)
+    assert any("Goal met" in s.value and "diverged" in s.value for s in at.sidebar.success)
+
+
 # ---------------------------------------------------------------------- uploads
 def _upload(at, name: str, data: bytes):
     box = next(u for u in at.file_uploader if u.key == "lesson_upload")

@@ -61,7 +61,7 @@ def test_a_lesson_link_predict_play_until_the_goal_is_green_and_reload(page_at):
     page.keyboard.press(" ")
     app.wait_until(lambda: app.play_label().endswith("Play"), what="Space to pause")
     assert "Goal met" in page.locator(GOAL).inner_text()
-    page.locator('[data-testid="stSidebarUserContent"]').evaluate("e => e.scrollTo(0, 0)")
+    page.locator('[data-testid="stSidebar"] h5').first.scroll_into_view_if_needed()
     page.get_by_text("Stuck? A way that works").click()  # fold the solution away again
     page.wait_for_timeout(800)
     page.mouse.move(900, 700)  # no tooltip over the stage

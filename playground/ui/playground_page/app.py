@@ -155,9 +155,9 @@ def _frame(ss, state: PlaygroundState, sid: str, ticket: int) -> None:
             state.frame_every = every  # more or fewer pages playing: re-time the frames
             st.rerun(scope="app")
         _train_frame(ss, state, ticket, sid, playing)
-        if _stop_if_broken(state):
+        lesson_panel.check(state)  # a lesson's goal met at this epoch (even by diverging,
+        if _stop_if_broken(state):  # which the run is then taken back from) stays met
             st.rerun(scope="app")
-        lesson_panel.check(state)  # a lesson's goal met at this frame's epoch stays met
     else:
         CLASSROOM.stopped(sid)
         state.last_frame = state.pace = None
