@@ -369,3 +369,10 @@ def test_every_steps_link_is_short_and_reads_back_as_the_step(name):
         # the lesson's own full query (Lesson.query) opens the same
         opened = link.read(lesson.query(step.number))[0]
         assert Config.from_query(opened) == step.config
+
+
+def test_the_goal_shows_the_run_after_a_settings_change_at_once():
+    at = run_app({"lesson": "xor", "step": "2"})
+    assert "1 too few" in _texts(at)
+    at.number_input(key="w_n_layers").set_value(1).run()  # paused: no frame follows
+    assert "1 too few" not in _texts(at) and "hidden layers 1 = 1" in _texts(at)

@@ -21,14 +21,15 @@ from playground.ui.playground_page.state import KEY, LessonState, PlaygroundStat
 GOAL_EVERY = 0.3  # seconds between redraws of the goal while playing
 
 
-def sidebar(state: PlaygroundState) -> bool:
-    """Draw the open lesson's step (call inside the sidebar). Whether a lesson is open."""
+def sidebar(box, state: PlaygroundState) -> None:
+    """Draw the open lesson's step into ``box`` (a container at the sidebar's top; None:
+    nothing to draw). Call it once the widgets' changes have reached the run."""
     ls = state.lesson
-    if ls.lesson is None:
-        return False
+    if box is None or ls.lesson is None:
+        return
     lesson, step = ls.lesson, ls.step
     number, total = step.number, len(lesson.steps)
-    with st.container(key="lesson"):
+    with box, st.container(key="lesson"):
         st.caption(f":material/school: Lesson · {lesson.title}")
         st.markdown(f"##### Step {number} of {total}: {step.title}")
         c = st.columns([1, 1.2, 1], gap="small", vertical_alignment="center")
@@ -51,8 +52,7 @@ def sidebar(state: PlaygroundState) -> bool:
         if not lesson.name:
             st.caption("An uploaded lesson: a link cannot carry it (the address bar keeps "
                        "the settings only). Share the file itself.")
-    st.divider()
-    return True
+        st.divider()
 
 
 # ---------------------------------------------------------------------- the prediction

@@ -212,15 +212,17 @@ def _previews():
     return dataset_previews()
 
 
-def _sidebar(ss, state: PlaygroundState) -> None:
+def _sidebar(ss, state: PlaygroundState):
+    """The settings; returns the place above them for the open lesson (None without
+    one), filled once the widgets' changes have reached the run."""
     hide = View(hide=state.hide)
     settings = not (hide.hides("data") and hide.hides("network") and hide.hides("training"))
     if not settings and state.lesson.lesson is None:
-        return  # nothing to show: the sidebar stays away
+        return None  # nothing to show: the sidebar stays away
     with st.sidebar:
-        lesson_panel.sidebar(state)  # the open lesson's step, above the settings
+        lesson_box = st.container() if state.lesson.lesson is not None else None
         if not settings:
-            return
+            return lesson_box
         st.markdown("#### Neural Playground")
         if not hide.hides("data"):
             st.header("Data")
@@ -235,6 +237,7 @@ def _sidebar(ss, state: PlaygroundState) -> None:
         if not hide.hides("training"):
             st.header("Training")
             controls.training_controls(ss, hide)
+    return lesson_box
 
 
 def main() -> None:
@@ -260,8 +263,9 @@ def _page(ss, state: PlaygroundState, sid: str) -> None:
     state.put_widget_values(ss)  # a diagram click's focus or link (see inside.py)
     stage.style(replay.STYLE)
     controls.clamp_widgets(ss, state)
-    _sidebar(ss, state)
+    lesson_box = _sidebar(ss, state)
     _apply_widgets(ss, state)
+    lesson_panel.sidebar(lesson_box, state)  # the lesson's step; its goal on the run as it is
     notices, state.notices = state.notices, []
     for kind, text in notices:
         getattr(st, kind)(text)
