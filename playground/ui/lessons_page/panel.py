@@ -90,19 +90,18 @@ def _goal(state: PlaygroundState) -> None:
 
 
 def check(state: PlaygroundState) -> GoalResult | None:
-    """The step's goal on the live run (the result kept once met on this step), or None
-    for a step without a goal."""
+    """The step's goal on the live run, or None for a step without a goal. Once met on
+    this step it stays met: while the run no longer meets it, the result is the last
+    one that did."""
     ls = state.lesson
     step = ls.step
     if step is None or step.goal is None:
         return None
-    if ls.met is not None:
-        return ls.met
     with state.guard.lock:
         result = step.goal.check(state.trainer)
     if result.met:
         ls.met = result
-    return result
+    return result if ls.met is None else ls.met
 
 
 def goal_status(state: PlaygroundState) -> None:
