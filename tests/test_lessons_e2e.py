@@ -26,6 +26,10 @@ def _sidebar_text(app) -> str:
     return app.page.locator('[data-testid="stSidebar"]').inner_text()
 
 
+def all_drawn(page) -> bool:
+    return page.evaluate("window.__probe.allDrawn()")
+
+
 def _heading(app) -> str:
     return app.page.locator('[data-testid="stSidebar"] h5').first.inner_text()
 
@@ -78,10 +82,6 @@ def test_a_lesson_link_predict_play_until_the_goal_is_green_and_reload(page_at):
     page.evaluate("document.activeElement && document.activeElement.blur()")
     page.keyboard.press("ArrowRight")  # the stage's shortcuts still work in a lesson
     app.wait_until(lambda: app.epoch() == 1, what="→ to train one epoch")
-
-
-def all_drawn(page) -> bool:
-    return page.evaluate("window.__probe.allDrawn()")
 
 
 def test_the_lessons_page_opens_a_lesson_and_shows_a_bad_upload(server, browser, tmp_path):
