@@ -572,3 +572,16 @@ def test_a_default_run_meets_no_builtin_goal():
 def test_builtin_files_live_in_the_package():
     folder = Path(lessons.__file__).parent / "builtin"
     assert len(list(folder.glob("*.md"))) == len(lessons.builtin())
+
+
+def test_diverged_counts_a_loss_that_ran_away_before_it_overflows():
+    # the app stops such a run as "Training diverged" (and takes it back): a goal
+    # "diverged == 1" must see it as diverged too
+    from playground.run.health import diagnose
+
+    step = lessons.load("learning-rate").steps[2]
+    run = Trainer(step.solution.config)
+    run.step(1)
+    assert run.diverged is None and diagnose(run).kind == "absurd"
+    assert step.goal.check(run).met
+    assert not step.goal.check(Trainer(step.config)).met

@@ -13,3 +13,29 @@ def test_readme_python_example_runs(capsys):
     run = namespace["run"]
     assert run.epoch == 300 and run.metrics["test_acc"] > 0.9
     assert "300" in capsys.readouterr().out
+
+
+def _lessons_section() -> str:
+    text = README.read_text()
+    return text[text.index("\n## Lessons\n"):text.index("\n## Read the engine\n")]
+
+
+def test_readme_lesson_example_is_a_lesson_whose_solution_meets_its_goal():
+    from playground import Trainer, lessons
+
+    example = re.search(r"````markdown\n(.*?)````", _lessons_section(), re.S).group(1)
+    lesson = lessons.load(example)
+    assert [s.title for s in lesson.steps] == ["One neuron, one line", "Add a hidden layer"]
+    step = lesson.steps[1]
+    config, epochs = step.solution
+    run = Trainer(config)
+    run.step(epochs)
+    assert step.goal.check(run).met
+
+
+def test_readme_lessons_python_example_runs(capsys):
+    code = re.search(r"```python\n(.*?)```", _lessons_section(), re.S).group(1)
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own docs
+    assert namespace["result"].met
+    assert capsys.readouterr().out.startswith("True Goal met: test accuracy 99.2 %")

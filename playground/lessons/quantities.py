@@ -21,6 +21,7 @@ import numpy as np
 
 from playground.config import CHOICES
 from playground.data.features import feature_matrix
+from playground.run.health import diagnose
 
 RISES_WINDOW = 100  # loss_rises looks at this many recorded epochs back
 
@@ -73,6 +74,14 @@ def _dead(run) -> float:
     return float(sum(int((~h.any(axis=0)).sum()) for h in outputs[:-1]))
 
 
+def _diverged(run) -> float:
+    """1 once training has diverged: its outputs overflowed (``run.diverged``) or its
+    loss ran away far beyond where it started (the two cases the app stops as "Training
+    diverged", see :func:`~playground.run.health.diagnose`), else 0."""
+    found = diagnose(run) if not run.diverged else None
+    return float(bool(run.diverged) or (found is not None and found.kind == "absurd"))
+
+
 def _loss_rises(run) -> float:
     """How often the training loss went up from one recorded epoch to the next, over the
     last ``RISES_WINDOW`` recorded epochs: 0 for a smooth descent, many for a noisy one."""
@@ -106,8 +115,8 @@ QUANTITIES: dict[str, Quantity] = {
                  lambda run: float(len(run.config.features))),
         Quantity("dead", "dead ReLU neurons", "count", _dead,
                  help="hidden ReLU neurons off for every training point"),
-        Quantity("diverged", "diverged", "flag", lambda run: float(bool(run.diverged)),
-                 help="1 once training has overflowed and stopped, else 0"),
+        Quantity("diverged", "diverged", "flag", _diverged,
+                 help="1 once training has overflowed or its loss has run away, else 0"),
         Quantity("loss_rises", "rises of the training loss", "count", _loss_rises,
                  help=f"over the last {RISES_WINDOW} recorded epochs"),
         Quantity("batches", "mini-batches per epoch", "count", _batches),

@@ -20,6 +20,9 @@ import streamlit as st
 from playground.config import LABELS, Config
 from playground.run.health import diagnose
 from playground.run.trainer import Trainer
+from playground.ui.lessons_page import link as lesson_link
+from playground.ui.lessons_page import panel as lesson_panel
+from playground.ui.lessons_page import steps as lesson_steps
 from playground.ui.live.live_plot import live_plot
 from playground.ui.playground_page import (
     architecture,
@@ -47,8 +50,10 @@ STAGE_HEIGHT = 470  # px of the decision regions and the diagram: both fit 1280x
 
 
 def _init_session(ss) -> PlaygroundState:
-    query = st.query_params.to_dict()
-    config, problems = Config.from_query_lenient(query)
+    # a lesson's link (lesson=xor&step=2) opens at that step's settings and view
+    query, lesson, step, problems = lesson_link.read(st.query_params.to_dict())
+    config, config_problems = Config.from_query_lenient(query)
+    problems += config_problems
     config, points, point_problems = own_data.from_query(query, config)
     problems += point_problems
     view, view_problems = View.from_query(query)
@@ -65,6 +70,8 @@ def _init_session(ss) -> PlaygroundState:
     state = ss[KEY] = PlaygroundState(run, hide=view.hide)
     stage.seed_view(view, ss, state)
     problems += filter(None, [replay.open_at(state, state.trainer, view.at)])
+    if lesson is not None:
+        lesson_steps.start(state, lesson, step)
     if problems:
         state.notify("warning", "This link had settings that could not be used:\n\n- "
                      + "\n- ".join(problems))
@@ -90,9 +97,12 @@ def _apply_widgets(ss, state: PlaygroundState) -> None:
 
 
 def _sync_url(ss, state: PlaygroundState) -> None:
-    """Settings and view in the URL, leaving out defaults (short links)."""
-    query = {**state.trainer.config.to_query(short=True),
-             **stage.read_view(ss, state).to_query(), **own_data.to_query(state.trainer)}
+    """Settings and view in the URL, leaving out defaults (short links); in a lesson,
+    the lesson and step, leaving out what is as the step starts."""
+    config, view, lesson = state.trainer.config, stage.read_view(ss, state), state.lesson
+    query = lesson_link.write(lesson.lesson, lesson.number, config, view) or {
+        **config.to_query(short=True), **view.to_query()}
+    query.update(own_data.to_query(state.trainer))
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
 
@@ -157,7 +167,8 @@ def _frame(ss, state: PlaygroundState, sid: str, ticket: int) -> None:
             state.frame_every = every  # more or fewer pages playing: re-time the frames
             st.rerun(scope="app")
         _train_frame(ss, state, ticket, sid, playing)
-        if _stop_if_broken(state):
+        lesson_panel.check(state)  # a lesson's goal met at this epoch (even by diverging,
+        if _stop_if_broken(state):  # which the run is then taken back from) stays met
             st.rerun(scope="app")
     else:
         CLASSROOM.stopped(sid)
@@ -211,11 +222,17 @@ def _live_view(ss, state: PlaygroundState, sid: str) -> None:
     view()
 
 
-def _sidebar(ss, state: PlaygroundState) -> None:
+def _sidebar(ss, state: PlaygroundState):
+    """The settings; returns the place above them for the open lesson (None without
+    one), filled once the widgets' changes have reached the run."""
     hide = View(hide=state.hide)
-    if hide.hides("data") and hide.hides("network") and hide.hides("training"):
-        return  # nothing to show: the sidebar stays away
+    settings = not (hide.hides("data") and hide.hides("network") and hide.hides("training"))
+    if not settings and state.lesson.lesson is None:
+        return None  # nothing to show: the sidebar stays away
     with st.sidebar:
+        lesson_box = st.container() if state.lesson.lesson is not None else None
+        if not settings:
+            return lesson_box
         st.markdown("#### Neural Playground")
         if not hide.hides("data"):
             st.header("Data")
@@ -229,6 +246,7 @@ def _sidebar(ss, state: PlaygroundState) -> None:
         if not hide.hides("training"):
             st.header("Training")
             controls.training_controls(ss, hide)
+    return lesson_box
 
 
 def main() -> None:
@@ -247,14 +265,16 @@ def main() -> None:
 
 def _page(ss, state: PlaygroundState, sid: str) -> None:
     state.guard.claim()  # a newer script run: an older one still training gives way
+    lesson_steps.take_request(ss, state)  # a lesson opened on the Lessons page
     if state.reseed_widgets:
         state.reseed_widgets = False
         controls.seed_widgets(state.trainer.config, ss)
     state.put_widget_values(ss)  # a diagram click's focus or link (see inside.py)
     stage.style(replay.STYLE)
     controls.clamp_widgets(ss, state)
-    _sidebar(ss, state)
+    lesson_box = _sidebar(ss, state)
     _apply_widgets(ss, state)
+    lesson_panel.sidebar(lesson_box, state)  # the lesson's step; its goal on the run as it is
     state.shown_notices, state.notices = state.notices, []  # shown in the live view
     halted = state.halted
     if not (halted and halted[0] == state.trainer.config and not state.playing):

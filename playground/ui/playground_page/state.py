@@ -1,6 +1,7 @@
 """What the playground page keeps between script runs of one session, typed, under one
 session key (:data:`KEY`): the run and its guard, whether it plays, the pace and frame
-clock of the live view, replay's position, the notices, the own-data draft, the editor.
+clock of the live view, replay's position, the notices, the own-data draft, the editor,
+the lesson open beside the stage.
 
 The widgets keep their own keys in ``st.session_state`` (Streamlit needs them: ``w_*``
 for the settings, ``speed``, ``focus``, ``edit_layer``, …). A value meant for a widget
@@ -20,6 +21,7 @@ from typing import Any
 
 from playground.config import Config
 from playground.data.points import Points
+from playground.lessons import GoalResult, Lesson, Step
 from playground.run.trainer import Trainer
 from playground.ui.server.classroom import FRAME
 from playground.ui.server.session import Pace, RunGuard
@@ -57,6 +59,23 @@ class OwnDataState:
 
 
 @dataclass
+class LessonState:
+    """The lesson open beside the stage (see lessons_page/), if any."""
+
+    lesson: Lesson | None = None     # None: the playground without a lesson
+    number: int = 1                  # the step shown (1-based)
+    met: GoalResult | None = None    # the step's goal once met: it stays green on this step
+    picks: dict[int, int] = field(default_factory=dict)  # step -> the prediction's choice
+    hide_before: tuple[str, ...] = ()  # hidden before the lesson (restored when it ends)
+    generation: int = 0              # lessons opened: the lesson widgets' key suffix
+
+    @property
+    def step(self) -> Step | None:
+        """The step shown (None without a lesson)."""
+        return None if self.lesson is None else self.lesson.step(self.number)
+
+
+@dataclass
 class PlaygroundState:
     """One session's playground page."""
 
@@ -85,6 +104,7 @@ class PlaygroundState:
     run_upload_count: int = 0        # run files opened: the uploader's key suffix
     replay: ReplayState = field(default_factory=ReplayState)
     own: OwnDataState = field(default_factory=OwnDataState)
+    lesson: LessonState = field(default_factory=LessonState)
     widgets_next_run: dict[str, Any] = field(default_factory=dict)  # widget key -> value
 
     @staticmethod

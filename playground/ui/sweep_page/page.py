@@ -22,7 +22,6 @@ from playground.ui.live.live_plot import live_plot, resend_all
 from playground.ui.playground_page import own_data
 from playground.ui.playground_page.state import HANDED_OVER, PlaygroundState
 from playground.ui.playground_page.view_state import CONFIG_KEYS
-from playground.ui.server.classroom import CLASSROOM, join
 from playground.ui.sweep_page.job import Owner, SweepJob
 from playground.ui.sweep_page.results import Layout, cell_hover, table_rows, thumbnails
 from playground.ui.sweep_page.state import (
@@ -267,10 +266,7 @@ def _figures(ss, state: SweepState, base: Config, spec: SweepSpec, points, resul
 # ---------------------------------------------------------------------- the page
 def main() -> None:
     """The whole Sweep page."""
-    st.set_page_config(page_title="Sweep · Neural Playground", page_icon="🧠", layout="wide")
-    ss = st.session_state
-    with CLASSROOM.interactive(join(ss)):  # a person waits: training elsewhere steps aside
-        _page(ss)
+    pages.run_page("Sweep", _page)
 
 
 def _page(ss) -> None:

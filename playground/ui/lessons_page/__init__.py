@@ -1,0 +1,1 @@
+"""The Lessons page, and a lesson open beside the playground's stage."""
