@@ -21,7 +21,7 @@ from playground.config import Config
 from playground.run.health import diagnose
 from playground.run.trainer import Trainer
 from playground.ui.live.live_plot import live_plot
-from playground.ui.playground_page import controls, inside, own_data, replay, stage
+from playground.ui.playground_page import controls, inside, lenses, own_data, replay, stage
 from playground.ui.playground_page.state import KEY, PlaygroundState
 from playground.ui.playground_page.view_state import View
 from playground.ui.playground_page.views import dataset_previews, live_figures
@@ -258,6 +258,7 @@ def _page(ss, state: PlaygroundState, sid: str) -> None:
     if state.playing:  # the replay row stands still while playing: drawn here, not per frame
         replay.controls(ss, state, state.trainer, state.trainer)
     _live_view(ss, state, sid)
+    lenses.panel(ss, state)  # By the numbers or the loss landscape, under the stage
     if state.edit_open:
         inside.edit_dialog(ss, state)
     elif state.show_code:

@@ -1,6 +1,6 @@
 """What the playground page keeps between script runs of one session, typed, under one
 session key (:data:`KEY`): the run and its guard, whether it plays, the pace and frame
-clock of the live view, replay's position, the notices, the own-data draft, the editor.
+clock of the live view, replay's position, the notices, the own-data draft, the editor, the lenses.
 
 The widgets keep their own keys in ``st.session_state`` (Streamlit needs them: ``w_*``
 for the settings, ``speed``, ``focus``, ``edit_layer``, …). A value meant for a widget
@@ -49,6 +49,15 @@ class OwnDataState:
 
 
 @dataclass
+class LensState:
+    """The lenses below the stage (see lenses.py); the point, the neuron, the directions
+    and the range are widgets' values (``lens_*``)."""
+
+    seed: int = 0                    # of the landscape's random directions (New directions)
+    landscape: tuple | None = None   # (what it was computed for, when, Landscape or why not)
+
+
+@dataclass
 class PlaygroundState:
     """One session's playground page."""
 
@@ -75,6 +84,7 @@ class PlaygroundState:
     run_upload_count: int = 0        # run files opened: the uploader's key suffix
     replay: ReplayState = field(default_factory=ReplayState)
     own: OwnDataState = field(default_factory=OwnDataState)
+    lens: LensState = field(default_factory=LensState)
     widgets_next_run: dict[str, Any] = field(default_factory=dict)  # widget key -> value
 
     @staticmethod

@@ -10,6 +10,7 @@ from playground.figures import run_figures as F
 from playground.figures.diagram import hidden_space_figure, trainer_diagram
 from playground.figures.png import rgba
 from playground.run.hidden_space import hidden_space, unit_label
+from playground.ui.playground_page.view_state import LENS_PANELS
 
 GRID = 100  # decision-region resolution (points per axis)...
 BIG_GRID, BIG_NET = 64, 2000  # ...and for networks of more parameters than BIG_NET
@@ -42,7 +43,8 @@ def live_figures(trainer, *, focus=None, show_test=True, discretize=False, log_l
                  previous=None, only=None, stage_height=460) -> dict:
     """Every figure of one frame, in the order the page lays them out: the main view
     (output or ``focus`` = (layer, unit)), the network diagram (if shown), loss and
-    accuracy curves, and the panel. The first three are ``stage_height`` px tall.
+    accuracy curves, and the panel (none for a lens: see lenses.py). The first three
+    are ``stage_height`` px tall.
 
     ``only`` (a set of names) rebuilds just those figures and takes the others from
     ``previous``: the live view redraws the secondary figures every other frame.
@@ -50,7 +52,8 @@ def live_figures(trainer, *, focus=None, show_test=True, discretize=False, log_l
     def wanted(name):
         return only is None or previous is None or name in only or name not in previous
 
-    names = ["regions"] + (["network"] if show_network else []) + ["curves", "panel"]
+    names = (["regions"] + (["network"] if show_network else []) + ["curves"]
+             + ([] if panel in LENS_PANELS else ["panel"]))
     figs = {}
     for name in names:
         if not wanted(name):
