@@ -93,7 +93,8 @@ def neurons(labels) -> dict[tuple[int, int], str]:
 
 
 def numbers(ss, state: PlaygroundState) -> None:
-    """By the numbers: one training point through the network at the shown epoch."""
+    """By the numbers: one training point through the network at the shown epoch, forward
+    and backward, and the chosen neuron's updates."""
     run = _shown(state)
     n = len(run.X_train)
     c = st.columns([1, 1, 3], vertical_alignment="bottom")
@@ -110,18 +111,18 @@ def numbers(ss, state: PlaygroundState) -> None:
         st.warning(f"{err}: this run has {n:,} training points.")
         return
     units = neurons(e.labels)
-    default = _default_neuron(ss, units)
     if ss.get(NEURON_KEY) not in units:
-        ss[NEURON_KEY] = default
+        ss[NEURON_KEY] = _default_neuron(ss, units)
     c[1].selectbox("Neuron", list(units), key=NEURON_KEY, format_func=units.get,
                    help="Whose incoming weights' gradients are written out (or click a "
                         "neuron in the diagram)")
     x1, x2 = (f"{v:.4g}" for v in e.x)
-    c[2].caption(f"Point {index} at x1 = {x1}, x2 = {x2}, target {_target(e.target)}; "
-                 f"the network at epoch {e.epoch:,}. Numbers to 4 significant digits; a "
-                 "sum of many terms keeps its largest.")
+    c[2].caption(f"**Point {index}** at x1 = {x1}, x2 = {x2}, target {_target(e.target)}; "
+                 f"the network at epoch {e.epoch:,}, loss of this point "
+                 f"**{e.loss:.4g}**. Numbers to 4 significant digits; a long sum keeps its "
+                 "largest terms.")
     for line in explanation_lines(e, neuron=ss[NEURON_KEY]):
-        st.markdown(line)
+        st.markdown(line)  # a heading, a sentence or one $$…$$ formula
 
 
 def _default_neuron(ss, units) -> tuple[int, int]:
@@ -139,37 +140,42 @@ def _target(value) -> str:
 
 # ---------------------------------------------------------------------- the landscape
 def landscape(ss, state: PlaygroundState) -> None:
-    """The loss on a plane through the shown epoch's weights, with the projected path."""
+    """The loss on a plane through the shown epoch's weights, with the projected path:
+    the map (square: α and β on one scale) beside its controls and what it shows."""
     lens = state.lens
-    c = st.columns([2.2, 1.2, 1], vertical_alignment="bottom")
-    c[0].radio("Directions", list(DIRECTIONS), key="lens_directions", horizontal=True,
-               format_func=DIRECTION_LABELS.get,
-               help="Two random directions, each neuron's scaled to its weights' norm "
-                    "(Li et al. 2018), fixed until New directions; or the two directions "
-                    "the weights moved most along the training path")
-    if ss.get("lens_span") not in SPANS:
-        ss.lens_span = 1.0
-    c[1].select_slider("Range (± span)", SPANS, key="lens_span",
-                       help="α and β run from −span to +span")
-    directions = ss.lens_directions
-    if c[2].button("New directions", key="lens_new", icon=":material/casino:",
-                   disabled=directions != "random", width="stretch",
-                   help="Draw two other random directions (a new seed)"):
-        lens.seed += 1
+    plot, side = st.columns([3, 2], gap="medium")
+    with side:
+        st.radio("Directions", list(DIRECTIONS), key="lens_directions",
+                 format_func=DIRECTION_LABELS.get,
+                 help="Two random directions, each neuron's scaled to its weights' norm "
+                      "(Li et al. 2018), fixed until New directions; or the two directions "
+                      "the weights moved most along the training path")
+        directions = ss.lens_directions
+        if st.button("New directions", key="lens_new", icon=":material/casino:",
+                     disabled=directions != "random",
+                     help="Draw two other random directions (a new seed)"):
+            lens.seed += 1
+        if ss.get("lens_span") not in SPANS:
+            ss.lens_span = 1.0
+        st.select_slider("Range (± span)", SPANS, key="lens_span",
+                         help="α and β run from −span to +span")
     run = _shown(state)
     found = _landscape(state, run, directions, float(ss.lens_span))
     if isinstance(found, str):
-        st.info(found)
+        plot.info(found)
         return
     fig = landscape_figure(found.alpha, found.beta, found.loss, found.path,
                            found.path_epochs, alpha_label=found.alpha_label,
-                           beta_label=found.beta_label, height=440,
-                           title=f"Training loss around the weights at epoch {run.epoch:,} "
-                                 f"(× marks them; centre {found.center_loss:.4g})")
-    st.plotly_chart(fig, key="lens_landscape", width="stretch",
-                    config={"displayModeBar": False})
-    st.caption(f"{found.note} Colours: the loss on a log scale. "
-               + ("Seed " + str(lens.seed) + "." if directions == "random" else ""))
+                           beta_label=found.beta_label, height=460,
+                           title=f"Training loss around the weights at epoch {run.epoch:,}")
+    fig["layout"]["yaxis"].update(scaleanchor="x", scaleratio=1, constrain="domain")
+    fig["layout"]["xaxis"].update(constrain="domain")
+    plot.plotly_chart(fig, key="lens_landscape", width="stretch",
+                      config={"displayModeBar": False})
+    side.caption(f"The × is the network at epoch {run.epoch:,} (loss "
+                 f"{found.center_loss:.4g}); the orange line is its path so far, one dot "
+                 f"per recorded epoch. Each pixel is the training loss (with the penalty) "
+                 f"of the weights θ + α·d1 + β·d2; colours on a log scale. {found.note}")
 
 
 def _landscape(state: PlaygroundState, run, directions: str, span: float):
