@@ -2,9 +2,6 @@
 loss landscape, at epoch 0, after Reset, while playing, replayed, for classification and
 regression with 0 to 6 hidden layers, and on a run that diverged."""
 
-import base64
-import json
-
 import numpy as np
 import pytest
 from conftest import button, run_app
@@ -43,15 +40,14 @@ def _numbers_shown(at, run, index: int) -> None:
 
 
 def _figure(at) -> dict:
-    charts = at.get("plotly_chart")
-    assert len(charts) == 1, "the landscape's figure"
-    return json.loads(charts[0].proto.spec)
+    """The stage's panel: the landscape's figure, as last sent."""
+    return _state(at).last_figures["panel"]
 
 
 def _heatmap(at) -> np.ndarray:
-    z = _figure(at)["data"][0]["z"]
-    shape = tuple(int(s) for s in z["shape"].split(","))
-    return np.frombuffer(base64.b64decode(z["bdata"]), z["dtype"]).reshape(shape)
+    heat = _figure(at)["data"][0]
+    assert heat["name"] == "landscape"
+    return np.asarray(heat["z"])
 
 
 def _landscape_shown(at, run) -> None:
@@ -146,14 +142,15 @@ def test_the_landscape_controls_span_pca_and_new_directions():
     at.radio(key="lens_directions").set_value("pca").run()
     fig = _figure(at)
     assert "PC1 of the training path" in fig["layout"]["xaxis"]["title"]["text"]
-    assert any("the path is projected" in c.value for c in at.caption)
+    assert any("path is projected" in c.value for c in at.caption)
 
 
 def test_pca_at_epoch_zero_says_to_train_first():
     at = run_app({"panel": "landscape"})
     at.radio(key="lens_directions").set_value("pca").run()
-    assert not at.exception and not at.get("plotly_chart")
-    assert any("train a few more epochs" in i.value for i in at.info)
+    assert not at.exception
+    fig = _figure(at)
+    assert not fig["data"] and "train a few more epochs" in fig["layout"]["annotations"][0]["text"]
 
 
 def test_replay_shows_the_replayed_epochs_network():

@@ -1,7 +1,8 @@
 """End-to-end: the two lenses in headless Chromium at 1280x720. By the numbers: a click on
 a training point and on a neuron, and the numbers on the page equal ``explain_point`` on
-the same run trained to the same epoch; the loss landscape's heatmap. Screenshots go to
-``artifacts/e2e-by-the-numbers.png`` and ``artifacts/e2e-landscape.png``."""
+the same run trained to the same epoch; the loss landscape's heatmap in the stage's
+panel. Screenshots go to ``artifacts/e2e-by-the-numbers.png`` and
+``artifacts/e2e-landscape.png``."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ pytestmark = pytest.mark.e2e
 
 LAPTOP = {"width": 1280, "height": 720}
 QUERY = {"at": "20", "hidden": "3,2"}
-LENS = ".st-key-lens"
+LENS = ".st-key-lens"  # under the stage: By the numbers, the landscape's controls
+PANEL = '[aria-label="Panel"]'  # the stage's panel: the landscape's map
 
 
 def _choose_panel(app, label: str) -> None:
@@ -48,9 +50,9 @@ def _training_point_position(page, index: int):
     }""", index)
 
 
-def _scroll_to_lens(page) -> None:
-    """The lens at the top of the main area (which scrolls inside the page)."""
-    page.locator(LENS).evaluate("""e => {
+def _scroll_to(page, selector: str = LENS) -> None:
+    """``selector`` at the top of the main area (which scrolls inside the page)."""
+    page.locator(selector).first.evaluate("""e => {
       const main = e.closest('[data-testid=stMain]');
       const top = main.scrollTop + e.getBoundingClientRect().top - 70;
       main.scrollTop = Math.min(top, main.scrollHeight - main.clientHeight);
@@ -86,7 +88,8 @@ def test_by_the_numbers_for_a_clicked_point_and_neuron(page_at):
     g = e.neuron(1, 2)
     text = lens.inner_text()
     assert f"{g.dbias:.4g}" in text.replace("−", "-")  # ∂L/∂b of h1.3 (KaTeX text)
-    _scroll_to_lens(page)
+    _scroll_to(page)
+    page.mouse.move(0, 0)
     page.wait_for_timeout(500)
     app.screenshot("by-the-numbers")
 
@@ -96,12 +99,13 @@ def test_the_loss_landscape_draws_its_heatmap(page_at):
     page = app.page
     _choose_panel(app, "Loss landscape")
     app.wait_query(panel="landscape")
-    heatmap = page.locator(f"{LENS} .js-plotly-plot .hm image")
-    heatmap.first.wait_for(timeout=15_000)
-    title = page.locator(f"{LENS} .js-plotly-plot .gtitle").text_content()
-    assert title == "Training loss around the weights at epoch 150"
-    assert page.locator(f"{LENS} .js-plotly-plot .xtitle").text_content().startswith(
-        "α: along random direction 1")
-    _scroll_to_lens(page)
+    panel = page.locator(PANEL)
+    panel.locator(".hm image").first.wait_for(timeout=15_000)  # the heatmap, drawn
+    assert panel.locator(".gtitle").text_content() == "Loss landscape at epoch 150"
+    assert panel.locator(".xtitle").text_content().startswith("α: along random direction 1")
+    assert panel.locator(".ytitle").text_content().startswith("β: along random direction 2")
+    app.button("lens_new").wait_for()  # the controls under the stage
+    _scroll_to(page, PANEL)
+    page.mouse.move(0, 0)  # no hover label, no mode bar in the picture
     page.wait_for_timeout(500)
     app.screenshot("landscape")

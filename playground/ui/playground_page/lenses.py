@@ -1,35 +1,26 @@
-"""Two lenses below the stage: *By the numbers* (one training point's forward and backward
-pass written out with the network's real numbers, see :mod:`playground.run.explain_text`)
-and the *Loss landscape* (the training loss on a plane through the weights, see
-:mod:`playground.run.landscape`).
+"""Under the stage, the lenses: *By the numbers* (one training point's forward and
+backward pass written out with the network's real numbers, see
+:mod:`playground.run.explain_text`) and the controls of the *Loss landscape* (whose map is
+the stage's panel: see landscape.py).
 
-They are text and a figure of their own, drawn in a fragment under the live view: paused,
-it follows the page; while playing it reruns once every :data:`EVERY` seconds, so the
-stage keeps its pace. Both show the run as the stage does (the replayed epoch while
-paused on one). A point is picked by its index or by a click on a training point of the
-decision regions; a neuron by a click in the diagram or the picker.
+By the numbers is text, drawn in a fragment of its own: paused, it follows the page;
+while playing it reruns once every :data:`EVERY` seconds. It shows the run as the stage
+does (the replayed epoch while paused on one). A point is picked by its index or by a
+click on a training point of the decision regions, a neuron by a click in the diagram
+or the picker.
 """
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import streamlit as st
 
-from playground.figures.landscape import landscape_figure
 from playground.run.explain import explain_point
 from playground.run.explain_text import explanation_lines
-from playground.run.landscape import DIRECTIONS, loss_landscape
-from playground.ui.playground_page import replay
+from playground.ui.playground_page import landscape, replay
 from playground.ui.playground_page.state import PlaygroundState
-from playground.ui.playground_page.view_state import LENS_PANELS
 
-EVERY = 1.0  # seconds between redraws of a lens while playing
-RESOLUTION = 41  # landscape grid points per axis
-SPANS = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)  # the landscape's range, ±span
-BIG_NET = 2000  # networks of more parameters compute their landscape in float32
-DIRECTION_LABELS = {"random": "Random (filter-normalised)", "pca": "Principal axes of the path"}
+EVERY = 1.0  # seconds between redraws of By the numbers while playing
 POINT_KEY, NEURON_KEY = "lens_point", "lens_neuron"  # the widgets' keys
 
 
@@ -65,17 +56,19 @@ def pick_neuron(state: PlaygroundState, layer: int, unit: int) -> None:
 
 # ---------------------------------------------------------------------- the panel
 def panel(ss, state: PlaygroundState) -> None:
-    """The lens chosen in the View menu, if one is (below the live view)."""
-    if ss.get("panel") not in LENS_PANELS:
+    """Under the stage: By the numbers (a fragment of its own, which follows a playing
+    run once every :data:`EVERY` seconds), or the landscape's controls."""
+    if ss.get("panel") == "landscape":
+        with st.container(key="lens"):
+            landscape.controls(ss, state)
+        return
+    if ss.get("panel") != "numbers":
         return
 
     @st.fragment(run_every=EVERY if state.playing else None)
     def lens():
         with st.container(key="lens"):
-            if ss.get("panel") == "numbers":
-                numbers(ss, state)
-            elif ss.get("panel") == "landscape":
-                landscape(ss, state)
+            numbers(ss, state)
 
     lens()
 
@@ -101,6 +94,7 @@ def numbers(ss, state: PlaygroundState) -> None:
     if not isinstance(ss.get(POINT_KEY), int):
         ss[POINT_KEY] = 0
     c[0].number_input("Training point", min_value=0, step=1, key=POINT_KEY,
+                      persist_state="session",
                       help=f"Its index, 0 to {n - 1}; or click a training point on the "
                            "decision regions")
     index = ss[POINT_KEY]
@@ -114,6 +108,7 @@ def numbers(ss, state: PlaygroundState) -> None:
     if ss.get(NEURON_KEY) not in units:
         ss[NEURON_KEY] = _default_neuron(ss, units)
     c[1].selectbox("Neuron", list(units), key=NEURON_KEY, format_func=units.get,
+                   persist_state="session",
                    help="Whose incoming weights' gradients are written out (or click a "
                         "neuron in the diagram)")
     x1, x2 = (f"{v:.4g}" for v in e.x)
@@ -136,71 +131,3 @@ def _default_neuron(ss, units) -> tuple[int, int]:
 def _target(value) -> str:
     value = np.asarray(value)
     return f"{float(value):.4g}" if value.dtype.kind == "f" else f"class {int(value)}"
-
-
-# ---------------------------------------------------------------------- the landscape
-def landscape(ss, state: PlaygroundState) -> None:
-    """The loss on a plane through the shown epoch's weights, with the projected path:
-    the map (square: α and β on one scale) beside its controls and what it shows."""
-    lens = state.lens
-    plot, side = st.columns([3, 2], gap="medium")
-    with side:
-        st.radio("Directions", list(DIRECTIONS), key="lens_directions",
-                 format_func=DIRECTION_LABELS.get,
-                 help="Two random directions, each neuron's scaled to its weights' norm "
-                      "(Li et al. 2018), fixed until New directions; or the two directions "
-                      "the weights moved most along the training path")
-        directions = ss.lens_directions
-        if st.button("New directions", key="lens_new", icon=":material/casino:",
-                     disabled=directions != "random",
-                     help="Draw two other random directions (a new seed)"):
-            lens.seed += 1
-        if ss.get("lens_span") not in SPANS:
-            ss.lens_span = 1.0
-        st.select_slider("Range (± span)", SPANS, key="lens_span",
-                         help="α and β run from −span to +span")
-    run = _shown(state)
-    found = _landscape(state, run, directions, float(ss.lens_span))
-    if isinstance(found, str):
-        plot.info(found)
-        return
-    fig = landscape_figure(found.alpha, found.beta, found.loss, found.path,
-                           found.path_epochs, alpha_label=found.alpha_label,
-                           beta_label=found.beta_label, height=460,
-                           title=f"Training loss around the weights at epoch {run.epoch:,}")
-    fig["layout"]["yaxis"].update(scaleanchor="x", scaleratio=1, constrain="domain")
-    fig["layout"]["xaxis"].update(constrain="domain")
-    plot.plotly_chart(fig, key="lens_landscape", width="stretch",
-                      config={"displayModeBar": False})
-    side.caption(f"The × is the network at epoch {run.epoch:,} (loss "
-                 f"{found.center_loss:.4g}); the orange line is its path so far, one dot "
-                 f"per recorded epoch. Each pixel is the training loss (with the penalty) "
-                 f"of the weights θ + α·d1 + β·d2; colours on a log scale. {found.note}")
-
-
-def _landscape(state: PlaygroundState, run, directions: str, span: float):
-    """The landscape of ``run`` (cached; recomputed at most every :data:`EVERY` seconds
-    while playing), or a message saying why there is none."""
-    lens = state.lens
-    trainer = state.trainer
-    where = (id(trainer), id(trainer.X_train), trainer.config, len(trainer.edits))
-    key = (where, run.epoch, directions, lens.seed if directions == "random" else None, span)
-    cached = lens.landscape
-    now = time.monotonic()
-    if cached is not None:
-        if cached[0] == key:
-            return cached[2]
-        same_settings = cached[0][0] == where and cached[0][2:] == key[2:]
-        if state.playing and same_settings and now - cached[1] < EVERY:
-            return cached[2]
-    dtype = "float32" if run.network.params.size > BIG_NET else None
-    try:
-        with state.guard.lock, np.errstate(all="ignore"):
-            found = loss_landscape(run, directions, RESOLUTION, span, lens.seed, dtype)
-    except ValueError as err:
-        found = str(err)
-    if not isinstance(found, str) and not np.isfinite(found.center_loss):
-        found = ("The loss at the current weights is not a finite number (the run "
-                 "diverged): lower the learning rate and press Reset to see a landscape.")
-    lens.landscape = (key, now, found)
-    return found

@@ -10,7 +10,8 @@ from playground.figures import run_figures as F
 from playground.figures.diagram import hidden_space_figure, trainer_diagram
 from playground.figures.png import rgba
 from playground.run.hidden_space import hidden_space, unit_label
-from playground.ui.playground_page.view_state import LENS_PANELS
+from playground.ui.playground_page import landscape
+from playground.ui.playground_page.view_state import TEXT_PANELS
 
 GRID = 100  # decision-region resolution (points per axis)...
 BIG_GRID, BIG_NET = 64, 2000  # ...and for networks of more parameters than BIG_NET
@@ -43,7 +44,7 @@ def live_figures(trainer, *, focus=None, show_test=True, discretize=False, log_l
                  previous=None, only=None, stage_height=460) -> dict:
     """Every figure of one frame, in the order the page lays them out: the main view
     (output or ``focus`` = (layer, unit)), the network diagram (if shown), loss and
-    accuracy curves, and the panel (none for a lens: see lenses.py). The first three
+    accuracy curves, and the panel (none for By the numbers: see lenses.py). The first three
     are ``stage_height`` px tall.
 
     ``only`` (a set of names) rebuilds just those figures and takes the others from
@@ -53,7 +54,7 @@ def live_figures(trainer, *, focus=None, show_test=True, discretize=False, log_l
         return only is None or previous is None or name in only or name not in previous
 
     names = (["regions"] + (["network"] if show_network else []) + ["curves"]
-             + ([] if panel in LENS_PANELS else ["panel"]))
+             + ([] if panel in TEXT_PANELS else ["panel"]))
     figs = {}
     for name in names:
         if not wanted(name):
@@ -118,8 +119,11 @@ def _value_range(activation, values):
 
 def panel_figure(trainer, panel="weights", hs_layer=None, hs_axes="pca") -> dict:
     """The panel below the stage: weight heatmaps (``"weights"``), a hidden layer's
-    space (``"hidden"``), or gradients (``"gradients"``)."""
+    space (``"hidden"``), gradients (``"gradients"``), or the loss landscape
+    (``"landscape"``, with the session's settings: see landscape.py)."""
     net, c = trainer.network, trainer.config
+    if panel == "landscape":
+        return landscape.panel_figure(trainer)
     if panel == "hidden" and net.n_layers > 1:
         last = net.n_layers - 1  # the last hidden layer shows the most untangling
         layer = last if hs_layer is None else min(max(int(hs_layer), 1), last)
