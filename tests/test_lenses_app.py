@@ -37,6 +37,12 @@ def _numbers_shown(at, run, index: int) -> None:
     assert num(e.loss) in _loss_line(e)
     caption = next(c.value for c in at.caption if c.value.startswith(f"**Point {index}**"))
     assert f"epoch {run.epoch:,}" in caption
+    # the stage's panel: the point's path, each unit's value on hover
+    path = _state(at).last_figures["panel"]
+    assert path["layout"]["title"]["text"] == (f"Point {index} through the network at epoch "
+                                               f"{run.epoch:,} (links: w·a)")
+    hover = path["data"][-1]["hovertext"]
+    assert hover[-1].startswith(f"{e.labels[-1][-1]} = {e.activations[-1][-1]:.4g} (bias ")
 
 
 def _figure(at) -> dict:
@@ -99,6 +105,8 @@ def test_a_point_out_of_range_gets_a_message():
     assert any(f"index: a training point from 0 to {n - 1}, got {n}" in w.value
                for w in at.warning)
     assert "**Forward pass**" not in _markdown(at)
+    note = _figure(at)["layout"]["annotations"][0]["text"]
+    assert f"index: a training point from 0 to {n - 1}, got {n}" in note
     at.number_input(key=lenses.POINT_KEY).set_value(n - 1).run()
     _numbers_shown(at, _state(at).trainer, n - 1)
 
@@ -122,6 +130,14 @@ def test_a_click_on_a_training_point_and_on_a_neuron_pick_them():
     assert at.selectbox(key=lenses.NEURON_KEY).value == (1, 2)
     assert "**Incoming weights of h1.3** (learning rate η = 0.03, mini-batch of B = 10 " \
            "points, whose gradients the step averages)" in _markdown(at)
+    # a neuron of the point's path (the stage's panel): h2.2
+    assert lenses.handle_click({"figure": "panel", "points": [{"customdata": [2, 1]}]},
+                               state, run, "numbers")
+    at.run()
+    assert at.selectbox(key=lenses.NEURON_KEY).value == (2, 1)
+    outlined = _figure(at)["layout"]["shapes"][-1]["path"]
+    assert outlined != "M0,0"  # the chosen neuron's frame
+    assert "**Incoming weights of h2.2**" in " ".join(_markdown(at))
     # a test point is not a training point: nothing changes
     test_click = {"figure": "regions", "points": [{"traceName": "test", "x": 0, "y": 0}]}
     assert not lenses.handle_click(test_click, state, run, "numbers")

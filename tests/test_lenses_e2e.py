@@ -88,7 +88,11 @@ def test_by_the_numbers_for_a_clicked_point_and_neuron(page_at):
     g = e.neuron(1, 2)
     text = lens.inner_text()
     assert f"{g.dbias:.4g}" in text.replace("−", "-")  # ∂L/∂b of h1.3 (KaTeX text)
-    _scroll_to(page)
+    # the stage's panel: the point's path through the network
+    title = page.locator(PANEL).locator(".gtitle")
+    app.wait_until(lambda: title.text_content() == f"Point {index} through the network at "
+                   f"epoch {run.epoch} (links: w·a)", what="the point's path in the panel")
+    _scroll_to(page, PANEL)
     page.mouse.move(0, 0)
     page.wait_for_timeout(500)
     app.screenshot("by-the-numbers")

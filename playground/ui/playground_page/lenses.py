@@ -1,7 +1,8 @@
 """Under the stage, the lenses: *By the numbers* (one training point's forward and
 backward pass written out with the network's real numbers, see
-:mod:`playground.run.explain_text`) and the controls of the *Loss landscape* (whose map is
-the stage's panel: see landscape.py).
+:mod:`playground.run.explain_text`; the stage's panel shows the point's path:
+point_path.py) and the controls of the *Loss landscape* (whose map is the stage's panel:
+landscape.py).
 
 By the numbers is text, drawn in a fragment of its own: paused, it follows the page;
 while playing it reruns once every :data:`EVERY` seconds. It shows the run as the stage
@@ -18,17 +19,30 @@ import streamlit as st
 from playground.run.explain import explain_point
 from playground.run.explain_text import explanation_lines
 from playground.ui.playground_page import landscape, replay
+from playground.ui.playground_page.point_path import NEURON_KEY, POINT_KEY
 from playground.ui.playground_page.state import PlaygroundState
 
 EVERY = 1.0  # seconds between redraws of By the numbers while playing
-POINT_KEY, NEURON_KEY = "lens_point", "lens_neuron"  # the widgets' keys
 
 
 # ---------------------------------------------------------------------- clicks
 def handle_click(event, state: PlaygroundState, trainer, panel) -> bool:
-    """A click on a training point of the decision regions picks it for *By the
-    numbers* (when that panel is open). Returns True if the app should rerun."""
-    if panel != "numbers" or not event or event.get("figure") != "regions":
+    """While *By the numbers* is open, a click on a training point of the decision
+    regions picks it, and one on a neuron of the point's path (the panel) picks that
+    neuron. Returns True if the app should rerun."""
+    if panel != "numbers" or not event:
+        return False
+    if event.get("figure") == "panel":
+        cd = next(iter(event.get("points") or ()), {}).get("customdata")
+        if not isinstance(cd, list | tuple) or len(cd) != 2:
+            return False
+        sizes = trainer.network.layer_sizes
+        layer, unit = int(cd[0]), int(cd[1])
+        if not (1 <= layer < len(sizes) and 0 <= unit < sizes[layer]):
+            return False
+        pick_neuron(state, layer, unit)
+        return True
+    if event.get("figure") != "regions":
         return False
     point = next((p for p in event.get("points") or () if p.get("traceName") == "train"),
                  None)

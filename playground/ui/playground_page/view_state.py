@@ -23,7 +23,6 @@ SPEEDS = ("1", "3", "10", "30", "100", "300", "1000", "max")
 DEFAULT_SPEED = "30"  # the default circle visibly forms over a few seconds
 PANELS = {"weights": "Weights", "hidden": "Hidden space", "gradients": "Gradients",
           "numbers": "By the numbers", "landscape": "Loss landscape"}
-TEXT_PANELS = ("numbers",)  # drawn under the stage as text (lenses.py), not in its grid
 SECTIONS = ("data", "network", "training")  # the sidebar's sections, for ``hide``
 MAX_AT = 10**9  # the largest epoch a link may ask replay to show
 CONFIG_KEYS = tuple(f.name for f in fields(Config))

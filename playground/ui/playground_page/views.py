@@ -10,8 +10,7 @@ from playground.figures import run_figures as F
 from playground.figures.diagram import hidden_space_figure, trainer_diagram
 from playground.figures.png import rgba
 from playground.run.hidden_space import hidden_space, unit_label
-from playground.ui.playground_page import landscape
-from playground.ui.playground_page.view_state import TEXT_PANELS
+from playground.ui.playground_page import landscape, point_path
 
 GRID = 100  # decision-region resolution (points per axis)...
 BIG_GRID, BIG_NET = 64, 2000  # ...and for networks of more parameters than BIG_NET
@@ -44,8 +43,7 @@ def live_figures(trainer, *, focus=None, show_test=True, discretize=False, log_l
                  previous=None, only=None, stage_height=460) -> dict:
     """Every figure of one frame, in the order the page lays them out: the main view
     (output or ``focus`` = (layer, unit)), the network diagram (if shown), loss and
-    accuracy curves, and the panel (none for By the numbers: see lenses.py). The first three
-    are ``stage_height`` px tall.
+    accuracy curves, and the panel. The first three are ``stage_height`` px tall.
 
     ``only`` (a set of names) rebuilds just those figures and takes the others from
     ``previous``: the live view redraws the secondary figures every other frame.
@@ -53,8 +51,7 @@ def live_figures(trainer, *, focus=None, show_test=True, discretize=False, log_l
     def wanted(name):
         return only is None or previous is None or name in only or name not in previous
 
-    names = (["regions"] + (["network"] if show_network else []) + ["curves"]
-             + ([] if panel in TEXT_PANELS else ["panel"]))
+    names = ["regions"] + (["network"] if show_network else []) + ["curves", "panel"]
     figs = {}
     for name in names:
         if not wanted(name):
@@ -117,13 +114,17 @@ def _value_range(activation, values):
     return -m, m
 
 
+# the lenses' figures in the panel's place: a run -> a figure (their settings are widgets)
+LENS_FIGURES = {"numbers": point_path.panel_figure, "landscape": landscape.panel_figure}
+
+
 def panel_figure(trainer, panel="weights", hs_layer=None, hs_axes="pca") -> dict:
     """The panel below the stage: weight heatmaps (``"weights"``), a hidden layer's
-    space (``"hidden"``), gradients (``"gradients"``), or the loss landscape
-    (``"landscape"``, with the session's settings: see landscape.py)."""
+    space (``"hidden"``), gradients (``"gradients"``), or a lens's figure (``"numbers"``,
+    ``"landscape"``: :data:`LENS_FIGURES`, with the session's settings)."""
     net, c = trainer.network, trainer.config
-    if panel == "landscape":
-        return landscape.panel_figure(trainer)
+    if panel in LENS_FIGURES:
+        return LENS_FIGURES[panel](trainer)
     if panel == "hidden" and net.n_layers > 1:
         last = net.n_layers - 1  # the last hidden layer shows the most untangling
         layer = last if hs_layer is None else min(max(int(hs_layer), 1), last)
