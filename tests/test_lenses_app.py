@@ -147,6 +147,9 @@ def test_the_landscape_controls_span_pca_and_new_directions():
     at = run_app({"panel": "landscape", "at": "30"})
     run = _state(at).trainer
     _landscape_shown(at, run)
+    made = _state(at).lens.landscape
+    at.run()  # the same weights and settings: the same figure, not computed again
+    assert _state(at).lens.landscape is made
     first = _heatmap(at).copy()
     button(at, "lens_new").click().run()
     assert _state(at).lens.seed == 1

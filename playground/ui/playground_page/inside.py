@@ -45,7 +45,7 @@ def handle_click(event, state: PlaygroundState, trainer) -> bool:
     """Park what a diagram click picked: a neuron to focus or a link to edit.
     Returns True if the app should rerun to show it."""
     if lenses.handle_click(event, state, trainer, st.session_state.get("panel")):
-        return True  # a training point for By the numbers
+        return True  # a training point (or a neuron of its path) for By the numbers
     if not event or event.get("figure") != "network" or not event.get("points"):
         return False
     cd = event["points"][0].get("customdata")

@@ -78,21 +78,22 @@ def panel_figure(run) -> dict:
 
 
 def _landscape(state: PlaygroundState, run, directions: str, span: float) -> dict:
-    """The landscape's figure (cached; while the run moves, recomputed at most every
-    :data:`EVERY` seconds and at most :data:`SHARE` of the time)."""
-    lens, trainer = state.lens, state.trainer
-    where = (id(trainer), id(trainer.X_train), trainer.config, len(trainer.edits))
-    key = (where, run.epoch, directions, lens.seed if directions == "random" else None, span)
+    """The landscape's figure: the last one again if it was made for these weights, data
+    and settings, or (while the run moves) less than :data:`EVERY` seconds ago and
+    :data:`SHARE` of the time; else a new one."""
+    lens, data = state.lens, state.trainer.X_train  # (replay shares the run's data)
+    seed = lens.seed if directions == "random" else None
+    settings = (run.config, directions, seed, span)
+    params = run.network.params
     now = time.monotonic()
-    cached = lens.landscape
-    if cached is not None:
-        cached_key, at, cost, fig = cached
-        moving = state.playing or state.replay.playing_back
-        if cached_key == key or (moving and cached_key[0] == where
-                                 and cached_key[2:] == key[2:]
-                                 and now - at < max(EVERY, cost / SHARE)):
-            return fig
-    dtype = "float32" if run.network.params.size > BIG_NET else None
+    if lens.landscape is not None:
+        (made_for, epoch, made_params, made_data), at, cost, fig = lens.landscape
+        if made_data is data and made_for == settings:
+            moving = state.playing or state.replay.playing_back
+            if (epoch == run.epoch and np.array_equal(made_params, params)) or (
+                    moving and now - at < max(EVERY, cost / SHARE)):
+                return fig
+    dtype = "float32" if params.size > BIG_NET else None
     try:
         with state.guard.lock, np.errstate(all="ignore"):
             found = loss_landscape(run, directions, RESOLUTION, span, lens.seed, dtype)
@@ -100,7 +101,8 @@ def _landscape(state: PlaygroundState, run, directions: str, span: float) -> dic
         fig = note_figure(str(err), HEIGHT)
     else:
         fig = _figure(found, run.epoch)
-    lens.landscape = (key, now, time.monotonic() - now, fig)
+    made = (settings, run.epoch, params.copy(), data)
+    lens.landscape = (made, now, time.monotonic() - now, fig)
     return fig
 
 

@@ -1,6 +1,7 @@
 """What the playground page keeps between script runs of one session, typed, under one
 session key (:data:`KEY`): the run and its guard, whether it plays, the pace and frame
-clock of the live view, replay's position, the notices, the own-data draft, the editor, the lenses.
+clock of the live view, replay's position, the notices, the own-data draft, the editor,
+the lenses.
 
 The widgets keep their own keys in ``st.session_state`` (Streamlit needs them: ``w_*``
 for the settings, ``speed``, ``focus``, ``edit_layer``, …). A value meant for a widget
@@ -50,11 +51,13 @@ class OwnDataState:
 
 @dataclass
 class LensState:
-    """The lenses below the stage (see lenses.py); the point, the neuron, the directions
+    """The lenses (see lenses.py and landscape.py); the point, the neuron, the directions
     and the range are widgets' values (``lens_*``)."""
 
     seed: int = 0                    # of the landscape's random directions (New directions)
-    landscape: tuple | None = None   # (what it was computed for, when, Landscape or why not)
+    landscape: tuple | None = None   # the last landscape figure: ((settings, epoch,
+                                     # weights, data) it was made for, when, how long it
+                                     # took, the figure)
 
 
 @dataclass
