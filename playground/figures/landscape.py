@@ -81,7 +81,7 @@ def landscape_figure(alpha, beta, loss, path=None, path_epochs=None, *,
     heat = {"type": "heatmap", "name": "landscape", "x": alpha, "y": beta,
             "z": log_loss(loss, lo, hi).T,  # Plotly's rows are y (β), columns x (α)
             "zmin": lo, "zmax": hi, "colorscale": LANDSCAPE_SCALE, "zsmooth": "best",
-            "text": loss_text(loss).T,
+            "text": loss_text(loss).T.tolist(),  # plain lists: any figure encoder takes them
             "hovertemplate": "α = %{x:.3g}<br>β = %{y:.3g}<br>loss = %{text}<extra></extra>",
             "colorbar": {"title": {"text": "loss"}, "tickvals": ticks,
                          "ticktext": [f"{10.0 ** t:.3g}" for t in ticks], "thickness": 12}}
@@ -89,6 +89,7 @@ def landscape_figure(alpha, beta, loss, path=None, path_epochs=None, *,
     if path is not None and len(path):
         path = np.asarray(path, np.float64)
         epochs = (np.arange(len(path)) if path_epochs is None else np.asarray(path_epochs))
+        epochs = epochs.astype(np.float64)  # (a float array: the live figures' encoding)
         traces.append({"type": "scatter", "name": "path", "mode": "lines+markers",
                        "x": path[:, 0], "y": path[:, 1], "customdata": epochs,
                        "line": {"color": PATH_COLOR, "width": 2},
@@ -109,3 +110,15 @@ def landscape_figure(alpha, beta, loss, path=None, path_epochs=None, *,
                "zeroline": False},
         margin={"l": 55, "r": 10, "t": 35 if title else 10, "b": 45})
     return {"data": traces, "layout": layout}
+
+
+def note_figure(text: str, height: int = 420) -> dict:
+    """An empty plane with ``text`` in its middle: the landscape's place when there is
+    none to draw (PCA directions before the path spans two, a diverged run)."""
+    hidden = {"visible": False, "range": [0, 1]}
+    layout = base_layout(height=height, showlegend=False, xaxis=hidden, yaxis=hidden,
+                         margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                         annotations=[{"text": text, "x": 0.5, "y": 0.5, "xref": "paper",
+                                       "yref": "paper", "showarrow": False,
+                                       "font": {"size": 13}, "width": 360}])
+    return {"data": [], "layout": layout}

@@ -71,8 +71,8 @@ class RunAtEpoch:
         A network of its own holding them.
     metrics : dict
         ``train_loss``, ``test_loss``, ``train_acc``, ``test_acc`` with them.
-    history, gradients : History, GradientLog
-        The run's logs up to ``epoch`` (copies).
+    history, gradients, snapshots : History, GradientLog, DecimatingLog
+        The run's logs up to ``epoch`` (copies); ``pinned`` its chosen snapshots too.
     config, X_train, y_train, X_test, y_test
         The run's (read only).
     """
@@ -111,6 +111,16 @@ class RunAtEpoch:
     @property
     def config(self):
         return self._run.config
+
+    @property
+    def snapshots(self):
+        """The run's weight snapshots up to this epoch (a copy, made on each read)."""
+        return self._run.snapshots.copy(upto=self._epoch)
+
+    @property
+    def pinned(self) -> dict:
+        """The run's chosen snapshots up to this epoch (copies), oldest first."""
+        return {e: p.copy() for e, p in self._run.pinned.items() if e <= self._epoch}
 
     X_train, y_train, X_test, y_test = (_of_run(name) for name in
                                         ("X_train", "y_train", "X_test", "y_test"))

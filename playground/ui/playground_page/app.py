@@ -30,6 +30,7 @@ from playground.ui.playground_page import (
     dataset_picker,
     inside,
     legend,
+    lenses,
     own_data,
     replay,
     stage,
@@ -283,6 +284,7 @@ def _page(ss, state: PlaygroundState, sid: str) -> None:
     if state.playing:  # the replay row stands still while playing: drawn here, not per frame
         replay.controls(ss, state, state.trainer, state.trainer)
     _live_view(ss, state, sid)
+    lenses.panel(ss, state)  # By the numbers or the loss landscape, under the stage
     if state.edit_open:
         inside.edit_dialog(ss, state)
     elif state.show_code:

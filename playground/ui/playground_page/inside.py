@@ -1,6 +1,6 @@
 """Seeing inside the network: the focus of the main view, the panel below the stage
-(weights, hidden space, gradients), clicks on the diagram, and hand edits of a weight
-or bias in a dialog that opens where the link was clicked.
+(weights, hidden space, gradients; the lenses are lenses.py), clicks on the diagram, and
+hand edits of a weight or bias in a dialog that opens where the link was clicked.
 
 A click on the diagram happens inside the live fragment, but the widgets it should
 change live outside it; so a click is parked in the page state's widget values for the
@@ -16,6 +16,7 @@ import streamlit as st
 
 from playground.run.hidden_space import unit_label
 from playground.run.trainer import EDIT_LIMIT
+from playground.ui.playground_page import lenses
 from playground.ui.playground_page.state import KEY, PlaygroundState
 from playground.ui.playground_page.view_state import PANELS
 
@@ -43,6 +44,8 @@ def units(trainer) -> dict[str, tuple[int, int]]:
 def handle_click(event, state: PlaygroundState, trainer) -> bool:
     """Park what a diagram click picked: a neuron to focus or a link to edit.
     Returns True if the app should rerun to show it."""
+    if lenses.handle_click(event, state, trainer, st.session_state.get("panel")):
+        return True  # a training point (or a neuron of its path) for By the numbers
     if not event or event.get("figure") != "network" or not event.get("points"):
         return False
     cd = event["points"][0].get("customdata")
@@ -55,6 +58,7 @@ def handle_click(event, state: PlaygroundState, trainer) -> bool:
         if not (0 <= layer < len(sizes) and 0 <= unit < sizes[layer]):
             return False
         state.set_widget_next_run("focus", unit_name(layer, unit, trainer))
+        lenses.pick_neuron(state, layer, unit)
         return True
     if len(cd) == 3:  # a link: open the editor on it
         layer, i, j = cd

@@ -1,7 +1,7 @@
 """What the playground page keeps between script runs of one session, typed, under one
 session key (:data:`KEY`): the run and its guard, whether it plays, the pace and frame
 clock of the live view, replay's position, the notices, the own-data draft, the editor,
-the lesson open beside the stage.
+the lesson open beside the stage, the lenses.
 
 The widgets keep their own keys in ``st.session_state`` (Streamlit needs them: ``w_*``
 for the settings, ``speed``, ``focus``, ``edit_layer``, …). A value meant for a widget
@@ -76,6 +76,17 @@ class LessonState:
 
 
 @dataclass
+class LensState:
+    """The lenses (see lenses.py and landscape.py); the point, the neuron, the directions
+    and the range are widgets' values (``lens_*``)."""
+
+    seed: int = 0                    # of the landscape's random directions (New directions)
+    landscape: tuple | None = None   # the last landscape figure: ((settings, epoch,
+                                     # weights, data) it was made for, when, how long it
+                                     # took, the figure)
+
+
+@dataclass
 class PlaygroundState:
     """One session's playground page."""
 
@@ -105,6 +116,7 @@ class PlaygroundState:
     replay: ReplayState = field(default_factory=ReplayState)
     own: OwnDataState = field(default_factory=OwnDataState)
     lesson: LessonState = field(default_factory=LessonState)
+    lens: LensState = field(default_factory=LensState)
     widgets_next_run: dict[str, Any] = field(default_factory=dict)  # widget key -> value
 
     @staticmethod

@@ -21,7 +21,8 @@ from playground.data.features import FEATURES
 # Training pace, in epochs per second, on a log scale; "max" trains as many as fit a frame
 SPEEDS = ("1", "3", "10", "30", "100", "300", "1000", "max")
 DEFAULT_SPEED = "30"  # the default circle visibly forms over a few seconds
-PANELS = {"weights": "Weights", "hidden": "Hidden space", "gradients": "Gradients"}
+PANELS = {"weights": "Weights", "hidden": "Hidden space", "gradients": "Gradients",
+          "numbers": "By the numbers", "landscape": "Loss landscape"}
 SECTIONS = ("data", "network", "training")  # the sidebar's sections, for ``hide``
 MAX_AT = 10**9  # the largest epoch a link may ask replay to show
 CONFIG_KEYS = tuple(f.name for f in fields(Config))
@@ -37,7 +38,8 @@ class View:
     discretize: bool = False   # regions as two flat colours
     log_loss: bool = False     # loss curves on a log scale
     diagram: bool = True       # the network diagram
-    panel: str = "weights"     # the panel below: weights, hidden (space), gradients
+    panel: str = "weights"     # the panel below: weights, hidden (space), gradients,
+                               # numbers (by the numbers), landscape (loss landscape)
     focus: str = "output"      # the main view: the output, a hidden neuron (h1.3) or an input
                                # feature's name (x1, x1sq)
     hide: tuple[str, ...] = ()  # sidebar sections and single controls' URL keys, or "all"

@@ -10,6 +10,7 @@ from playground.figures import run_figures as F
 from playground.figures.diagram import hidden_space_figure, trainer_diagram
 from playground.figures.png import rgba
 from playground.run.hidden_space import hidden_space, unit_label
+from playground.ui.playground_page import landscape, point_path
 
 GRID = 100  # decision-region resolution (points per axis)...
 BIG_GRID, BIG_NET = 64, 2000  # ...and for networks of more parameters than BIG_NET
@@ -113,10 +114,17 @@ def _value_range(activation, values):
     return -m, m
 
 
+# the lenses' figures in the panel's place: a run -> a figure (their settings are widgets)
+LENS_FIGURES = {"numbers": point_path.panel_figure, "landscape": landscape.panel_figure}
+
+
 def panel_figure(trainer, panel="weights", hs_layer=None, hs_axes="pca") -> dict:
     """The panel below the stage: weight heatmaps (``"weights"``), a hidden layer's
-    space (``"hidden"``), or gradients (``"gradients"``)."""
+    space (``"hidden"``), gradients (``"gradients"``), or a lens's figure (``"numbers"``,
+    ``"landscape"``: :data:`LENS_FIGURES`, with the session's settings)."""
     net, c = trainer.network, trainer.config
+    if panel in LENS_FIGURES:
+        return LENS_FIGURES[panel](trainer)
     if panel == "hidden" and net.n_layers > 1:
         last = net.n_layers - 1  # the last hidden layer shows the most untangling
         layer = last if hs_layer is None else min(max(int(hs_layer), 1), last)
