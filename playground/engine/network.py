@@ -80,7 +80,7 @@ class Backprop:
         return matmul(self.layers_T[-1], a, out=buf.logits)  # the output layer's z
 
     def backward_pass(self, Xa: np.ndarray, Y: np.ndarray, buf: Buffers,
-                      l1=0.0, l2=0.0) -> None:
+                      l1=None, l2=None) -> None:
         """Backpropagation: the gradient of the mean loss over the batch, plus the
         penalty ``l1 * sum|w| + (l2/2) * sum w^2``, into :attr:`grad`.
 
@@ -93,8 +93,8 @@ class Backprop:
             The targets, feature-major (the transpose of :meth:`MLP.targets`).
         buf : Buffers
             Holds the forward pass; its logits are overwritten by the output delta.
-        l1, l2 : float, or ndarray (n_nets, 1) for a stack
-            The regularisation rates (0 or None: no penalty).
+        l1, l2 : float, or ndarray (n_nets, 1) for a stack, optional
+            The regularisation rates (None: no penalty).
 
         Notes
         -----
@@ -113,10 +113,9 @@ class Backprop:
             matmul(W[i], delta[i], out=below)
             below *= buf.slope[i - 1]
         matmul(Xa, buf.delta_T[0], out=dA[0])  # the first layer's input is [x; 1]
-        # a rate is on when nonzero (a stack's: a column of rates, or None for none)
-        if isinstance(l2, np.ndarray) or l2:  # d/dw (l2/2) w^2 = l2 w, weights only
+        if l2 is not None:  # d/dw (l2/2) w^2 = l2 w, weights only
             self.grad += l2 * self.weight_mask * self.params
-        if isinstance(l1, np.ndarray) or l1:  # d/dw l1 |w| = l1 sign(w)
+        if l1 is not None:  # d/dw l1 |w| = l1 sign(w)
             self.grad += l1 * self.weight_mask * np.sign(self.params)
 
 

@@ -40,13 +40,15 @@ def softmax(z, out=None, axis=-2):
 def sigmoid_delta(z, Y, out=None, axis=-2):
     """m dLoss/dz of the cross-entropy through a sigmoid: sigmoid(z) - y."""
     out = sigmoid(z, out=out)
-    return np.subtract(out, Y, out=out)
+    out -= Y
+    return out
 
 
 def softmax_delta(z, Y, out=None, axis=-2):
     """m dLoss/dz of the cross-entropy through a softmax: softmax(z) - y (one-hot)."""
     out = softmax(z, out=out, axis=axis)
-    return np.subtract(out, Y, out=out)
+    out -= Y
+    return out
 
 
 def squared_delta(z, Y, out=None, axis=-2):

@@ -249,7 +249,7 @@ class Trainer:
         if shuffled:
             drawn = self._rng.bit_generator.state
             passes.shuffle([self._rng.permutation(self.run_data.n_train)])
-        passes.train(opt, c.l1, c.l2, forward_done)
+        passes.train(opt, c.l1 or None, c.l2 or None, forward_done)  # 0: no penalty
         self.epoch += 1
         metrics = None
         finite = math.isfinite(net.params.sum())
