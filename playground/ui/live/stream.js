@@ -464,8 +464,9 @@ function tick(st, now) {
   st.lastTick = now;
   const q = st.queue;
   const lead = Math.max(1, Math.round(st.fps * LEAD));
-  if (!st.started) {
-    if (q.length < lead) return; // fill the buffer a little first
+  if (!st.started) { // fill the buffer a little first (at most LEAD seconds)
+    if (!q.length) return;
+    if (q.length < lead && now - st.waitingSince < LEAD * 1000) return;
     st.started = true;
     st.due = 1;
   }
@@ -532,6 +533,7 @@ function takeFrames(st, payload, restart) {
     st.lastQueued = restart || newest < st.lastQueued ? -1 : st.painted ?? -1;
     st.started = false;
   }
+  if (!st.queue.length) st.waitingSince = performance.now();
   for (const f of frames) {
     if (f.epoch > st.lastQueued) {
       st.queue.push(f);
