@@ -9,8 +9,8 @@ Prints, next to the targets of the live stream:
     (from the painted Epoch, a batch behind the run's), frames the stage received and painted per
     second, and the browser main thread's time per painted regions frame (CDP
     ``Performance.getMetrics``: TaskDuration, everything of the page included);
-  * Pause latency: from the click on Pause until the painted Epoch stops changing;
-    and whether the painted epoch then equals the run's.
+  * Pause latency: from the click on Pause until the painted Epoch stops moving, and
+    until it shows the run's epoch (the painted epoch then equals the run's).
 
 Numbers are noisy on a small shared machine: server and browser share the cores.
 """
@@ -52,11 +52,11 @@ READ = """() => {
           stream: {...(window.npStream || {})}, t: performance.now()};
 }"""
 
-# Times of every change of the painted Epoch, from a MutationObserver.
+# [time, text] of every change of the painted Epoch, from a MutationObserver.
 WATCH = """() => {
   const el = document.querySelector('[aria-label="Epoch"]');
   window.epochChanges = [];
-  new MutationObserver(() => window.epochChanges.push(performance.now()))
+  new MutationObserver(() => window.epochChanges.push([performance.now(), el.textContent]))
     .observe(el, {childList: true, characterData: true, subtree: true});
 }"""
 
@@ -85,17 +85,21 @@ def measure(page, cdp, seconds: float) -> dict:
 
 
 def pause_latency(page) -> dict:
+    """Seconds from the click on Pause until the painted epoch stops moving (its last
+    change to another value than the one it ends at), until it shows the run's epoch,
+    and both epochs then."""
     page.evaluate(WATCH)
     t0 = page.evaluate("performance.now()")
     click(page, "play")
     page.locator(".st-key-play button:visible", has_text="Play").wait_for(timeout=10_000)
     page.wait_for_timeout(1500)
-    changes = page.evaluate("window.epochChanges")
-    moving = [t for t in changes if t > t0]
-    # the last change is the paused frame (the run's epoch); the stream stopped before it
-    stopped = (moving[-2] if len(moving) > 1 else t0) - t0
+    changes = [(t, text) for t, text in page.evaluate("window.epochChanges") if t > t0]
     state = page.evaluate(READ)
-    return {"pause s": stopped / 1000, "painted": state["painted"], "run": state["run"]}
+    final = f"{state['run']:,}" if state["run"] is not None else None
+    moving = [t for t, text in changes if text != final]
+    shown = next((t for t, text in changes if text == final), t0)
+    return {"pause s": (max(moving, default=t0) - t0) / 1000, "shown s": (shown - t0) / 1000,
+            "painted": state["painted"], "run": state["run"]}
 
 
 def main() -> None:
@@ -124,7 +128,8 @@ def main() -> None:
             paused = pause_latency(page)
             want = TARGETS["regions@30"] if speed == "30" else TARGETS["regions"]
             print(f"speed {speed}: " + ", ".join(f"{k} {v:.2f}" for k, v in got.items())
-                  + f" | pause {paused['pause s']:.2f} s, painted {paused['painted']} "
+                  + f" | pause {paused['pause s']:.2f} s (the run's epoch shown after "
+                  f"{paused['shown s']:.2f} s), painted {paused['painted']} "
                   f"= run {paused['run']}: {paused['painted'] == paused['run']}"
                   f" | targets: regions/s >= {want:g}"
                   + ("" if speed == "30" else f", diagram/s >= {TARGETS['diagram']:g}")
