@@ -14,7 +14,8 @@ const STATE = new Map(); // component key -> state (survives remounts of the ele
 // main thread's time in paints (ms), and the buffer's length.
 const STATS = (window.npStream = window.npStream || {
   payloads: 0, received: 0, painted: 0, paintMs: 0, queue: 0, lastPayload: 0 });
-const LEAD = 0.5; // seconds of frames kept ahead before painting starts
+const LEAD = 0.7; // seconds of frames kept ahead before painting starts
+const DIAGRAM_FPS = 20; // frames per second up to which the diagram is painted every frame
 const CURVES_EVERY = 300; // ms between extendTraces of the curves
 const MAX_CURVE = 1500; // points per curve before it is thinned by half
 let plotlyPromise = null;
@@ -447,12 +448,7 @@ function paintFrame(st, f, diagram) {
   st.numbers.dataset.epoch = String(f.epoch);
   if (st.dragging) return;
   paintRegions(st, f);
-  if (diagram) {
-    const t0 = performance.now();
-    paintDiagram(st, f);
-    st.diagramMs = 0.8 * (st.diagramMs || 0) + 0.2 * (performance.now() - t0);
-    st.lastDiagram = performance.now();
-  }
+  if (diagram) paintDiagram(st, f);
 }
 
 /** One display frame while playing: paint the frame due, if any. */
@@ -482,9 +478,10 @@ function tick(st, now) {
   const done = q.splice(0, n);
   st.curvePoints.push(...done);
   const f = done[done.length - 1];
-  // the diagram costs ~3 times the regions: it keeps a share of the display's time
-  const gap = now - (st.lastDiagram || -1e9);
-  paint(st, f, gap >= 2.5 * (st.diagramMs || 0));
+  // the diagram costs more than the regions: above DIAGRAM_FPS frames per second it is
+  // painted with every other frame (each time with the regions of its own epoch)
+  st.turn = !st.turn;
+  paint(st, f, st.fps <= DIAGRAM_FPS || st.turn);
   if (now - (st.lastCurves || 0) >= CURVES_EVERY) {
     st.lastCurves = now;
     const t0 = performance.now();
