@@ -459,10 +459,13 @@ function tick(st, now) {
   const dt = Math.min(now - (st.lastTick || now), 100);
   st.lastTick = now;
   const q = st.queue;
-  const lead = Math.max(1, Math.round(st.fps * LEAD));
-  if (!st.started) { // fill the buffer a little first (at most LEAD seconds)
+  // as many frames ahead as arrive in a batch and a bit (batches come slower when many
+  // pages share the server)
+  const ahead = Math.min(3, Math.max(LEAD, 1.3 * (st.batchEvery || 0) / 1000));
+  const lead = Math.max(1, Math.round(st.fps * ahead));
+  if (!st.started) { // fill the buffer a little first (for at most that long)
     if (!q.length) return;
-    if (q.length < lead && now - st.waitingSince < LEAD * 1000) return;
+    if (q.length < lead && now - st.waitingSince < ahead * 1000) return;
     st.started = true;
     st.due = 1;
   }
@@ -506,7 +509,12 @@ function takeFrames(st, payload, restart) {
   const frames = payload.frames || [];
   STATS.payloads += 1;
   STATS.received += frames.length;
-  STATS.lastPayload = performance.now();
+  const now = performance.now();
+  if (payload.playing && st.lastBatch) { // the time between batches (a moving average)
+    st.batchEvery = 0.7 * (st.batchEvery || now - st.lastBatch) + 0.3 * (now - st.lastBatch);
+  }
+  st.lastBatch = payload.playing ? now : 0;
+  STATS.lastPayload = now;
   st.fps = Math.max(1, Math.min(60, payload.fps || 30));
   st.prefix = payload.prefix || "Output";
   if (!payload.playing) {

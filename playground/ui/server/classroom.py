@@ -46,7 +46,7 @@ from streamlit.logger import get_logger
 from playground.ui.server.machine import MachineLoad, fewer_arenas, give_back_to_system
 
 BATCH = 0.5  # seconds between batches of frames of one page playing alone
-MAX_RATE = 24.0  # batches the server sends per second, all pages together, at most...
+MAX_RATE = 16.0  # batches the server sends per second, all pages together, at most...
 MIN_RATE = 4.0  # ...and at least, however busy the machine
 BUSY, ROOM = 0.75, 0.6  # the machine's CPUs busier than this lower the rate; less, raise it
 ADJUST = 1.0  # seconds between looks at the machine
