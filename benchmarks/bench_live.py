@@ -61,6 +61,61 @@ WATCH = """() => {
 }"""
 
 
+# In-page helpers (also for bench_classroom.py): the Epoch shown (painted by the stage
+# while playing, else Streamlit's metric) and a toolbar button by key.
+HELPERS = """
+(() => {
+  window.__epochText = () => {
+    const painted = document.querySelector('.np-numbers:not([hidden]) [aria-label="Epoch"]');
+    if (painted) return painted.textContent.trim();
+    for (const m of document.querySelectorAll('[data-testid="stMetric"]')) {
+      const label = m.querySelector('[data-testid="stMetricLabel"]');
+      if (label && label.innerText.trim() === 'Epoch')
+        return m.querySelector('[data-testid="stMetricValue"]').innerText.trim();
+    }
+    return null;
+  };
+  window.__button = (key) => Array.from(
+      document.querySelectorAll(`.st-key-${key} button[data-testid^="stBaseButton"]`))
+    .find(b => b.offsetWidth > 0);
+})();
+"""
+
+# Click Pause, then watch the Epoch shown until it has not changed for `quiet` ms.
+PAUSE_WATCH = """
+async (quiet) => {
+  const t0 = performance.now();
+  window.__button('play').click();
+  let last = window.__epochText(), lastChange = t0, label = null;
+  while (performance.now() - lastChange < quiet) {
+    await new Promise(r => requestAnimationFrame(r));
+    const now = window.__epochText();
+    if (now !== last) { last = now; lastChange = performance.now(); }
+    if (label === null && window.__button('play').innerText.trim().endsWith('Play'))
+      label = performance.now();
+    if (performance.now() - t0 > 20000) break;
+  }
+  return {stop: (lastChange - t0) / 1000, label: label === null ? null : (label - t0) / 1000,
+          epoch: last};
+}
+"""
+
+
+def speed_label(speed: str) -> str:
+    return "max speed" if speed == "max" else f"{speed} epochs/s"
+
+
+def choose_speed(page, speed: str) -> None:
+    """Pick ``speed`` in the Speed selectbox (retrying: a rerun may close the list)."""
+    choose_option(page, "Speed", speed_label(speed))
+    page.wait_for_timeout(800)
+
+
+def epoch(page) -> int:
+    """The Epoch shown (needs :data:`HELPERS` in the page)."""
+    return int(page.evaluate("window.__epochText()").replace(",", ""))
+
+
 def task_seconds(cdp) -> float:
     metrics = cdp.send("Performance.getMetrics")["metrics"]
     return next(m["value"] for m in metrics if m["name"] == "TaskDuration")
@@ -120,8 +175,7 @@ def main() -> None:
         cdp = page.context.new_cdp_session(page)
         cdp.send("Performance.enable")
         for speed in args.speeds.split(","):
-            choose_option(page, "Speed", "max speed" if speed == "max" else f"{speed} epochs/s")
-            page.wait_for_timeout(800)
+            choose_speed(page, speed)
             click(page, "play")
             page.wait_for_timeout(3000)  # warm up: the buffer fills, the run gets going
             got = measure(page, cdp, args.seconds)
