@@ -280,8 +280,8 @@ def _live_view(ss, state: PlaygroundState, sid: str) -> None:
                  else replay.frame_interval(state))
     def view():
         ticket = state.guard.claim()
-        # A frame of a page playing waits for its turn (one frame at a time on the
-        # server); the frame inside a run a person waits for does not.
+        # A batch of a page playing waits for its turn (one batch at a time on the
+        # server); the batch inside a run a person waits for does not.
         gate = (CLASSROOM.turn(lambda: not state.guard.is_newest(ticket))
                 if state.playing and not state.in_page else nullcontext())
         with gate:
