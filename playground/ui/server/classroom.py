@@ -52,7 +52,7 @@ BUSY, ROOM = 0.75, 0.6  # the machine's CPUs busier than this lower the rate; le
 ADJUST = 1.0  # seconds between looks at the machine
 WELCOME = 3.0  # seconds a page that just opened goes first (its browser loads and draws)
 HEARTBEAT = 5.0  # seconds between a paused page's signs of life, at most...
-ALIVE = 20.0  # ...and a page unseen this long has gone (a page still loading, a browser
+ALIVE = 45.0  # ...and a page unseen this long has gone (a page still loading, a browser
 # that runs a hidden tab's timers late, are seen again well within it)
 LIVE_WINDOW = 5.0  # seconds: a page that drew a frame this recently is playing (or 3
 # times its frame interval if longer: a busy browser draws late, and a page counted in and
