@@ -578,8 +578,9 @@ function init(key) {
       st.frozen = performance.now();
     }
   };
-  document.addEventListener("pointerdown", st.onPress, true);
-  document.addEventListener("keydown", st.onPress, true);
+  for (const type of ["pointerdown", "click", "keydown"]) {
+    document.addEventListener(type, st.onPress, true);
+  }
   st.onShow = () => {
     if (document.visibilityState === "visible" && !st.playing && st.parent) {
       st.setTriggerValue("alive", ++st.seq);
@@ -615,8 +616,9 @@ function release(st, parent) {
     if (st.parent) return;
     if (st.raf) cancelAnimationFrame(st.raf);
     for (const type of ["pointerup", "pointercancel", "blur"]) window.removeEventListener(type, st.onUp);
-    document.removeEventListener("pointerdown", st.onPress, true);
-    document.removeEventListener("keydown", st.onPress, true);
+    for (const type of ["pointerdown", "click", "keydown"]) {
+      document.removeEventListener(type, st.onPress, true);
+    }
     document.removeEventListener("visibilitychange", st.onShow);
     clearInterval(st.beatTimer);
     clearTimeout(st.drawTimer);
