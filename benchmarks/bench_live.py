@@ -144,10 +144,12 @@ def pause_latency(page) -> dict:
     change to another value than the one it ends at), until it shows the run's epoch,
     and both epochs then."""
     page.evaluate(WATCH)
-    t0 = page.evaluate("performance.now()")
+    page.evaluate("""() => document.addEventListener('pointerdown', () => {
+      window.pressedAt = performance.now(); }, {capture: true, once: true})""")
     click(page, "play")
     page.locator(".st-key-play button:visible", has_text="Play").wait_for(timeout=10_000)
     page.wait_for_timeout(1500)
+    t0 = page.evaluate("window.pressedAt")  # the press itself, not the driver's way to it
     changes = [(t, text) for t, text in page.evaluate("window.epochChanges") if t > t0]
     state = page.evaluate(READ)
     final = f"{state['run']:,}" if state["run"] is not None else None
