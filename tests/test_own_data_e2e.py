@@ -94,7 +94,7 @@ def test_quick_clicks_each_draw_a_point_where_clicked(app):
     page.get_by_text("Draw points", exact=True).click()
     page.locator(".st-key-own_tool").wait_for(timeout=10_000)
     app.wait_until(lambda: page.evaluate(
-        """() => document.querySelector('.lp-cell[data-figure="regions"]').layout.meta.draw"""),
+        """() => document.querySelector('.np-plot[data-figure="regions"]').layout.meta.draw"""),
         what="the decision regions to take clicks")
     dots = app.wait_until(lambda: page.locator(".st-key-own_tool [role=radiogroup] p > span")
                           .evaluate_all("ds => ds.map(d => getComputedStyle(d).color)"),
