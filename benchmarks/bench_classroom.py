@@ -65,8 +65,8 @@ def open_page(browser, url, timeout=120):
 
 
 def regions_frames(page) -> int:
-    return page.evaluate("(document.querySelector('.js-plotly-plot.lp-cell"
-                         "[data-figure=\"regions\"]') || {}).__lpFrames || 0")
+    return page.evaluate("Number((document.querySelector('.js-plotly-plot.np-plot"
+                         "[data-figure=\"regions\"]') || {dataset: {}}).dataset.frames || 0)")
 
 
 def safe_epoch(page):

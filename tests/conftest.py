@@ -101,6 +101,10 @@ class App:
 
     # ---- reading
     def metric(self, label: str) -> str:
+        """A number of the stage: painted by the stage while playing, else Streamlit's."""
+        painted = self.page.locator(f'.np-numbers:not([hidden]) [aria-label="{label}"]')
+        if painted.count():
+            return painted.first.inner_text().strip()
         box = self.page.locator('[data-testid="stMetric"]').filter(
             has=self.page.locator('[data-testid="stMetricLabel"]', has_text=label)).first
         return box.locator('[data-testid="stMetricValue"]').inner_text().strip()

@@ -4,8 +4,8 @@
   one who starts it stops it (``stop()`` or ``with StreamlitServer() as srv:``).
 * :data:`CHROMIUM` / :data:`CHROMIUM_ARGS`: the system Chromium for Playwright
   (``executable_path=CHROMIUM``; never ``playwright install``).
-* :data:`PAINT_PROBE`: an init script that watches every live_plot graph div in a
-  ``requestAnimationFrame`` loop: painted updates per plot (``gd.__lpFrames`` counter
+* :data:`PAINT_PROBE`: an init script that watches every graph div of the stage in a
+  ``requestAnimationFrame`` loop: painted updates per plot (its ``data-frames`` counter
   changes), blank frames, remounts and the time of the first full paint
   (:data:`PROBE_START` / :data:`PROBE_STOP` bracket a measurement).
 * ``/proc`` helpers: process trees, CPU ticks and resident memory.
@@ -162,10 +162,10 @@ PAINT_PROBE = """
     return null;
   };
   const nameOf = (gd) => gd.dataset.figure || gd.id || 'plot';
-  // Every live_plot cell (a Plotly graph div) by figure name.
+  // Every plot of the stage (a Plotly graph div) by figure name.
   P.plots = () => {
     const out = {};
-    for (const gd of document.querySelectorAll('.js-plotly-plot.lp-cell')) out[nameOf(gd)] = gd;
+    for (const gd of document.querySelectorAll('.js-plotly-plot.np-plot')) out[nameOf(gd)] = gd;
     return out;
   };
   // All plots drawn: at least MIN_PLOTS cells and every cell drawn.
@@ -182,9 +182,10 @@ PAINT_PROBE = """
         if (P.measuring && P.watched.includes(n)) remounted = true;
         P.names[gd.__pid] = n;
       }
-      // gd.__lpFrames: updates live_plot.js applied to this plot (react() resolved)
-      if (gd.__lpFrames && P.last.get(gd.__pid) !== gd.__lpFrames) {
-        P.last.set(gd.__pid, gd.__lpFrames);
+      // data-frames: updates the stage applied to this plot (drawn, or a frame painted)
+      const frames = Number(gd.dataset.frames || 0);
+      if (frames && P.last.get(gd.__pid) !== frames) {
+        P.last.set(gd.__pid, frames);
         if (P.measuring) P.changes[n] = (P.changes[n] || 0) + 1;
       }
     }
@@ -209,14 +210,14 @@ PROBE_START = """(() => { const P = window.__probe; P.measuring = true; P.sample
   P.blank = 0; P.remountFrames = 0; P.changes = {}; P.blankKinds = {};
   P.watched = Object.entries(P.plots()).filter(([n, gd]) => !P.why(gd)).map(([n]) => n);
   P.mounts0 = P.mounts; P.tm = performance.now();
-  if (window.__livePlot) window.__livePlot.renderMs.length = 0; })()"""
+  P.stream0 = {...(window.npStream || {})}; })()"""
 
 PROBE_STOP = """(() => { const P = window.__probe; P.measuring = false;
-  const lp = window.__livePlot || {};
+  const s = window.npStream || {}, s0 = P.stream0 || {};
+  const delta = Object.fromEntries(Object.keys(s).map(k => [k, s[k] - (s0[k] || 0)]));
   return {seconds: (performance.now() - P.tm) / 1000, samples: P.samples, blank: P.blank,
           remountFrames: P.remountFrames, changes: P.changes, blankKinds: P.blankKinds,
-          watched: P.watched, newDivs: P.mounts - P.mounts0, mounts: lp.mounts,
-          adoptions: lp.adoptions, renderMs: (lp.renderMs || []).slice()}; })()"""
+          watched: P.watched, newDivs: P.mounts - P.mounts0, stream: delta}; })()"""
 
 
 def paint_probe(min_plots: int = 4, every_ms: int | None = None) -> str:

@@ -8,7 +8,7 @@ import pytest
 
 from playground.ui.server.classroom import (
     ADJUST,
-    FRAME,
+    BATCH,
     LIVE_WINDOW,
     MAX_RATE,
     MIN_RATE,
@@ -42,7 +42,7 @@ def stat(tmp_path):
 
 def test_pages_playing_share_the_frames(stat):
     room = Classroom(MachineLoad(str(stat.path)))
-    assert room.frame("a", now=100.0) == (FRAME, 1)  # alone: every frame
+    assert room.frame("a", now=100.0) == (BATCH, 1)  # alone: every frame
     for i in range(9):
         room.frame(f"p{i}", now=100.0)
     every, playing = room.frame("a", now=100.1)
@@ -94,7 +94,7 @@ def test_the_frame_rate_follows_how_busy_the_machine_is(stat):
     for _ in range(12):
         t += ADJUST
         stat.spend(1.0)
-        assert lone.frame("a", now=t) == (FRAME, 1)
+        assert lone.frame("a", now=t) == (BATCH, 1)
 
 
 def test_machine_load_reads_the_cpu_counters(stat, tmp_path):
@@ -139,7 +139,7 @@ def test_a_page_that_just_opened_goes_first():
 def test_ended_sessions_give_their_runs_back():
     room = Classroom()
     active = {"a": True, "b": True}
-    states = {sid: {"playground": object(), "live_plot": {}, "w_noise": 0.1}
+    states = {sid: {"playground": object(), "stream_sent": {}, "w_noise": 0.1}
               for sid in active}
     for sid in active:
         room._seats[sid] = (states[sid], 0.0)  # seated at t=0 (no janitor thread here)
@@ -149,7 +149,7 @@ def test_ended_sessions_give_their_runs_back():
     ended = []
     assert room.release_gone(active.get, ttl=60, now=80.0, close=ended.append) == 1
     assert ended == ["b"]  # the session itself ends too (what the server kept of it)
-    assert "playground" not in states["b"] and "live_plot" not in states["b"]
+    assert "playground" not in states["b"] and "stream_sent" not in states["b"]
     assert states["b"]["w_noise"] == 0.1  # only the run and its figures go
     assert "playground" in states["a"] and room.seated() == 1
 

@@ -47,7 +47,7 @@ def test_first_paint_play_and_pause(app):
     assert len(set(samples)) == 1, f"Epoch still changing after Pause: {samples}"
     app.wait_until(lambda: all_plots_drawn(app.page), timeout=3, what="all plots drawn")
     # paused, every view shows the same epoch: the decision regions' title included
-    title = app.page.locator('.lp-cell[data-figure="regions"] .gtitle')
+    title = app.page.locator('.np-plot[data-figure="regions"] .gtitle')
     app.wait_until(lambda: title.text_content() == f"Output at epoch {samples[-1]:,}",
                    timeout=3, what=f"the regions' title at epoch {samples[-1]:,} "
                                    f"(have {title.text_content()!r})")
@@ -118,7 +118,7 @@ def test_typed_learning_rate(app):
 def _node_position(page, layer: int, unit: int):
     """Page coordinates of a neuron in the network diagram (its marker's centre)."""
     return page.evaluate("""([layer, unit]) => {
-      const gd = document.querySelector('.js-plotly-plot.lp-cell[data-figure="network"]');
+      const gd = document.querySelector('.js-plotly-plot.np-plot[data-figure="network"]');
       const trace = gd._fullData[gd._fullData.length - 1];  // the neurons, drawn last
       const i = trace.customdata.findIndex(c => c[0] === layer && c[1] === unit);
       const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
@@ -130,14 +130,14 @@ def _node_position(page, layer: int, unit: int):
 
 def test_diagram_renders_and_a_neuron_can_be_focused(app):
     drawn = app.page.evaluate("""() => {
-      const gd = document.querySelector('.js-plotly-plot.lp-cell[data-figure="network"]');
+      const gd = document.querySelector('.js-plotly-plot.np-plot[data-figure="network"]');
       return {atlas: gd.querySelectorAll('.imagelayer image').length,
               links: gd.querySelectorAll('.shapelayer path').length,
               nodes: gd._fullData[gd._fullData.length - 1].x.length};
     }""")
     assert drawn["atlas"] == 1 and drawn["links"] >= 1
     assert drawn["nodes"] == 2 + 4 + 2 + 1  # default 2-4-2-1 network
-    svg_title = app.page.locator('.lp-cell[data-figure="regions"] .gtitle')
+    svg_title = app.page.locator('.np-plot[data-figure="regions"] .gtitle')
 
     def title() -> str:  # an SVG <text>: textContent, not innerText
         return svg_title.text_content()

@@ -103,7 +103,7 @@ def test_confident_class_colour_stays_in_its_band(k):
 
 
 def test_big_networks_use_a_coarser_grid():
-    from playground.ui.playground_page.views import BIG_GRID, GRID, grid_resolution
+    from playground.run.frames import BIG_GRID, GRID, grid_resolution
 
     assert grid_resolution(pg.Trainer()) == GRID
     big = pg.Trainer(hidden=(32,) * 6)

@@ -18,7 +18,7 @@ EXAMPLE = ROOT / "examples" / "petals.csv"
 def _square_to_page(page, sx: float, sy: float) -> dict:
     """Page pixel of square point (sx, sy) on the decision regions."""
     return page.evaluate("""([sx, sy]) => {
-      const gd = document.querySelector('.js-plotly-plot.lp-cell[data-figure="regions"]');
+      const gd = document.querySelector('.js-plotly-plot.np-plot[data-figure="regions"]');
       const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
       const box = gd.getBoundingClientRect();
       return {x: box.left + xa._offset + xa.l2p(sx), y: box.top + ya._offset + ya.l2p(sy)};
@@ -52,7 +52,7 @@ def test_upload_train_draw_and_share(server, browser):
         page.get_by_text("Draw points", exact=True).click()
         page.locator(".st-key-own_tool").wait_for(timeout=10_000)
         app.wait_until(lambda: page.evaluate(
-            """() => document.querySelector('.lp-cell[data-figure="regions"]').layout.meta.draw"""),
+            """() => document.querySelector('.np-plot[data-figure="regions"]').layout.meta.draw"""),
             what="the decision regions to take clicks")
         clicks = [(-2.0, 4.0), (0.5, -3.5), (3.5, 1.0)]  # in the square the network sees
         for i, (sx, sy) in enumerate(clicks):
@@ -94,7 +94,7 @@ def test_quick_clicks_each_draw_a_point_where_clicked(app):
     page.get_by_text("Draw points", exact=True).click()
     page.locator(".st-key-own_tool").wait_for(timeout=10_000)
     app.wait_until(lambda: page.evaluate(
-        """() => document.querySelector('.lp-cell[data-figure="regions"]').layout.meta.draw"""),
+        """() => document.querySelector('.np-plot[data-figure="regions"]').layout.meta.draw"""),
         what="the decision regions to take clicks")
     dots = app.wait_until(lambda: page.locator(".st-key-own_tool [role=radiogroup] p > span")
                           .evaluate_all("ds => ds.map(d => getComputedStyle(d).color)"),

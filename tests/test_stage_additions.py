@@ -71,7 +71,7 @@ def _buttons(at) -> dict:
 
 def _press(at, starts: str):
     """Click the diagram's button whose hover text starts with ``starts`` (the event
-    live_plot.js sends for a click on it), then run the page as the click's rerun."""
+    stream.js sends for a click on it), then run the page as the click's rerun."""
     from playground.figures.diagram_buttons import TRACE
     from playground.ui.playground_page import architecture
 

@@ -37,7 +37,7 @@ def test_the_thumbnails_pick_the_dataset_by_mouse_and_keyboard(app):
 
 def test_the_diagrams_plus_button_adds_a_neuron(app):
     page = app.page
-    buttons = page.locator('.lp-cell[data-figure="network"] .scatterlayer .trace:nth-last-child(2) '
+    buttons = page.locator('.np-plot[data-figure="network"] .scatterlayer .trace:nth-last-child(2) '
                            'path.point')
     app.wait_until(lambda: buttons.count() == 6, what="the diagram's + / − buttons")
     box = buttons.nth(1).bounding_box()  # hidden layer 1's +

@@ -161,21 +161,29 @@ def link_shapes(ends: np.ndarray, w: np.ndarray, scale: float) -> list[dict]:
     """Eight path shapes, one per (sign, |w| / scale bin), always all eight (empty ones
     too, so the layout's structure never changes): wider and more opaque for larger
     weights; above ~120 links every bin gets thinner and the small ones fade more."""
-    bins = np.digitize(np.nan_to_num(np.abs(w) / scale), LINK_BINS)
+    codes = link_codes(w, scale)
     edges = (0.0, *LINK_BINS, 1.0)
     dense = float(np.clip(np.sqrt(120 / max(len(w), 1)), 0.3, 1.0))
     shapes = []
-    for sign, colour, side in (("+", POSITIVE, w >= 0), ("-", NEGATIVE, w < 0)):
+    for s, (sign, colour) in enumerate((("+", POSITIVE), ("-", NEGATIVE))):
         rgb = ",".join(str(c) for c in rgba(colour)[:3])
         for b in range(len(edges) - 1):
             mid = (edges[b] + edges[b + 1]) / 2
             alpha = (0.15 + 0.85 * mid) * (dense + (1 - dense) * mid)
+            code = s * (len(edges) - 1) + b
             shapes.append({"type": "path", "xref": "x", "yref": "y", "layer": "below",
                            "name": f"w {sign}{edges[b]:g}..{edges[b + 1]:g}",
-                           "path": svg_path(ends[side & (bins == b)]) or "M0,0",
+                           "path": svg_path(ends[codes == code]) or "M0,0",
                            "line": {"color": f"rgba({rgb},{alpha:.2f})",
                                     "width": 0.4 + 4.0 * mid * max(dense, 0.5)}})
     return shapes
+
+
+def link_codes(w: np.ndarray, scale: float) -> np.ndarray:
+    """The shape each link ``w`` (n_links,) is drawn in: (n_links,) uint8, the sign (0 for
+    w >= 0, 1 below) times the number of bins, plus the bin of ``|w| / scale``."""
+    bins = np.digitize(np.nan_to_num(np.abs(w) / scale), LINK_BINS)
+    return ((w < 0) * (len(LINK_BINS) + 1) + bins).astype(np.uint8)
 
 
 def link_hover_trace(ends, w, ids, labels) -> dict:
@@ -212,6 +220,22 @@ def _text(name, xy, text, position) -> dict:
     return {"type": "scatter", "mode": "text", "name": name, "x": xy[:, 0], "y": xy[:, 1],
             "text": list(text), "textposition": position, "textfont": {"size": 11},
             "hoverinfo": "skip", "showlegend": False}
+
+
+def diagram_geometry(sizes, height: int, aspect: float, map_res: int):
+    """Where the diagram's nodes go (:class:`Geometry`) for ``sizes`` on ``height`` px,
+    and the thumbnails' size on screen in px (maps of ``map_res`` points per axis)."""
+    screen = (height - 30) / (1.6 * max(sizes))  # ~ screen px per thumbnail
+    return geometry(sizes, 2 * int(np.clip(screen, 8, max(8, map_res)) // 2), aspect), screen
+
+
+def atlas_png(g: Geometry, maps, weights, biases, activation: str, task: str):
+    """The atlas (every neuron's map and bias bar) as PNG bytes, and the weights' scale
+    (the largest |weight| or |bias|): what changes from one epoch to the next.
+    ``maps`` per layer, inputs first, as :func:`network_diagram`'s."""
+    scale = max([float(np.abs(a).max(initial=0)) for a in (*weights, *biases)] + [1e-12])
+    indices = [map_indices(m, lay, len(maps), activation, task) for lay, m in enumerate(maps)]
+    return png_bytes(paint_atlas(g, indices, biases, scale), PALETTE), scale
 
 
 def network_diagram(layer_sizes, weights, biases, neuron_maps, input_maps, unit_labels, *,
@@ -257,11 +281,8 @@ def network_diagram(layer_sizes, weights, biases, neuron_maps, input_maps, unit_
         raise ValueError(f"n_classes: {n_classes} for {sizes[-1]} softmax outputs")
     height = int(height or np.clip(80 + 40 * max(sizes), 300, 760))
     maps = [np.asarray(input_maps), *neuron_maps]
-    screen = (height - 30) / (1.6 * max(sizes))  # ~ screen px per thumbnail
-    g = geometry(sizes, 2 * int(np.clip(screen, 8, max(8, maps[0].shape[0])) // 2), aspect)
-    scale = max([float(np.abs(a).max(initial=0)) for a in (*weights, *biases)] + [1e-12])
-    indices = [map_indices(m, lay, len(sizes), activation, task) for lay, m in enumerate(maps)]
-    png = png_bytes(paint_atlas(g, indices, biases, scale), PALETTE)
+    g, screen = diagram_geometry(sizes, height, aspect, maps[0].shape[0])
+    png, scale = atlas_png(g, maps, weights, biases, activation, task)
     ends, w, ids = link_arrays(g, weights)
     xy = np.concatenate([g.centres(lay) for lay in range(len(sizes))])
     nodes = np.array([(lay, u) for lay, n in enumerate(sizes) for u in range(n)], np.int32)

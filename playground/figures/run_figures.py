@@ -170,24 +170,17 @@ def decision_figure(xs, out, task, train=None, test=None, *, discretize=False,
         Show ``out`` (r, r, 1) as plain values on this fixed range with the diverging
         scale, boundary at its middle (e.g. one hidden neuron's map).
     """
-    if zrange is None:
-        z, zmin, zmax, scale = region_values(out, task, discretize)
-        level = 0.0 if task == "regression" else 0.5
-    else:
-        (zmin, zmax), scale, level = zrange, REGION_SCALE, 0.5 * (zrange[0] + zrange[1])
-        z = np.clip(out[..., 0], zmin, zmax)
+    picture = region_picture(xs, out, task, discretize=discretize, zrange=zrange)
     # The regions are a picture and the boundary a path: per frame, Plotly only swaps
     # them, where heatmap and line traces would recompute and redraw every trace.
     half = 0.5 * (xs[1] - xs[0]) if len(xs) > 1 else 0.5
-    images = [{"source": image_of(z, zmin, zmax, scale), "xref": "x", "yref": "y",
+    images = [{"source": picture["source"], "xref": "x", "yref": "y",
                "x": xs[0] - half, "y": xs[-1] + half, "sizex": xs[-1] - xs[0] + 2 * half,
                "sizey": xs[-1] - xs[0] + 2 * half, "sizing": "stretch", "layer": "below"}]
     shapes = []
-    if out.shape[-1] == 1:  # the decision boundary: 0.5 (0 for regression)
-        path = segments_path(contour_segments(xs, out[..., 0], level))
-        if path:
-            shapes.append({"type": "path", "path": path, "xref": "x", "yref": "y",
-                           "line": {"color": "#333333", "width": 1.5}})
+    if picture["boundary"] is not None:  # the decision boundary: 0.5 (0 for regression)
+        shapes.append({"type": "path", "path": picture["boundary"], "xref": "x", "yref": "y",
+                       "line": {"color": "#333333", "width": 1.5}})
     data = []
     k = out.shape[-1] if out.shape[-1] > 1 else 2
     if train is not None:
@@ -204,7 +197,24 @@ def decision_figure(xs, out, task, train=None, test=None, *, discretize=False,
         yaxis={**axis, "title": {"text": "x2"}, "scaleanchor": "x", "scaleratio": 1},
         showlegend=False, images=images, shapes=shapes)
     # "values": what the picture shows, for tests and exports (not sent to the browser)
-    return {"data": data, "layout": layout, "patchable": True,
+    return {"data": data, "layout": layout, "values": picture["values"]}
+
+
+def region_picture(xs, out, task, *, discretize=False, zrange=None) -> dict:
+    """The decision regions as a picture: ``source`` (a data-URI PNG), ``boundary`` (the
+    SVG path where a single output crosses its middle, ``"M0,0"`` if nowhere; None for
+    several outputs) and ``values`` (what the picture shows, for tests and exports).
+    ``xs``, ``out``, ``task``, ``discretize`` and ``zrange`` as :func:`decision_figure`."""
+    if zrange is None:
+        z, zmin, zmax, scale = region_values(out, task, discretize)
+        level = 0.0 if task == "regression" else 0.5
+    else:
+        (zmin, zmax), scale, level = zrange, REGION_SCALE, 0.5 * (zrange[0] + zrange[1])
+        z = np.clip(out[..., 0], zmin, zmax)
+    boundary = None
+    if out.shape[-1] == 1:
+        boundary = segments_path(contour_segments(xs, out[..., 0], level)) or "M0,0"
+    return {"source": image_of(z, zmin, zmax, scale), "boundary": boundary,
             "values": {"z": z, "zmin": zmin, "zmax": zmax, "colorscale": scale}}
 
 

@@ -15,13 +15,12 @@ from playground import lessons
 from playground.lessons import Lesson
 from playground.ui import pages
 from playground.ui.lessons_page import steps
-from playground.ui.live.live_plot import resend_all
+from playground.ui.live.stream import resend_all
 from playground.ui.playground_page.state import PlaygroundState
 
 UPLOAD_MB = 1  # a lesson file is at most 200,000 characters (well under this)
 _STYLE = """<style>
-[data-testid="stMainBlockContainer"] { padding-top: 4.2rem; padding-bottom: 1rem;
-                                        max-width: 72rem; }
+.stMainBlockContainer { padding-top: 4.2rem; padding-bottom: 1rem; max-width: 72rem; }
 </style>"""
 
 
@@ -90,6 +89,6 @@ def _upload(ss) -> None:
 def _open(ss, lesson: Lesson) -> None:
     """Open ``lesson`` at its first step in the playground (a fresh run)."""
     steps.request(ss, lesson)
-    resend_all("live")  # the stage mounts afresh: send every figure
+    resend_all("stage")  # the stage mounts afresh: send every figure
     st.switch_page(pages.playground(), query_params=lesson.query(1))
 

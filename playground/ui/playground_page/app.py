@@ -5,12 +5,14 @@ State lives in one :class:`~.state.PlaygroundState` per session, under one sessi
 (the :class:`~playground.run.trainer.Trainer`, its :class:`~.session.RunGuard` whose lock
 every mutation holds, ``playing``, replay, …), beside one key per widget (see
 :mod:`.controls` and :mod:`.stage`). The live view is a fragment that, while playing,
-reruns every frame: it trains the epochs the pace asks for, then sends fresh arrays to
-figures that stay mounted.
+reruns a few times a second: it trains the epochs the pace asks for and sends their
+frames (see stream_view.py) to the stage, one component that paints them at the
+display's pace (see ui/live/stream.py).
 """
 
 from __future__ import annotations
 
+import math
 import time
 from contextlib import nullcontext
 from functools import partial
@@ -18,12 +20,13 @@ from functools import partial
 import streamlit as st
 
 from playground.config import LABELS, Config
+from playground.run.frames import frame_of
 from playground.run.health import diagnose
 from playground.run.trainer import Trainer
 from playground.ui.lessons_page import link as lesson_link
 from playground.ui.lessons_page import panel as lesson_panel
 from playground.ui.lessons_page import steps as lesson_steps
-from playground.ui.live.live_plot import live_plot
+from playground.ui.live.stream import stage_stream
 from playground.ui.playground_page import (
     architecture,
     controls,
@@ -36,17 +39,25 @@ from playground.ui.playground_page import (
     stage,
 )
 from playground.ui.playground_page.state import HANDED_OVER, KEY, PlaygroundState
+from playground.ui.playground_page.stream_view import (
+    MAX_FPS,
+    MIN_FPS,
+    frame_message,
+    link_ends,
+    title_prefix,
+    train_frames,
+)
 from playground.ui.playground_page.view_state import View
 from playground.ui.playground_page.views import live_figures
-from playground.ui.server.classroom import CLASSROOM, FRAME, join
-from playground.ui.server.session import Pace, train_for
+from playground.ui.server.classroom import BATCH, CLASSROOM, join
+from playground.ui.server.session import Pace
 
-# per frame: the main view, and one of the other figures in turn
-SECONDARY = ({"regions", "network"}, {"regions", "curves"}, {"regions", "panel"})
 MAX_SHARE = 0.5  # at speed "max", train for this share of the time between frames (shared
 MAX_MIN, MAX_MAX = 0.003, 0.3  # by the pages playing), within these bounds (seconds)
 RETIME = 1.5  # a page re-times its frames when its share changes by more than this
-FRAME_CAP = 0.5  # seconds: a frame never trains longer, so Pause and sliders stay responsive
+FRAME_CAP = 0.5  # seconds: a batch never trains longer, so Pause and sliders stay responsive
+FRAME_SHARE = 0.25  # at most this share of the server's time goes into making frames
+PANEL_EVERY = 2.0  # seconds between renewals of the panel while playing
 STAGE_HEIGHT = 470  # px of the decision regions and the diagram: both fit 1280x720
 
 
@@ -108,25 +119,34 @@ def _sync_url(ss, state: PlaygroundState) -> None:
         st.query_params.from_dict(query)
 
 
-def _train_frame(ss, state: PlaygroundState, ticket: int, sid: str, playing: int) -> None:
-    """Train one frame's worth: the epochs the pace asks for (within ``FRAME_CAP``), or
-    at speed "max" a share of the time between frames (which the browser's pace sets),
-    so big networks still train fast; ``playing`` pages share that share evenly."""
+def _train_batch(ss, state: PlaygroundState, ticket: int, sid: str, playing: int,
+                 make) -> tuple[list, float]:
+    """Train one batch: the epochs the pace asks for (within ``FRAME_CAP``), or at speed
+    "max" a share of the time between batches (``playing`` pages share that share
+    evenly), so big networks still train fast. Returns its frames (``make()`` of the
+    run) and the frames per second to paint them at: every epoch up to ``MAX_FPS``
+    epochs/s, then as many as the display shows, fewer when frames cost the server
+    much (a big network) or many pages share it."""
     trainer, now = state.trainer, time.perf_counter()
     between = partial(CLASSROOM.step_aside, sid, 0.5)  # another page's click goes first
+    fps = max(min(MAX_FPS / max(playing, 1), FRAME_SHARE / state.frame_cost), MIN_FPS)
     if ss.speed != "max":
+        rate = float(ss.speed)
         pace = state.pace
-        if pace is None or pace.rate != float(ss.speed):
-            pace = state.pace = Pace(float(ss.speed), now, trainer.epoch)
+        if pace is None or pace.rate != rate:
+            pace = state.pace = Pace(rate, now, trainer.epoch)
         due = pace.due(now, trainer.epoch)
-        if due:
-            train_for(state.guard, ticket, trainer, FRAME_CAP, max_epochs=due, between=between)
-        return
+        every = max(1, math.ceil(rate / fps))
+        frames = (train_frames(state.guard, ticket, trainer, make, epochs=due, every=every,
+                               seconds=FRAME_CAP, between=between) if due else [])
+        return frames, rate / every
     last = state.last_frame
-    interval = now - (now - FRAME if last is None else last)
+    interval = min(now - (now - BATCH if last is None else last), 1.0)
     state.last_frame = now
     seconds = min(max(MAX_SHARE * interval / max(playing, 1), MAX_MIN), MAX_MAX)
-    train_for(state.guard, ticket, trainer, seconds, between=between)
+    frames = train_frames(state.guard, ticket, trainer, make, seconds=seconds,
+                          frames=max(1, round(fps * interval)), between=between)
+    return frames, len(frames) / interval
 
 
 def _stop_if_broken(state: PlaygroundState) -> bool:
@@ -152,22 +172,27 @@ def _stop_if_broken(state: PlaygroundState) -> bool:
 
 
 def _frame_interval(ss, state: PlaygroundState) -> float:
-    """Seconds between frames: slow paces need fewer frames (one per epoch), and many
-    pages playing on one server share its frames (see classroom.py)."""
+    """Seconds between batches: slow paces need fewer (one per epoch), and many pages
+    playing on one server share its batches (see classroom.py)."""
     shared = state.frame_every
     return shared if ss.speed == "max" else max(shared, 1.0 / float(ss.speed))
 
 
 def _frame(ss, state: PlaygroundState, sid: str, ticket: int) -> None:
-    """One frame of the live view: train what is due, then the metrics and the figures."""
+    """One batch of the live view: train what is due, then send its frames (and the
+    figures, when they changed) to the stage, which paints them at the display's pace."""
     trainer = state.trainer
+    CLASSROOM.seen(sid)  # the page is open (see classroom.py)
     CLASSROOM.step_aside(sid, 0.5)  # another page's click or first paint goes first
+    focus = inside.focus_of(ss, trainer)
+    frames, fps = [], float(MAX_FPS)
     if state.playing:
         every, playing = CLASSROOM.frame(sid)
         if not 1 / RETIME < every / state.frame_every < RETIME:
-            state.frame_every = every  # more or fewer pages playing: re-time the frames
+            state.frame_every = every  # more or fewer pages playing: re-time the batches
             st.rerun(scope="app")
-        _train_frame(ss, state, ticket, sid, playing)
+        frames, fps = _train_batch(ss, state, ticket, sid, playing,
+                                   partial(_make_frame, ss, state, trainer, focus))
         lesson_panel.check(state)  # a lesson's goal met at this epoch (even by diverging,
         if _stop_if_broken(state):  # which the run is then taken back from) stays met
             st.rerun(scope="app")
@@ -180,32 +205,74 @@ def _frame(ss, state: PlaygroundState, sid: str, ticket: int) -> None:
     if not state.playing:
         replay.controls(ss, state, trainer, shown)
     stage.messages(state, trainer)  # in a slot that never moves the stage
-    stage.metrics(shown)
-    # While playing, the main view is redrawn every frame and the other figures in
-    # turn: the browser's time per frame (Plotly.react) is what limits the rate.
-    state.frame += 1
-    moving = state.playing or state.replay.playing_back
-    only = SECONDARY[state.frame % len(SECONDARY)] if moving else None
-    with state.guard.lock:
-        figs = live_figures(shown, focus=inside.focus_of(ss, trainer),
-                            show_test=ss.show_test, discretize=ss.discretize,
-                            log_loss=ss.log_loss, panel=ss.panel,
-                            hs_layer=ss.get("hs_layer"), hs_axes=ss.get("hs_axes", "pca"),
-                            show_network=ss.show_network, previous=state.last_figures,
-                            only=only, stage_height=STAGE_HEIGHT)
-        replay.figures(figs, trainer, shown, ss.log_loss, STAGE_HEIGHT)
+    # while playing, the stage paints the numbers of every frame; Streamlit's own are
+    # drawn paused, and (out of sight) in a run of the page
+    if not state.playing or state.in_page:
+        stage.metrics(shown, live=state.playing)
+    if not state.playing:
+        with state.guard.lock:
+            frames = [_make_frame(ss, state, shown, focus)]
+    figs = _stage_figures(ss, state, shown, focus)
     replay.sync_url(state)
-    own_data.decorate(figs, ss, state)
-    legend.decorate(figs, ss, state)
-    architecture.decorate(figs, state)
-    state.last_figures = figs
-    # One component for every figure: it stays mounted, and only what changed is
-    # redrawn (see live_plot.js). The grid has as many columns as fit (min width).
-    event = live_plot(figs, key="live", columns=0, heights=stage.heights(figs),
-                      labels=stage.LABELS, configs=stage.CONFIGS)
+    if state.playing and ss.speed != "max" and float(ss.speed) <= MAX_FPS:
+        # every epoch is a frame: the last batch's go again, in case the browser missed
+        # that batch (it paints each epoch once)
+        frames, state.last_batch = state.last_batch + frames, frames
+    else:
+        state.last_batch = []
+    score = "R²" if trainer.config.task == "regression" else "accuracy"
+    event = stage_stream(figs, frames, key="stage", playing=state.playing, fps=fps,
+                         labels=stage.LABELS, configs=stage.CONFIGS,
+                         numbers=["Epoch", "Training loss", "Test loss", f"Training {score}",
+                                  f"Test {score}"],
+                         prefix=title_prefix(shown, focus))
     if (architecture.handle_click(event, state) or inside.handle_click(event, state, trainer)
             or own_data.handle_click(event, ss, state)):
         st.rerun(scope="app")
+
+
+def _make_frame(ss, state: PlaygroundState, run, focus) -> dict:
+    """The frame of ``run`` as the stage paints it (see stream_view.py); the time it took
+    goes into ``state.frame_cost``."""
+    start = time.perf_counter()
+    message = frame_message(frame_of(run, focus=focus), run, discretize=ss.discretize,
+                            height=STAGE_HEIGHT, diagram=ss.show_network)
+    state.frame_cost = 0.8 * state.frame_cost + 0.2 * (time.perf_counter() - start)
+    return message
+
+
+def _stage_figures(ss, state: PlaygroundState, shown, focus) -> dict:
+    """The stage's figures. While playing, a batch keeps the figures it sent before
+    (the frames change only their pictures, paths and curves) and renews the panel
+    every ``PANEL_EVERY`` seconds; a run of the page (a click, a setting) and a paused
+    stage build them afresh."""
+    now = time.monotonic()
+    kept = state.last_figures
+    if state.playing and not state.in_page and kept is not None:
+        if now - state.panel_at < PANEL_EVERY:
+            return kept
+        with state.guard.lock:
+            panel = live_figures(shown, panel=ss.panel, hs_layer=ss.get("hs_layer"),
+                                 hs_axes=ss.get("hs_axes", "pca"), show_network=False,
+                                 previous=kept, only={"panel"}, stage_height=STAGE_HEIGHT)
+        state.panel_at = now
+        kept = state.last_figures = {**kept, "panel": panel["panel"]}
+        return kept
+    with state.guard.lock:
+        figs = live_figures(shown, focus=focus, show_test=ss.show_test,
+                            discretize=ss.discretize, log_loss=ss.log_loss, panel=ss.panel,
+                            hs_layer=ss.get("hs_layer"), hs_axes=ss.get("hs_axes", "pca"),
+                            show_network=ss.show_network, stage_height=STAGE_HEIGHT)
+        replay.figures(figs, state.trainer, shown, ss.log_loss, STAGE_HEIGHT)
+        if "network" in figs:  # the links the frames redraw
+            figs["network"]["links"] = link_ends(shown.network.layer_sizes,
+                                                 shown.network.weights, STAGE_HEIGHT)
+    own_data.decorate(figs, ss, state)
+    legend.decorate(figs, ss, state)
+    architecture.decorate(figs, state)
+    state.panel_at = now
+    state.last_figures = figs
+    return figs
 
 
 def _live_view(ss, state: PlaygroundState, sid: str) -> None:
@@ -213,8 +280,8 @@ def _live_view(ss, state: PlaygroundState, sid: str) -> None:
                  else replay.frame_interval(state))
     def view():
         ticket = state.guard.claim()
-        # A frame of a page playing waits for its turn (one frame at a time on the
-        # server); the frame inside a run a person waits for does not.
+        # A batch of a page playing waits for its turn (one batch at a time on the
+        # server); the batch inside a run a person waits for does not.
         gate = (CLASSROOM.turn(lambda: not state.guard.is_newest(ticket))
                 if state.playing and not state.in_page else nullcontext())
         with gate:

@@ -21,7 +21,7 @@ function build(grid, data) {
     img.alt = "";
     button.appendChild(img);
     button.addEventListener("click", () => {
-      if (button.getAttribute("aria-pressed") !== "true") grid.__pick("pick", option.name);
+      if (button.getAttribute("aria-pressed") !== "true") grid.npPick("pick", option.name);
     });
     grid.appendChild(button);
   }
@@ -39,7 +39,7 @@ export default function datasetPicker(component) {
     parentElement.appendChild(grid);
   }
   grid.setAttribute("aria-label", data.label);
-  grid.__pick = setTriggerValue; // the newest (Streamlit may re-create it between runs)
+  grid.npPick = setTriggerValue; // the newest (Streamlit may re-create it between runs)
   if (grid.dataset.names !== data.options.map((o) => o.name).join(",")) build(grid, data);
   for (const button of grid.children) {
     const current = button.dataset.name === data.current;

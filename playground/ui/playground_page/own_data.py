@@ -300,7 +300,7 @@ def decorate(figs: dict, ss, state: PlaygroundState) -> None:
     trainer = state.trainer
     layout = fig["layout"]
     drawing = bool(ss.get("own_draw"))
-    layout["meta"] = {"draw": drawing, "ack": list(state.own.clicks_seen)}  # see live_plot.js
+    layout["meta"] = {"draw": drawing, "ack": list(state.own.clicks_seen)}  # see stream.js
     if drawing:  # a click adds a point instead of starting a zoom box
         layout["dragmode"] = False
     else:

@@ -29,13 +29,12 @@ REPLAY_FRAME = 0.08  # seconds between play-back frames (the browser may take lo
 LINK_SECONDS = 3.0  # a link's ``at=`` trains a fresh run to that epoch for at most this
 MARKER = "#d62728"
 STYLE = """<style>
-.st-key-replay [data-testid="stHorizontalBlock"] { gap: 0.6rem; }
-.st-key-replay [data-testid="stSlider"] { padding: 0 0.4rem; }
-.st-key-replay [data-testid="stSliderThumbValue"] { font-size: 0.8rem; }
+.st-key-replay .stHorizontalBlock { gap: 0.6rem; }
+.st-key-replay .stSlider { padding: 0 0.4rem; }
 @media (max-width: 640px) {  /* a phone: the scrubber, then the three others in a row */
-  .st-key-replay [data-testid="stHorizontalBlock"] { flex-flow: row wrap; gap: 0.4rem; }
-  .st-key-replay [data-testid="stColumn"] { min-width: 0 !important; flex: 1 1 28% !important; }
-  .st-key-replay [data-testid="stColumn"]:first-child { min-width: 100% !important; }
+  .st-key-replay .stHorizontalBlock { flex-flow: row wrap; gap: 0.4rem; }
+  .st-key-replay .stColumn { min-width: 0 !important; flex: 1 1 28% !important; }
+  .st-key-replay .stColumn:first-child { min-width: 100% !important; }
 }
 </style>"""
 

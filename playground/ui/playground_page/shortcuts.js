@@ -20,14 +20,14 @@ function typing(target) {
 }
 
 function install(keys) {
-  window.__npShortcutKeys = keys;
-  if (window.__npShortcuts) return;
-  window.__npShortcuts = true;
+  window.npShortcutKeys = keys;
+  if (window.npShortcuts) return;
+  window.npShortcuts = true;
   document.addEventListener(
     "keydown",
     (ev) => {
       if (ev.ctrlKey || ev.metaKey || ev.altKey || ev.isComposing || typing(ev.target)) return;
-      const map = window.__npShortcutKeys || {};
+      const map = window.npShortcutKeys || {};
       const name = map[ev.key] || map[ev.key.toLowerCase()];
       if (!name) return;
       ev.preventDefault(); // Space must not also scroll the page or press a focused button
@@ -51,8 +51,8 @@ function install(keys) {
 }
 
 function replaceQueryChanges() {
-  if (window.__npHistory) return;
-  window.__npHistory = true;
+  if (window.npHistory) return;
+  window.npHistory = true;
   const push = window.history.pushState.bind(window.history);
   window.history.pushState = (state, title, url) => {
     try {

@@ -27,13 +27,15 @@ VIEW_KEYS = {"speed": "speed", "show_test": "test", "discretize": "discretize",
              "focus": "focus"}
 _STYLE = """<style>
 /* one screen: little room above the stage, compact metrics */
-[data-testid="stMainBlockContainer"] { padding-top: 4rem; padding-bottom: 1rem; }
-[data-testid="stMetric"] { padding: 0; }
-[data-testid="stMetricValue"] { font-size: 1.45rem; line-height: 1.2; }
-[data-testid="stMetricLabel"] p { font-size: 0.8rem; }
-[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
-[data-testid="stSidebarUserContent"] { padding-top: 1rem; }
-[data-testid="stSidebarUserContent"] h2 { font-size: 1.15rem; padding: 0.4rem 0 0 0; }
+.stMainBlockContainer { padding-top: 4rem; padding-bottom: 1rem; }
+.stMetric { padding: 0; }
+.stMetric label + div { font-size: 1.45rem; line-height: 1.2; }
+.stMetric label p { font-size: 0.8rem; }
+.stMain .stVerticalBlock { gap: 0.6rem; }
+.stSidebar h2 { font-size: 1.15rem; padding: 0.4rem 0 0 0; }
+/* while playing, the stage paints the numbers: Streamlit's own stay out of sight */
+.st-key-metrics_live { position: absolute !important; width: 1px; height: 1px;
+                       overflow: hidden; clip-path: inset(50%); }
 /* messages: one slot in the header's empty strip, scrolling when long (never pushing
    the stage down); toasts at the bottom right, off the toolbar */
 .st-key-messages { position: fixed; top: 0.3rem; right: 3.4rem; z-index: 999991;
@@ -52,18 +54,18 @@ div:has(> .st-key-messages) { display: contents; }  /* (its wrapper takes no roo
    and View, Code, Run without icons), the five metrics in one small row, so that the
    regions start on the first screen */
 @media (max-width: 640px) {
-  .st-key-toolbar [data-testid="stHorizontalBlock"] { flex-flow: row wrap; gap: 0.5rem; }
-  .st-key-toolbar [data-testid="stColumn"] { min-width: 0 !important; flex: 1 1 30% !important; }
-  .st-key-toolbar [data-testid="stColumn"]:nth-child(4) { flex: 1 1 34% !important; }
-  .st-key-toolbar [data-testid="stColumn"]:nth-child(n+5) { flex: 1 1 16% !important; }
-  .st-key-toolbar [data-testid="stColumn"]:nth-child(n+5) button { padding: 0 0.4rem; }
-  .st-key-toolbar [data-testid="stColumn"]:nth-child(n+5)
-    span:has(> [data-testid="stIconMaterial"]) { display: none; }
-  .st-key-metrics [data-testid="stHorizontalBlock"] { flex-flow: row nowrap; gap: 0.3rem;
+  .st-key-toolbar .stHorizontalBlock { flex-flow: row wrap; gap: 0.5rem; }
+  .st-key-toolbar .stColumn { min-width: 0 !important; flex: 1 1 30% !important; }
+  .st-key-toolbar .stColumn:nth-child(4) { flex: 1 1 34% !important; }
+  .st-key-toolbar .stColumn:nth-child(n+5) { flex: 1 1 16% !important; }
+  .st-key-toolbar .stColumn:nth-child(n+5) button { padding: 0 0.4rem; }
+  .st-key-toolbar .stColumn:nth-child(n+5)
+    span:has(> [translate="no"][aria-hidden="true"]) { display: none; }
+  .st-key-metrics .stHorizontalBlock { flex-flow: row nowrap; gap: 0.3rem;
     align-items: flex-end; }
-  .st-key-metrics [data-testid="stColumn"] { min-width: 0 !important; flex: 1 1 0 !important; }
-  .st-key-metrics [data-testid="stMetricValue"] { font-size: 0.95rem; }
-  .st-key-metrics [data-testid="stMetricLabel"] p { font-size: 0.62rem; line-height: 1.15;
+  .st-key-metrics .stColumn { min-width: 0 !important; flex: 1 1 0 !important; }
+  .st-key-metrics .stMetric label + div { font-size: 0.95rem; }
+  .st-key-metrics .stMetric label p { font-size: 0.62rem; line-height: 1.15;
     white-space: normal; }
   .st-key-messages { top: auto; bottom: 0; left: 0; right: 0; width: auto;
     max-height: 30vh; padding: 0.3rem; background: rgba(255, 255, 255, 0.92); }
@@ -92,27 +94,29 @@ def read_view(ss, state: PlaygroundState) -> View:
                 **{field: ss[key] for key, field in VIEW_KEYS.items() if key in ss})
 
 
-def heights(figs: dict) -> dict:
-    """Pixel height of every figure of the grid: the stage's two at the stage height."""
-    return {name: fig["layout"].get("height", 300) for name, fig in figs.items()}
-
-
 # ---------------------------------------------------------------------- callbacks
 def _page_state() -> PlaygroundState:
     return st.session_state[KEY]
 
 
-def _locked(action):
-    """Run ``action(trainer)`` as a newer script run: an older one still training gives
-    way (see session.py), then the run is changed under the session's lock."""
-    state = _page_state()
+def _locked(action, **changes):
+    """Set ``changes`` of the page's state (e.g. ``playing=False``), then run
+    ``action(trainer)`` as a newer script run: an older one still training gives way (see
+    session.py), and the run is changed under the session's lock."""
+    state = PlaygroundState.of(st.session_state)
+    if state is None:  # the run was released (a page gone quiet): the page rebuilds it
+        return None
+    for name, value in changes.items():
+        setattr(state, name, value)
     state.guard.claim()
     with state.guard.lock:
         return action(state.trainer)
 
 
 def _play_pause(play: bool):
-    state = _page_state()
+    state = PlaygroundState.of(st.session_state)
+    if state is None:  # the run was released (a page gone quiet): the page rebuilds it
+        return
     halted = state.halted
     stuck = state.trainer.diverged or (halted and halted[0] == state.trainer.config)
     if play and stuck:
@@ -124,19 +128,15 @@ def _play_pause(play: bool):
 
 
 def _step():
-    _page_state().playing = False
-    _locked(lambda t: t.step(1))
+    _locked(lambda t: t.step(1), playing=False)
 
 
 def _reset():
-    state = _page_state()
-    state.playing, state.halted = False, None
-    _locked(lambda t: t.reset())
+    _locked(lambda t: t.reset(), playing=False, halted=None)
 
 
 def _rewind(epoch: int):
-    _page_state().playing = False
-    _locked(lambda t: t.rewind(epoch))
+    _locked(lambda t: t.rewind(epoch), playing=False)
 
 
 def messages(state: PlaygroundState, trainer) -> None:
@@ -239,11 +239,12 @@ def view_options(ss, state: PlaygroundState, hide: View) -> None:
         state.edit_open = True
 
 
-def metrics(trainer) -> None:
-    """Epoch, losses and accuracy (R² for regression)."""
+def metrics(trainer, live: bool = False) -> None:
+    """Epoch, losses and accuracy (R² for regression); ``live``: out of sight, while the
+    live stage paints the numbers of every frame in their place."""
     m = trainer.metrics
     score = "R²" if trainer.config.task == "regression" else "accuracy"
-    cols = st.container(key="metrics").columns(5)
+    cols = st.container(key="metrics_live" if live else "metrics").columns(5)
     cols[0].metric("Epoch", f"{trainer.epoch:,}")
     cols[1].metric("Training loss", _number(m["train_loss"], 4))
     cols[2].metric("Test loss", _number(m["test_loss"], 4))

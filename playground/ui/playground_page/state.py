@@ -23,7 +23,7 @@ from playground.config import Config
 from playground.data.points import Points
 from playground.lessons import GoalResult, Lesson, Step
 from playground.run.trainer import Trainer
-from playground.ui.server.classroom import FRAME
+from playground.ui.server.classroom import BATCH
 from playground.ui.server.session import Pace, RunGuard
 
 KEY = "playground"  # the session key of the page's state (no widget's key)
@@ -106,10 +106,12 @@ class PlaygroundState:
     in_page: bool = False            # a script run of the whole page is going on
     # the live view's clock
     pace: Pace | None = None         # epochs due at a set speed (None: start afresh)
-    last_frame: float | None = None  # perf_counter of the last frame at speed "max"
-    frame_every: float = FRAME       # seconds between frames (pages playing share them)
-    frame: int = 0                   # frames drawn (which secondary figure is redrawn)
+    last_frame: float | None = None  # perf_counter of the last batch at speed "max"
+    frame_every: float = BATCH       # seconds between batches (pages playing share them)
+    frame_cost: float = 0.002        # seconds the server spends making a frame (average)
+    last_batch: list = field(default_factory=list)  # the frames of the last batch sent
     last_figures: dict[str, Any] | None = None  # the figures last sent
+    panel_at: float = 0.0            # time.monotonic() when the panel was last renewed
     # the Run menu
     gif: tuple[tuple, bytes] | None = None  # ((trainer id, epoch, config), the GIF's bytes)
     run_upload_count: int = 0        # run files opened: the uploader's key suffix

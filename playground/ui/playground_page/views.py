@@ -9,18 +9,11 @@ from playground.data.features import FEATURES
 from playground.figures import run_figures as F
 from playground.figures.diagram import hidden_space_figure, trainer_diagram
 from playground.figures.png import rgba
+from playground.run.frames import focus_values, grid_resolution
 from playground.run.hidden_space import hidden_space, unit_label
 from playground.ui.playground_page import landscape, point_path
 
-GRID = 100  # decision-region resolution (points per axis)...
-BIG_GRID, BIG_NET = 64, 2000  # ...and for networks of more parameters than BIG_NET
 DIAGRAM_ASPECT = 0.95  # width / height of the diagram's box on the stage (1280x720: ~1)
-
-
-def grid_resolution(trainer) -> int:
-    """Points per axis of the decision regions: a big network's forward pass over the
-    grid is the costliest part of a frame, and the picture is smoothed anyway."""
-    return GRID if trainer.network.params.size <= BIG_NET else BIG_GRID
 CURVE_POINTS = 300  # at most this many points per drawn curve
 
 
@@ -94,15 +87,15 @@ def main_view(trainer, focus, xs, out, hidden, *, show_test, discretize, height=
                                  title=f"Output at epoch {trainer.epoch:,}")
     layer, unit = focus
     label = unit_label(layer, unit, trainer.network.layer_sizes, c.features)
-    if layer == 0:
-        g1, g2 = np.meshgrid(xs, xs)
-        values = FEATURES[c.features[unit]].fn(g1, g2)
-    else:
-        values = hidden[layer - 1][..., unit]
-    lo, hi = _value_range(trainer.config.activation if layer else "linear", values)
-    return F.decision_figure(xs, values[..., None], c.task, train, test, show_test=show_test,
+    values = focus_values(trainer, focus, xs, out, hidden)
+    return F.decision_figure(xs, values, c.task, train, test, show_test=show_test,
                              title=f"Neuron {label} at epoch {trainer.epoch:,}", height=height,
-                             zrange=(lo, hi))
+                             zrange=focus_range(trainer, focus, values))
+
+
+def focus_range(trainer, focus, values) -> tuple[float, float]:
+    """The fixed colour range of neuron ``focus``'s map ``values``."""
+    return _value_range(trainer.config.activation if focus[0] else "linear", values)
 
 
 def _value_range(activation, values):

@@ -1,30 +1,33 @@
 """One server, many sessions: a class that opens the same link.
 
 All sessions of a Streamlit server share one Python process, and Python runs one
-thread at a time. Left alone, ten playing pages each ask for a frame every 60 ms, each
-frame trains and draws, and the process drowns: Pause waits its turn behind the frames,
-and a late student's page never paints. So the sessions share out the process:
+thread at a time. Left alone, ten playing pages each ask for a batch of frames several
+times a second, each trains and makes its frames, and the process drowns: Pause waits
+its turn behind the batches, and a late student's page never paints. So the sessions
+share out the process:
 
-* **Frames**: with n pages playing (n > 1), the server draws ``rate`` frames per second
-  in all, each page a frame every ``n / rate`` seconds (never faster than its own pace
-  asks; a page playing alone gets every frame it asks for). The rate follows the
-  machine: while its CPUs are busier than ``BUSY`` the rate goes down, while they have
-  room (below ``ROOM``) it goes back up, between ``MIN_RATE`` and ``MAX_RATE``. A frame
-  costs a browser ~0.1-0.2 s of CPU, so a class whose pages run on the server's own
-  machine (a lecturer's laptop, a test) gets few frames and keeps room for a click and
-  a late student's page; a class on its own laptops gets more.
+* **Batches**: a page playing gets its frames in batches (see stream_view.py), one every
+  ``BATCH`` seconds alone; with n pages playing (n > 1) the server sends ``rate``
+  batches per second in all, each page one every ``n / rate`` seconds. The rate follows
+  the machine: while its CPUs are busier than ``BUSY`` the rate goes down, while they
+  have room (below ``ROOM``) it goes back up, between ``MIN_RATE`` and ``MAX_RATE``.
+  Each page gets fewer frames per second (down to ``MIN_FPS``) as more pages play: the
+  browser paints them at its own pace, so a batch costs a browser little, and a class
+  whose pages run on the server's own machine keeps room for a click and a late
+  student's page.
 * **Training**: at speed *max*, the pages playing share the training time of one page
-  evenly: with n pages playing, each frame trains for 1/n of what it would alone.
-* **One frame at a time**: the pages' frames take turns (a frame waiting for its turn
+  evenly: with n pages playing, each batch trains for 1/n of what it would alone.
+* **One batch at a time**: the pages' batches take turns (a batch waiting for its turn
   sleeps), so the server's own thread, which serves pages and websockets, and the
-  script runs people wait for never queue behind ten frames at once.
+  script runs people wait for never queue behind ten batches at once.
 * **Controls first**: while any session runs its script for a person (a click, a slider,
   a page opening), and for ``WELCOME`` seconds after a page opened (while its browser
-  loads Plotly and draws), the other pages' frames and training step aside.
-* **Memory back**: a session whose browser has gone (closed tab) keeps its run only for
-  ``server.disconnectedSessionTTL`` seconds; then the janitor drops the run and ends the
-  session, even if no other session ever connects again (Streamlit itself evicts a
-  disconnected session only when a new one connects), and hands the freed memory back.
+  loads Plotly and draws), the other pages' batches and training step aside.
+* **Memory back**: a session whose browser has gone (closed tab: no script run and no
+  heartbeat of its paused page for ``ALIVE`` seconds) keeps its run only for
+  ``server.disconnectedSessionTTL`` seconds more; then the janitor drops the run, even if
+  no other session ever connects again (Streamlit itself evicts a disconnected session
+  only when a new one connects), and hands the freed memory back.
 
 Shared on purpose: the registry holds each session's last frame time and a handle to
 release its run, never a session's data for another to read.
@@ -36,23 +39,27 @@ import gc
 import threading
 import time
 from contextlib import contextmanager
+from functools import partial
 
 from streamlit.logger import get_logger
 
 from playground.ui.server.machine import MachineLoad, fewer_arenas, give_back_to_system
 
-FRAME = 0.06  # seconds between frames of one page playing alone
-MAX_RATE = 18.0  # frames the server draws per second, all pages together, at most...
-MIN_RATE = 2.0  # ...and at least, however busy the machine
+BATCH = 0.5  # seconds between batches of frames of one page playing alone
+MAX_RATE = 16.0  # batches the server sends per second, all pages together, at most...
+MIN_RATE = 4.0  # ...and at least, however busy the machine
 BUSY, ROOM = 0.75, 0.6  # the machine's CPUs busier than this lower the rate; less, raise it
 ADJUST = 1.0  # seconds between looks at the machine
 WELCOME = 3.0  # seconds a page that just opened goes first (its browser loads and draws)
+HEARTBEAT = 5.0  # seconds between a paused page's signs of life, at most...
+ALIVE = 45.0  # ...and a page unseen this long has gone (a page still loading, a browser
+# that runs a hidden tab's timers late, are seen again well within it)
 LIVE_WINDOW = 5.0  # seconds: a page that drew a frame this recently is playing (or 3
 # times its frame interval if longer: a busy browser draws late, and a page counted in and
 # out at every late frame would re-time every page, over and over)
 # the pages' states (the playground's run and figures; the Sweep page's job, cancelled
-# with its owner: see job.py) and what the live component keeps of its figures
-RELEASED_KEYS = ("playground", "sweep_page", "live_plot")
+# with its owner: see job.py) and what the stage component keeps of its figures
+RELEASED_KEYS = ("playground", "sweep_page", "stream_sent")
 
 log = get_logger(__name__)
 
@@ -65,6 +72,7 @@ class Classroom:
         self._frames: dict[str, float] = {}  # session id -> time of its last frame
         self._seats: dict[str, tuple] = {}  # session id -> (state, last seen active)
         self._interactive: dict[str, int] = {}  # session id -> script runs for a person
+        self._seen: dict[str, float] = {}  # session id -> its last script run or heartbeat
         self._janitor: threading.Thread | None = None
         self._turns = threading.Lock()  # one page's frame at a time
         self.rate = MAX_RATE  # frames per second, all pages together
@@ -93,7 +101,7 @@ class Classroom:
             self._frames[session_id] = now
             self._pace(now)
         n = self.playing(now)
-        return (FRAME if n == 1 else max(FRAME, n / self.rate)), n
+        return (BATCH if n == 1 else max(BATCH, n / self.rate)), n
 
     def _pace(self, now: float) -> None:
         """Every ``ADJUST`` seconds: fewer frames while the machine is busy, more while
@@ -108,6 +116,17 @@ class Classroom:
             self.rate = max(MIN_RATE, self.rate * 0.8)
         elif busy < ROOM:
             self.rate = min(MAX_RATE, self.rate + 1.0)
+
+    def seen(self, session_id: str, now: float | None = None) -> None:
+        """``session_id`` ran a script or sent a heartbeat: its browser is there."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            self._seen[session_id] = now
+
+    def alive(self, session_id: str, window: float, now: float | None = None) -> bool:
+        """Whether ``session_id`` was seen in the last ``window`` seconds."""
+        now = time.monotonic() if now is None else now  # (no lock: called under it)
+        return now - self._seen.get(session_id, now) <= window
 
     def stopped(self, session_id: str) -> None:
         """``session_id`` paused: it no longer counts as playing."""
@@ -202,6 +221,7 @@ class Classroom:
                 elif now - seen > ttl:
                     gone.append((sid, state))
                     del self._seats[sid]
+                    self._seen.pop(sid, None)
                     self._frames.pop(sid, None)
         for sid, state in gone:
             for key in RELEASED_KEYS:
@@ -238,23 +258,38 @@ fewer_arenas()
 CLASSROOM = Classroom()  # one per server process
 
 
-def join(ss) -> str:
-    """This script run's session id; on the session's first run, seat it (so that its
-    run is released once its browser has gone)."""
-    from streamlit.runtime import Runtime
+def heartbeat(ttl: float) -> float:
+    """Seconds between the signs of life a paused page sends (see stream.js): a page
+    that sent none for ``ALIVE`` seconds has gone (its tab closed)."""
+    return min(max(ttl / 4, 0.5), HEARTBEAT)
+
+
+def session_id() -> str:
+    """This script run's session id ("local" outside a server)."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     ctx = get_script_run_ctx()
-    sid = ctx.session_id if ctx is not None else "local"
-    if not ss.get("seated") and ctx is not None and Runtime.exists():
-        import streamlit as st
+    return ctx.session_id if ctx is not None else "local"
 
+
+def alive() -> None:
+    """A sign of life of this script run's session (a paused page's heartbeat)."""
+    CLASSROOM.seen(session_id())
+
+
+def join(ss) -> str:
+    """This script run's session id; on the session's first run, seat it (so that its
+    run is released once its browser has gone: no script run and no heartbeat for
+    ``ALIVE`` seconds, then the TTL)."""
+    import streamlit as st
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    sid = session_id()
+    CLASSROOM.seen(sid)
+    if not ss.get("seated") and ctx is not None and st.runtime.exists():
         ttl = float(st.get_option("server.disconnectedSessionTTL"))
-        runtime = Runtime.instance()
-        # (Streamlit keeps a disconnected session until its next new connection; its
-        # public "clear user info" call ends a disconnected one now, on its own thread.)
-        CLASSROOM.seat(sid, ctx.session_state, runtime.is_active_session, ttl,
-                       close=runtime.clear_user_info_for_session)
+        CLASSROOM.seat(sid, ctx.session_state, partial(CLASSROOM.alive, window=ALIVE), ttl)
         CLASSROOM.welcome(sid)
         ss.seated = True
     return sid

@@ -18,7 +18,7 @@ from playground.data.points import Points, encode_points
 from playground.figures.sweep_figures import curves_figure, loss_heatmap_figure, thumbnails_figure
 from playground.sweeps.grid import SweepResult
 from playground.ui import pages
-from playground.ui.live.live_plot import live_plot, resend_all
+from playground.ui.live.stream import resend_all, stage_stream
 from playground.ui.playground_page import own_data
 from playground.ui.playground_page.state import HANDED_OVER, PlaygroundState
 from playground.ui.playground_page.view_state import CONFIG_KEYS
@@ -37,9 +37,8 @@ from playground.ui.sweep_page.state import (
 
 POLL = 0.4  # seconds between redraws while a sweep runs
 _STYLE = """<style>
-[data-testid="stMainBlockContainer"] { padding-top: 4.2rem; padding-bottom: 1rem; }
-[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
-[data-testid="stSidebarUserContent"] { padding-top: 1rem; }
+.stMainBlockContainer { padding-top: 4.2rem; padding-bottom: 1rem; }
+.stMain .stVerticalBlock { gap: 0.6rem; }
 </style>"""
 
 
@@ -137,7 +136,7 @@ def open_run(ss, result: SweepResult, points: Points | None = None) -> None:
         ss[HANDED_OVER] = run
     else:  # a playground thread still training gives way
         playground.replace_run(run)
-        resend_all("live")  # the stage remounts: send every figure
+        resend_all("stage")  # the stage remounts: send every figure
     own = encode_points(points) if points is not None else None
     st.switch_page(pages.playground(), query_params={
         **config.to_query(short=True), **({own_data.URL_KEY: own} if own else {})})
@@ -242,9 +241,11 @@ def _figures(ss, state: SweepState, base: Config, spec: SweepSpec, points, resul
         "curves": curves_figure(*layout.curves(by_index, by), title="Test loss of every run",
                                 group_title=x_title if by == "x" else y_title, height=380),
     }
-    event = live_plot(figs, key="sweep", columns=2, spans={"thumbnails": 2},
-                      labels={"thumbnails": "Sweep thumbnails", "heatmap": "Test loss heatmap",
-                              "curves": "Loss curves of every run"})
+    event = stage_stream(figs, [], key="sweep", playing=False, fps=0, columns=2,
+                         spans={"thumbnails": 2},
+                         labels={"thumbnails": "Sweep thumbnails",
+                                 "heatmap": "Test loss heatmap",
+                                 "curves": "Loss curves of every run"})
     if event and event.get("figure") == "thumbnails" and event.get("points"):
         index = int(event["points"][0]["customdata"][0])
         if index in by_index:
