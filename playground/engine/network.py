@@ -286,7 +286,7 @@ class MLP(Backprop):
         with np.errstate(all="ignore"):
             z = self.forward_pass(Xa, buf)
             loss = float(self.output.point_loss(z, Y).mean()) + self.penalty(l1, l2)
-            self.backward_pass(Xa, Y, buf, l1, l2)
+            self.backward_pass(Xa, Y, buf, l1 or None, l2 or None)  # 0: no penalty
         return (loss, [G[:-1].copy() for G in self.grad_layers],
                 [G[-1].copy() for G in self.grad_layers])
 
