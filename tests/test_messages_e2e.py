@@ -47,6 +47,9 @@ def test_a_too_high_learning_rate_warns_without_moving_the_stage(page_at):
     app.wait_until(lambda: app.play_label().endswith("Play"), what="Pause")
     assert _boxes(app) == before
     assert _whole_on_screen(_boxes(app)["regions"], LAPTOP)
+    slot = app.page.locator(".st-key-messages").bounding_box()
+    for name in ("Playground", "Sweep", "Lessons"):  # the page links stay visible
+        assert not _overlap(slot, app.page.get_by_role("link", name=name).bounding_box()), name
     app.screenshot("messages-learning-rate-10")
 
 

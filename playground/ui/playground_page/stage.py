@@ -37,9 +37,9 @@ _STYLE = """<style>
 .st-key-metrics_live { position: absolute !important; width: 1px; height: 1px;
                        overflow: hidden; clip-path: inset(50%); }
 /* messages: one slot in the header's empty strip, scrolling when long (never pushing
-   the stage down); toasts at the bottom right, off the toolbar */
+   the stage down), right of the page links; toasts at the bottom right, off the toolbar */
 .st-key-messages { position: fixed; top: 0.3rem; right: 3.4rem; z-index: 999991;
-  width: min(calc(100vw - 34rem), 54rem); max-height: 3.6rem; overflow-y: auto;
+  width: min(calc(100vw - 38rem), 54rem); max-height: 3.6rem; overflow-y: auto;
   gap: 0.2rem; border-radius: 0.5rem; }
 .st-key-messages:hover { max-height: 70vh; }  /* all of a long message, over the toolbar */
 .st-key-messages .stAlert [role="alert"] { padding: 0.3rem 0.6rem; }
