@@ -451,6 +451,18 @@ function paintFrame(st, f, diagram) {
   if (diagram) paintDiagram(st, f);
 }
 
+/** Paint the newest frame of the buffer at once (the curves take them all): Pause shows
+ * the run where it stands, not where the buffer had got to. */
+function catchUp(st) {
+  const q = st.queue;
+  st.queue = [];
+  STATS.queue = 0;
+  if (!q.length) return;
+  st.curvePoints.push(...q);
+  paint(st, q[q.length - 1], true);
+  flushCurves(st);
+}
+
 /** One display frame while playing: paint the frame due, if any. */
 function tick(st, now) {
   st.raf = 0;
@@ -545,7 +557,10 @@ function takeFrames(st, payload, restart) {
       st.lastQueued = f.epoch;
     }
   }
-  if (performance.now() - (st.frozen || -1e9) < 1500) return; // Pause pressed: its rerun follows
+  if (performance.now() - (st.frozen || -1e9) < 1500) { // Pause pressed: its rerun follows;
+    catchUp(st); // a batch that was on its way holds the run's newest epoch
+    return;
+  }
   st.playing = true;
   if (!st.raf) st.raf = requestAnimationFrame((t) => tick(st, t));
 }
@@ -567,8 +582,10 @@ function init(key) {
   st.error.hidden = true;
   st.onUp = () => { st.dragging = false; };
   for (const type of ["pointerup", "pointercancel", "blur"]) window.addEventListener(type, st.onUp);
-  // Pause (the play button while playing, or Space) stops painting at once; the
-  // run's own state follows with the rerun the click starts.
+  // Pause (the play button while playing, or Space) stops painting at once and paints
+  // the newest frame held: the run's epoch as of its last batch sent (a batch still
+  // training then is dropped: the server takes the run back to that epoch). The rerun
+  // the click starts confirms the run's state.
   st.onPress = (ev) => {
     const target = ev.target instanceof Element ? ev.target : null;
     const play = target && target.closest(".st-key-play");
@@ -576,6 +593,9 @@ function init(key) {
     if (st.playing && (play || space)) {
       st.playing = false;
       st.frozen = performance.now();
+      if (st.raf) cancelAnimationFrame(st.raf);
+      st.raf = 0;
+      catchUp(st);
     }
   };
   for (const type of ["pointerdown", "click", "keydown"]) {

@@ -128,6 +128,9 @@ def _train_batch(ss, state: PlaygroundState, ticket: int, sid: str, playing: int
     epochs/s, then as many as the display shows, fewer when frames cost the server
     much (a big network) or many pages share it."""
     trainer, now = state.trainer, time.perf_counter()
+    if trainer.epoch == state.sent_epoch:  # the browser holds this epoch: Pause's way back
+        with state.guard.lock:
+            state.resume = trainer.state()
     between = partial(CLASSROOM.step_aside, sid, 0.5)  # another page's click goes first
     fps = max(min(MAX_FPS / max(playing, 1), FRAME_SHARE / state.frame_cost), MIN_FPS)
     if ss.speed != "max":
@@ -195,10 +198,12 @@ def _frame(ss, state: PlaygroundState, sid: str, ticket: int) -> None:
                                    partial(_make_frame, ss, state, trainer, focus))
         lesson_panel.check(state)  # a lesson's goal met at this epoch (even by diverging,
         if _stop_if_broken(state):  # which the run is then taken back from) stays met
+            state.resume = None
             st.rerun(scope="app")
     else:
         CLASSROOM.stopped(sid)
         state.last_frame = state.pace = None
+        _back_to_sent(state)
     replay.advance(state, trainer)
     with state.guard.lock:
         shown = replay.shown(state, trainer)  # the run, or a paused replay of an epoch
@@ -226,9 +231,26 @@ def _frame(ss, state: PlaygroundState, sid: str, ticket: int) -> None:
                          numbers=["Epoch", "Training loss", "Test loss", f"Training {score}",
                                   f"Test {score}"],
                          prefix=title_prefix(shown, focus))
+    if state.playing and frames and state.guard.is_newest(ticket):  # (else never delivered)
+        state.sent_epoch = frames[-1]["epoch"]  # the run's epoch (the batch's last frame)
     if (architecture.handle_click(event, state) or inside.handle_click(event, state, trainer)
             or own_data.handle_click(event, ss, state)):
         st.rerun(scope="app")
+
+
+def _back_to_sent(state: PlaygroundState) -> None:
+    """Pause paints the newest frame the browser holds (see stream.js), the run's epoch
+    as of the last batch sent. A batch still training when Pause was pressed has taken
+    the run further, out of sight: the run goes back to that epoch, exactly (its state
+    then: it continues bit for bit as if paused there), so the painted epoch is the
+    run's. Only training happened since (same settings and edits), or it stays."""
+    resume, state.resume = state.resume, None
+    trainer = state.trainer
+    if resume is None or not (resume["epoch"] == state.sent_epoch < trainer.epoch):
+        return
+    with state.guard.lock:
+        if resume["changes"] == trainer.changes and resume["edits"] == trainer.edits:
+            trainer.load_state(resume)
 
 
 def _make_frame(ss, state: PlaygroundState, run, focus) -> dict:

@@ -110,6 +110,9 @@ class PlaygroundState:
     frame_every: float = BATCH       # seconds between batches (pages playing share them)
     frame_cost: float = 0.002        # seconds the server spends making a frame (average)
     last_batch: list = field(default_factory=list)  # the frames of the last batch sent
+    sent_epoch: int | None = None    # the epoch of the last frame sent while playing...
+    resume: dict | None = None       # ...and the run's state then (Trainer.state): Pause
+    # goes back to it when a batch was training as it was pressed (see app.py)
     last_figures: dict[str, Any] | None = None  # the figures last sent
     panel_at: float = 0.0            # time.monotonic() when the panel was last renewed
     # the Run menu
