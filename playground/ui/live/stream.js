@@ -1,5 +1,6 @@
 // stream.js: the stage (Streamlit components v2): Plotly figures that stay mounted, and a
-// buffer of frames painted one per display frame (requestAnimationFrame).
+// buffer of frames painted one per display frame (requestAnimationFrame): the regions and
+// the diagram on a canvas under their plots (see "the live layer"), the numbers in a row.
 //
 // Payload (stream.py): {key, lib, order: [name], figs: {name: figure | {keep: digest}},
 //   frames: [{epoch, m: [4 numbers], regions, boundary, atlas, links}], playing, fps,
@@ -7,7 +8,7 @@
 // A figure is {data, layout, config, label, height, digest, links?}; a frame's `regions`
 // and `atlas` are PNG data URIs, `boundary` an SVG path, `links` base64 bytes (the shape
 // each link of the diagram is drawn in: sign * 4 + bin).
-// Public Plotly API only: newPlot, react, relayout, extendTraces, restyle.
+// Public Plotly API only: newPlot, react, relayout, extendTraces, restyle, purge.
 
 const STATE = new Map(); // component key -> state (survives remounts of the element)
 // What tests and benchmarks read: payloads and frames received, frames painted, the
@@ -273,7 +274,9 @@ async function drawFigures(st, payload) {
     cell.links = fig.links || null;
     const live = liveLayout(name, fig.layout || {});
     cell.live = live.parts;
-    cell.liveTitle = false;
+    cell.liveOn = cell.pictureHidden = false; // the figure's own picture shows again
+    cell.liveSeq = cell.drawnSeq = cell.liveSeq || 0; // (frames on their way are not drawn)
+    if (cell.canvas) cell.canvas.hidden = true;
     const layout = themed(live.layout, th, height, cell.div.clientWidth);
     const config = plotConfig(Plotly, name, fig.config || {});
     if (name === "curves") cell.lastX = lastX(fig);
@@ -346,10 +349,10 @@ function decodeCodes(b64) {
   return out;
 }
 
-// The regions and the diagram each become ONE layout image while live: an SVG that
-// holds the PNG picture and the paths drawn over it (the boundary; the links under the
-// thumbnails). Plotly swaps an image's source in well under a millisecond, where a new
-// shape path would make it recompute the whole plot (~15-90 ms).
+// The regions and the diagram each show as ONE layout image: an SVG that holds the PNG
+// picture and the paths drawn over it (the boundary; the links under the thumbnails),
+// where hundreds of link shapes would make Plotly recompute the whole plot (~15-90 ms).
+// Its parts (place, size, lines) are what the live layer paints frames with.
 function liveLayout(name, layout) {
   const images = layout.images || [];
   const shapes = layout.shapes || [];
@@ -382,25 +385,95 @@ function svgSource(parts, png, paths, under) {
   return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
 }
 
+// ------------------------------------------------------------------ the live layer
+// While playing, the regions and the diagram are painted on a canvas under the plot
+// (whose backgrounds are transparent), not through Plotly: each frame's PNG is decoded
+// off the main thread (createImageBitmap) and drawn, and its paths stroked over it (the
+// boundary) or under it (the links). Plotly redraws nothing per frame, and the browser
+// builds no SVG picture per frame. The figure's own picture is hidden meanwhile; it is
+// back when the figure is drawn anew (a paused stage).
+
+function pngBlob(uri) {
+  return new Blob([decodeCodes(uri.slice(uri.indexOf(",") + 1))], { type: "image/png" });
+}
+
+/** The canvas of ``cell``, over its plot area ``area`` and sized to it. */
+function liveCanvas(cell, area, dpr) {
+  let c = cell.canvas;
+  if (!c) {
+    c = cell.canvas = document.createElement("canvas");
+    c.className = "np-live";
+  }
+  if (c.parentNode !== cell.div) cell.div.prepend(c); // first: under Plotly's layers
+  const w = Math.round(area.width * dpr);
+  const h = Math.round(area.height * dpr);
+  if (c.width !== w || c.height !== h) {
+    c.width = w;
+    c.height = h;
+    Object.assign(c.style, { left: `${area.left}px`, top: `${area.top}px`,
+                             width: `${area.width}px`, height: `${area.height}px` });
+  }
+  c.hidden = false;
+  return c;
+}
+
+/** Paint ``png`` (a data URI) with ``paths`` (SVG paths in data coordinates, drawn as
+ * ``parts.lines`` say, ``under`` the picture or over it) on the canvas of ``name``. */
+function paintLive(st, name, cell, png, paths, under) {
+  const area = st.areas[name];
+  if (!area) return;
+  const seq = ++cell.liveSeq;
+  createImageBitmap(pngBlob(png)).then((bitmap) => {
+    if (seq <= cell.drawnSeq || !st.parent) { bitmap.close(); return; } // a newer one is up
+    cell.drawnSeq = seq;
+    bump(cell);
+    const dpr = window.devicePixelRatio || 1;
+    const ctx = liveCanvas(cell, area, dpr).getContext("2d");
+    const sx = (area.width * dpr) / (area.xr[1] - area.xr[0]);
+    const sy = (area.height * dpr) / (area.yr[1] - area.yr[0]);
+    const toPixels = new DOMMatrix([sx, 0, 0, -sy, -area.xr[0] * sx, area.yr[1] * sy]);
+    const { x, y, w, h, lines } = cell.live;
+    const stroke = () => paths.forEach((d, i) => {
+      const path = new Path2D();
+      path.addPath(new Path2D(d), toPixels); // in pixels: the width is not scaled
+      ctx.strokeStyle = (lines[i] || {}).color || "#333";
+      ctx.lineWidth = ((lines[i] || {}).width ?? 1.5) * dpr;
+      ctx.stroke(path);
+    });
+    ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+    if (under) stroke();
+    ctx.drawImage(bitmap, (x - area.xr[0]) * sx, (area.yr[1] - y) * sy, w * sx, h * sy);
+    bitmap.close();
+    if (!under) stroke();
+    if (!cell.pictureHidden) { // the canvas shows it now: Plotly's picture goes
+      cell.pictureHidden = true;
+      const update = { "images[0].opacity": 0 };
+      if (name === "regions") update["title.text"] = st.prefix; // the numbers tell the epoch
+      st.Plotly.relayout(cell.div, update);
+    }
+  }).catch(() => {});
+}
+
+/** Whether the frames of ``cell`` are painted on its canvas: from the first frame
+ * painted while playing until the figure is drawn anew. */
+function liveOn(st, cell) {
+  if (!cell || !cell.plotted || !cell.live) return false;
+  if (!cell.liveOn && st.playing) cell.liveOn = true;
+  return cell.liveOn;
+}
+
 function paintRegions(st, f) {
   const cell = st.cells.get("regions");
-  if (!cell || !cell.plotted || !cell.live || !f.regions) return;
+  if (!f.regions || !liveOn(st, cell)) return;
   const paths = cell.live.lines.length && f.boundary != null ? [f.boundary] : [];
-  const update = { "images[0].source": svgSource(cell.live, f.regions, paths, false) };
-  if (st.playing && !cell.liveTitle) { // the numbers above tell the epoch while playing
-    cell.liveTitle = true;
-    update["title.text"] = st.prefix;
-  }
-  st.Plotly.relayout(cell.div, update);
-  bump(cell);
+  paintLive(st, "regions", cell, f.regions, paths, false);
 }
 
 function paintDiagram(st, f) {
   const cell = st.cells.get("network");
-  if (!cell || !cell.plotted || !cell.live || !f.atlas || !cell.links) return;
+  if (!f.atlas || !cell || !cell.links || !liveOn(st, cell)) return;
   const paths = linkPaths(cell.links, decodeCodes(f.links), cell.live.lines.length);
-  st.Plotly.relayout(cell.div, { "images[0].source": svgSource(cell.live, f.atlas, paths, true) });
-  bump(cell);
+  paintLive(st, "network", cell, f.atlas, paths, true);
 }
 
 function flushCurves(st) {

@@ -5,9 +5,11 @@ Plotly figure dicts, sent again only when they change) and a batch of frames (se
 :mod:`playground.run.frames`; each frame as pictures and numbers: see
 ``ui/playground_page/stream_view.py``). ``stream.js`` keeps a short buffer of frames and
 paints one per display frame with ``requestAnimationFrame``: the decision regions and
-the diagram through ``Plotly.relayout`` of their layout images and link paths, the
+the diagram on a canvas under their plots (each frame's PNG decoded off the main thread,
+the boundary and the links stroked with it; Plotly redraws nothing per frame), the
 curves through ``Plotly.extendTraces`` a few times a second, and the live numbers
-(epoch, losses, accuracy) in its own row. Streamlit re-renders nothing per frame.
+(epoch, losses, accuracy) in its own row. Streamlit re-renders nothing per frame. Pause
+paints at once the newest frame the stage holds (the run's epoch as of its last batch).
 
 Public APIs only: a Streamlit components-v2 component (inline JS and CSS), and
 ``plotly.min.js`` (shipped by the ``plotly`` package) served offline from the asset
