@@ -24,6 +24,17 @@ def _painted(app) -> list[int]:
     return [int(t.replace(",", "")) for t in app.page.evaluate("window.paintedEpochs")]
 
 
+def _pause(app):
+    """Press Pause and wait for the paused stage; returns the regions' title and the
+    run's epoch."""
+    app.click("play")
+    app.wait_until(lambda: app.play_label().endswith("Play"), what="the Play label")
+    title = app.page.locator('.np-plot[data-figure="regions"] .gtitle')
+    app.wait_until(lambda: title.text_content() == f"Output at epoch {app.epoch():,}",
+                   timeout=5, what="the regions' title at the run's epoch")
+    return title, app.epoch()
+
+
 def test_every_epoch_is_painted_in_order_and_pause_shows_the_runs_epoch(server, browser):
     from conftest import App
 
@@ -39,12 +50,7 @@ def test_every_epoch_is_painted_in_order_and_pause_shows_the_runs_epoch(server, 
         assert painted == list(range(start, start + len(painted))), (
             f"epochs skipped or out of order: {painted}")
         assert app.page.locator('[aria-label="Epoch"]').is_visible()
-        app.click("play")  # Pause
-        app.wait_until(lambda: app.play_label().endswith("Play"), what="the Play label")
-        title = app.page.locator('.np-plot[data-figure="regions"] .gtitle')
-        app.wait_until(lambda: title.text_content() == f"Output at epoch {app.epoch():,}",
-                       timeout=5, what="the regions' title at the run's epoch")
-        run_epoch = app.epoch()
+        title, run_epoch = _pause(app)
         number = app.page.locator('[aria-label="Epoch"]').text_content()
         assert int(number.replace(",", "")) == run_epoch  # the last frame painted
         app.page.wait_for_timeout(600)  # nothing more is painted after Pause
@@ -82,12 +88,7 @@ def test_pause_at_max_paints_the_runs_epoch(server, browser):
         app.wait_until(lambda: int(painted.text_content().replace(",", "") or 0) > 2000,
                        timeout=30, what="the run past epoch 2,000")
         app.page.evaluate(AT_PRESS)
-        app.click("play")  # Pause
-        app.wait_until(lambda: app.play_label().endswith("Play"), what="the Play label")
-        title = app.page.locator('.np-plot[data-figure="regions"] .gtitle')
-        app.wait_until(lambda: title.text_content() == f"Output at epoch {app.epoch():,}",
-                       timeout=5, what="the regions' title at the run's epoch")
-        run_epoch = app.epoch()
+        _, run_epoch = _pause(app)
         after = [int(t.replace(",", "")) for t in app.page.evaluate("window.afterPress")]
         # the press painted the newest frame held; only a batch on its way then (sent
         # before the press) may paint a later one, never one the run went back from
