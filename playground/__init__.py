@@ -49,5 +49,6 @@ __all__ = [
     "Diagnosis", "FEATURES", "History", "INITIALIZERS", "Landscape", "Lockstep", "MLP",
     "OPTIMIZERS", "OUTPUTS", "PointExplanation", "Points", "Run", "SweepCancelled",
     "SweepResult", "Trainer", "compare", "diagnose", "explain_point", "export_gif",
-    "export_script", "feature_matrix", "lessons", "loss_landscape", "make_dataset", "read_csv", "sweep", "to_csv", "train_test_split",
+    "export_script", "feature_matrix", "lessons", "loss_landscape", "make_dataset",
+    "read_csv", "sweep", "to_csv", "train_test_split",
 ]
