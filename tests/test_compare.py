@@ -370,7 +370,7 @@ def test_no_pair_in_a_plain_link():
 
 
 TAMPERED = [
-    ({"b.foo": "1"}, Config(), ["'foo' is not a setting"]),
+    ({"b.foo": "1"}, Config(), ["'b.foo' is not a setting"]),
     ({"b.learning_rate": "99"}, Config(learning_rate=10.0), ["Learning rate", "using 10"]),
     ({"b.activation": "banana"}, Config(), ["Activation", "banana", "keeping A's tanh"]),
     ({"b.hidden": "4,500"}, Config(hidden=(4, 128)), ["Hidden layers"]),
@@ -387,7 +387,7 @@ TAMPERED = [
     ({"b.features": "x1,x1"}, Config(), ["Input features"]),
     ({"b.features": ""}, Config(), ["Input features"]),
     ({"b.learning_rate": ["0.1", "0.2"]}, Config(learning_rate=0.2), []),
-    ({"b.": "x", "b.seed": "3"}, Config(), ["'' is not a setting", "'seed' is not"]),
+    ({"b.": "x", "b.seed": "3"}, Config(), ["'b.' is not a setting", "'b.seed' is not"]),
     ({"b.init_seed": "1e400"}, Config(), ["Init seed"]),
     ({"b.hidden": "1," * 20}, Config(), ["Hidden layers"]),
 ]

@@ -63,7 +63,7 @@ def from_query_lenient(query: Mapping[str, str],
         if FLAG not in query and not keys:
             return None, []
         changes, problems = {}, []
-        problems += [f"B: {k[len(PREFIX):]!r} is not a setting — ignored" for k in keys
+        problems += [f"B: {k!r} is not a setting — ignored" for k in keys
                      if k[len(PREFIX):] not in _NAMES]
         for name in _NAMES:  # (in field order: the dataset before what depends on it)
             if PREFIX + name not in query:
@@ -80,8 +80,8 @@ def from_query_lenient(query: Mapping[str, str],
             if problem:
                 problems.append(f"B: {problem}")
         return _build(a, changes, problems), problems
-    except Exception as err:  # a link is never worth a traceback: B is A
-        return a, [f"B: this link's settings could not be read ({err}) — B is A"]
+    except Exception:  # (values that are not text) a link is never worth a traceback
+        return a, ["B: this link's settings could not be read — B has A's settings"]
 
 
 def _build(a: Config, changes: dict, problems: list[str]) -> Config:
