@@ -256,7 +256,7 @@ function bump(cell) {
 
 async function drawFigures(st, payload) {
   const Plotly = st.Plotly;
-  const th = theme(st.parent);
+  const th = theme(st.parent || st.grid); // (a component unmounted meanwhile: its grid)
   const rethemed = th.key !== st.themeKey;
   st.themeKey = th.key;
   for (const [name, cell] of st.cells) {

@@ -260,7 +260,7 @@ def _frame(ss, state: PlaygroundState, sid: str, ticket: int) -> None:
     more = {}
     if shown_a is not None:  # two runs: each picture takes its run's part of a frame
         numbers = compare_view.numbers(trainer.config.task)
-        more = {"digits": compare_view.DIGITS, "min_width": 280,
+        more = {"digits": compare_view.DIGITS, "min_width": compare_view.MIN_WIDTH,
                 "sources": {"regions_a": "a", "regions": "b", "network_a": "a",
                             "network": "b"},
                 "prefixes": {"regions_a": f"A · {title_prefix(shown_a, None)}",
@@ -352,13 +352,13 @@ def _compare_figures(ss, state: PlaygroundState, figs: dict, shown, shown_a, foc
     xs, out, hidden = shown_a.predict_grid(grid_resolution(shown_a), DOMAIN)
     regions_a = main_view(shown_a, focus_a, xs, out, hidden, show_test=ss.show_test,
                           discretize=ss.discretize, height=height)
-    compare_view.decorate(figs, regions_a)
     figs["curves"] = compare_view.curves(state.pair.a, state.trainer, ss.log_loss, height)
     if shown is not state.trainer:
         replay.mark_curves(figs, shown.epoch)
     if "network" in figs:
         figs["network_a"] = trainer_diagram(shown_a, focus=focus_a, height=height,
                                             aspect=DIAGRAM_ASPECT)
+    compare_view.decorate(figs, regions_a)
     order = ("regions_a", "regions", "curves", "network_a", "network", "panel")
     return {name: figs[name] for name in order if name in figs}
 

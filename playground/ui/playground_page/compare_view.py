@@ -27,6 +27,7 @@ from playground.ui.playground_page.state import PlaygroundState
 from playground.ui.playground_page.views import curve_arrays
 
 HEIGHT = 330  # px of each run's regions (and the chart): A, B and the chart fit 1280x720
+MIN_WIDTH = 250  # px of a figure at least: three in a row at 1280 with the sidebar open
 DIGITS = [None, 4, 4, 4, 3, 3, 3]  # decimals of the numbers (see numbers())
 PART = {"a": "A", "b": "B"}
 
@@ -158,7 +159,7 @@ def stop_broken(state: PlaygroundState) -> bool:
     both held: the pair pauses. Returns whether the page should be drawn again."""
     pair, changed = state.pair, False
     for part, run in (("a", pair.a), ("b", pair.b)):
-        if part in pair.held:
+        if part in state.held_notes:  # already stopped and said so
             continue
         found = diagnose(run)
         if found is None or found.kind not in ("overflow", "absurd"):
@@ -211,15 +212,23 @@ def metrics(a, b, live: bool = False) -> None:
     shown = values(max(int(a.epoch), int(b.epoch)), a.metrics, b.metrics)
     cols = st.container(key="metrics_live" if live else "metrics").columns(len(labels))
     cols[0].metric(labels[0], f"{shown[0]:,}")
-    for col, label, value, digits in zip(cols[1:], labels[1:], shown[1:], DIGITS[1:]):
-        text = "nan" if value is None else f"{value:+.{digits}f}" if label.startswith("Δ") \
-            else f"{value:.{digits}f}"
-        col.metric(label, text)
+    for col, label, value, digits in zip(cols[1:], labels[1:], shown[1:], DIGITS[1:],
+                                         strict=True):
+        sign = "+" if label.startswith("Δ") else ""  # a difference shows its sign
+        col.metric(label, "nan" if value is None else f"{value:{sign}.{digits}f}")
 
 
 def decorate(figs: dict, a_regions: dict) -> None:
     """In place: A's regions beside B's, each framed and titled in its run's colour."""
     figs["regions_a"] = a_regions
+    for name, part in (("network_a", "a"), ("network", "b")):  # the diagrams: a label
+        fig = figs.get(name)
+        if fig is not None:
+            layout = fig["layout"] = dict(fig["layout"])
+            layout["annotations"] = [*layout.get("annotations", []), {
+                "xref": "paper", "yref": "paper", "x": 0, "y": 1, "xanchor": "left",
+                "yanchor": "top", "showarrow": False, "text": f"<b>{PART[part]}</b>",
+                "font": {"color": RUN_COLORS[part], "size": 15}}]
     for name, part in (("regions_a", "a"), ("regions", "b")):
         fig = figs.get(name)
         if fig is None:

@@ -29,6 +29,9 @@ _STYLE = """<style>
 /* one screen: little room above the stage, compact metrics */
 .stMainBlockContainer { padding-top: 4rem; padding-bottom: 1rem; }
 .stMetric { padding: 0; }
+/* eight controls in the toolbar's row at 1280x720 with the sidebar open */
+.st-key-toolbar .stHorizontalBlock { gap: 0.5rem; }
+.st-key-toolbar button { padding-left: 0.5rem; padding-right: 0.5rem; }
 .stMetric label + div { font-size: 1.45rem; line-height: 1.2; }
 .stMetric label p { font-size: 0.8rem; }
 .stMain .stVerticalBlock { gap: 0.6rem; }
