@@ -14,13 +14,13 @@ from playground.compare import (
     Lockstep,
     compare,
     describe,
-    differences,
     from_query_lenient,
     is_pair_file,
     pair_from_json,
     pair_to_json,
     to_query,
 )
+from playground.compare.differences import differences
 from playground.config import RANGES, Config
 from playground.run.trainer import Trainer
 from playground.ui.server.session import RunGuard, train_for
@@ -227,6 +227,7 @@ def test_hold_names_a_or_b():
     with pytest.raises(ValueError, match="'a' or 'b'"):
         pair.hold("c")
     pair.hold("b")
+    assert pair.trains("a") and not pair.trains("b")
     assert pair.step(4) == 4 and pair.b.epoch == 0 and pair.a.epoch == 4
 
 

@@ -150,8 +150,7 @@ class Lockstep:
     def step_for(self, seconds: float, max_epochs: int = 10**9) -> int:
         """Train both runs whole epochs in lockstep until ``seconds`` have passed (at
         least one epoch, at most ``max_epochs``). Returns the epochs the pair advanced."""
-        start = time.perf_counter()
-        end, done, size = start + seconds, 0, 1
+        end, done, size = time.perf_counter() + seconds, 0, 1
         while done < max_epochs and self.diverged is None:
             t0 = time.perf_counter()
             did = self._slice(min(size, max_epochs - done))
@@ -169,7 +168,9 @@ class Lockstep:
     def _own(self, config: Config) -> Config:
         """``config`` naming the runs' own points, as the runs hold them."""
         points = self.b.points
-        return config_for(config, points) if config.dataset in GIVEN and points else config
+        if config.dataset in GIVEN and points is not None:
+            return config_for(config, points)
+        return config
 
     def set_b(self, config: Config, budget: float = 1.0) -> tuple[str, str]:
         """Give run B new settings; returns ``(kind, message)``.
