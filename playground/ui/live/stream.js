@@ -135,7 +135,11 @@ function themed(layout, th, height, width) {
       }
     }
   }
-  if (out.title && out.title.font) out.title = { ...out.title, font: { ...out.title.font, color: th.text } };
+  // titles in the theme's text colour, unless the figure gives its own (compare mode's
+  // A and B)
+  if (out.title && out.title.font && !out.title.font.color) {
+    out.title = { ...out.title, font: { ...out.title.font, color: th.text } };
+  }
   // a fixed size (the cell's width; see the ResizeObserver): with autosize, every
   // relayout of a frame would measure the page again
   out.height = height;
