@@ -173,3 +173,25 @@ def test_a_pair_file_opens_in_compare_mode_and_a_run_file_leaves_it():
     run = Trainer(Config(hidden=(3,)))
     assert open_run_file(state, "run.json", run.to_json().encode())
     assert state.pair is None and state.trainer.config.hidden == (3,)
+
+
+def test_continue_from_here_takes_both_runs_back_in_lockstep():
+    at = run_app({"compare": "1", "b.hidden": "8,8", "at": "60"})
+    pair = _state(at).pair
+    assert pair.a.epoch == pair.b.epoch == 60
+    slider = next(s for s in at.select_slider if s.key.startswith("replay_slider_"))
+    slider.set_value(20).run()
+    assert _metric(at, "Epoch") == "20"
+    button(at, "replay_continue").click().run()
+    assert pair.a.epoch == pair.b.epoch == 20
+    button(at, "step").click().run()
+    assert pair.a.epoch == pair.b.epoch == 21
+    assert not at.exception
+
+
+def test_rewinding_a_pair_finds_an_epoch_both_runs_hold():
+    pair = Lockstep(Config(), Config(hidden=(32, 32, 32)))
+    pair.step(3000)
+    at = pair.rewind(2500)
+    assert at <= 2500 and pair.a.epoch == pair.b.epoch == at
+    assert pair.a.history.epochs[-1] == pair.b.history.epochs[-1] == at

@@ -230,6 +230,21 @@ class Lockstep:
         a.load_state(b.state())
         self.held = frozenset({"a"} if "b" in self.held else ()) | (self.held & {"b"})
 
+    def rewind(self, epoch: int) -> int:
+        """Both runs back to the latest epoch at or before ``epoch`` that both hold a
+        snapshot of (see :meth:`~playground.run.trainer.Trainer.rewind`), so that they
+        stay in lockstep. Returns that epoch."""
+        a, b = self.a, self.b
+        at = min(int(epoch), a.epoch, b.epoch)
+        while True:  # (both hold epoch 0: this ends)
+            common = min(a.params_at(at)[0], b.params_at(at)[0])
+            if common == at:
+                break
+            at = common
+        a.rewind(at)
+        b.rewind(at)
+        return at
+
     def reset(self) -> None:
         """Both runs back to epoch 0, holds released."""
         self.a.reset()

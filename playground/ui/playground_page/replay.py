@@ -226,7 +226,8 @@ def continue_from(state: PlaygroundState, trainer, epoch: int) -> int:
     state.guard.claim()  # an older script run still training gives way
     with state.guard.lock:
         latest = trainer.epoch
-        at = trainer.rewind(epoch)
+        # (in compare mode both runs, in lockstep: see compare_view.py)
+        at = (state.pair or trainer).rewind(epoch)
     state.replay.playing_back = False
     show_epoch(state, trainer, None)
     state.notify("info", f"Continuing from epoch {at:,}: the {latest - at:,} later "

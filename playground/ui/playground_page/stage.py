@@ -102,11 +102,11 @@ def _page_state() -> PlaygroundState:
     return st.session_state[KEY]
 
 
-def _locked(action, *, pair: bool = True, **changes):
+def _locked(action, **changes):
     """Set ``changes`` of the page's state (e.g. ``playing=False``), then run
     ``action(run)`` as a newer script run: an older one still training gives way (see
     session.py), and the run is changed under the session's lock. ``run`` is the page's
-    run, or in compare mode (with ``pair``) both runs (see compare_view.py)."""
+    run, or in compare mode both runs (see compare_view.py)."""
     state = PlaygroundState.of(st.session_state)
     if state is None:  # the run was released (a page gone quiet): the page rebuilds it
         return None
@@ -114,7 +114,7 @@ def _locked(action, *, pair: bool = True, **changes):
         setattr(state, name, value)
     state.guard.claim()
     with state.guard.lock:
-        return action(compare_view.runner(state) if pair else state.trainer)
+        return action(compare_view.runner(state))
 
 
 def _play_pause(play: bool):
@@ -142,7 +142,7 @@ def _reset():
 
 
 def _rewind(epoch: int):
-    _locked(lambda t: t.rewind(epoch), pair=False, playing=False)
+    _locked(lambda t: t.rewind(epoch), playing=False)  # (a pair: both, in lockstep)
 
 
 def messages(state: PlaygroundState, trainer) -> None:
