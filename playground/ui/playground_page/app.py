@@ -390,6 +390,8 @@ def _sidebar(ss, state: PlaygroundState):
         if not settings:
             return lesson_box
         st.markdown("#### Neural Playground")
+        if state.pair is not None:  # compare mode: say whose settings these are
+            compare_view.sidebar_note()
         if not hide.hides("data"):
             st.header("Data")
             if not hide.hides("dataset"):

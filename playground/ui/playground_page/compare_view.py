@@ -198,6 +198,13 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def sidebar_note() -> None:
+    """Above the settings in compare mode: they are run B's."""
+    st.html(f'<div style="font-size:0.9rem">Comparing: these settings are run '
+            f'<b style="color:{RUN_COLORS["b"]}">B</b>\'s; run '
+            f'<b style="color:{RUN_COLORS["a"]}">A</b> stays as pinned.</div>')
+
+
 def notes(state: PlaygroundState) -> None:
     """Why a run of the pair waits (in the messages' slot)."""
     for note in state.held_notes.values():
@@ -321,4 +328,5 @@ def _preset_chosen() -> None:
 
 __all__ = ["HEIGHT", "curves", "decorate", "enter", "frame", "leave", "line",
            "make_b", "menu", "metrics", "notes", "numbers", "promote", "runner", "set_b",
+           "sidebar_note",
            "stop_broken", "swap"]
