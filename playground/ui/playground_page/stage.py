@@ -59,11 +59,16 @@ div:has(> .st-key-messages) { display: contents; }  /* (its wrapper takes no roo
 @media (max-width: 640px) {
   .st-key-toolbar .stHorizontalBlock { flex-flow: row wrap; gap: 0.5rem; }
   .st-key-toolbar .stColumn { min-width: 0 !important; flex: 1 1 30% !important; }
-  .st-key-toolbar .stColumn:nth-child(4) { flex: 1 1 34% !important; }
-  .st-key-toolbar .stColumn:nth-child(n+5) { flex: 1 1 16% !important; }
   .st-key-toolbar .stColumn:nth-child(n+5) button { padding: 0 0.4rem; }
   .st-key-toolbar .stColumn:nth-child(n+5)
     span:has(> [translate="no"][aria-hidden="true"]) { display: none; }
+  /* Compare: its icon alone, in the row of View, Code and Run */
+  .st-key-toolbar .stColumn:nth-child(4) { flex: 1 1 34% !important; }
+  .st-key-toolbar .stColumn:nth-child(n+5) { flex: 1 1 12% !important; }
+  .st-key-toolbar .stColumn:nth-child(8) { flex: 0 0 2.6rem !important; }
+  .st-key-toolbar .stColumn:nth-child(8)
+    span:has(> [translate="no"][aria-hidden="true"]) { display: inline; }
+  .st-key-toolbar .stColumn:nth-child(8) button p { display: none; }
   .st-key-metrics .stHorizontalBlock { flex-flow: row nowrap; gap: 0.3rem;
     align-items: flex-end; }
   .st-key-metrics .stColumn { min-width: 0 !important; flex: 1 1 0 !important; }
