@@ -16,10 +16,13 @@ only NumPy, so a notebook can train without the app::
     numbers = playground.explain_point(run, 0)         # one point, forward and backward
     land = playground.loss_landscape(run)              # the loss on a plane of weights
     lesson = playground.lessons.load("xor")            # a lesson that checks itself
+    a, b = playground.compare(run.config, run.config.replace(learning_rate=0.3),
+                              epochs=300)              # two runs side by side, in lockstep
     print(lesson.steps[1].goal.check(run).missing)
 """
 
 from playground import lessons
+from playground.compare.pair import Lockstep, compare
 from playground.config import Config
 from playground.data.csv_data import read_csv, to_csv
 from playground.data.datasets import DATASETS, DOMAIN, make_dataset, train_test_split
@@ -43,8 +46,9 @@ Run = Trainer  # an alias that reads well in notebooks
 
 __all__ = [
     "ACTIVATIONS", "Activation", "Config", "DATASETS", "DOMAIN", "DecimatingLog",
-    "Diagnosis", "FEATURES", "History", "INITIALIZERS", "Landscape", "MLP", "OPTIMIZERS",
-    "OUTPUTS", "PointExplanation", "Points", "Run", "SweepCancelled", "SweepResult", "Trainer",
-    "diagnose", "explain_point", "export_gif", "export_script", "feature_matrix", "lessons",
-    "loss_landscape", "make_dataset", "read_csv", "sweep", "to_csv", "train_test_split",
+    "Diagnosis", "FEATURES", "History", "INITIALIZERS", "Landscape", "Lockstep", "MLP",
+    "OPTIMIZERS", "OUTPUTS", "PointExplanation", "Points", "Run", "SweepCancelled",
+    "SweepResult", "Trainer", "compare", "diagnose", "explain_point", "export_gif",
+    "export_script", "feature_matrix", "lessons", "loss_landscape", "make_dataset",
+    "read_csv", "sweep", "to_csv", "train_test_split",
 ]

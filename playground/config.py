@@ -198,16 +198,13 @@ class Config:
         for f in fields(cls):
             if f.name not in query:
                 continue
-            label = LABELS[f.name]
-            try:
-                good[f.name] = _check(f.name, f.type, _first(query[f.name]))
-            except OutOfRange as err:
-                good[f.name] = err.nearest
-                problems.append(f"{label}: {_reason(err, f.name)} — using "
-                                f"{_shown(err.nearest)}")
-            except ValueError as err:
-                problems.append(f"{label}: {_reason(err, f.name)} — using the default "
-                                f"{_format(f.default)}")
+            value, problem = lenient_value(f.name, query[f.name])
+            if value is not None:
+                good[f.name] = value
+            elif problem:
+                problem += f" — using the default {_format(f.default)}"
+            if problem:
+                problems.append(problem)
         try:
             config = cls(**good)
         except ValueError as err:  # a combination of fields, e.g. output vs dataset
@@ -215,11 +212,9 @@ class Config:
             config = cls(**good)
             problems.append(f"{LABELS['output']}: {_reason(err, 'output')} — using the "
                             "automatic output (auto)")
-        n_train = config.n_train
-        if "batch_size" in good and n_train is not None and config.batch_size > n_train:
-            problems.append(f"{LABELS['batch_size']}: {config.batch_size:,} is more than the "
-                            f"{n_train:,} training points — using {n_train:,}")
-            config = config.replace(batch_size=n_train)
+        if "batch_size" in good:
+            config, problem = fit_batch(config)
+            problems += [problem] if problem else []
         return config, problems
 
     @property
@@ -229,6 +224,34 @@ class Config:
         if self.dataset not in DATASETS:
             return None
         return min(max(round(self.train_ratio * self.n_samples), 1), self.n_samples - 1)
+
+
+def lenient_value(name: str, value) -> tuple[object, str | None]:
+    """Field ``name``'s ``value`` (typed or a string) as a link opened in the app takes it:
+    ``(value, None)`` when good; ``(nearest, message)`` for a number beyond its range
+    (clamped, the message says so); ``(None, message)`` for any other bad value. The
+    message names the control as the app shows it. ``name`` must be a Config field."""
+    label = LABELS[name]
+    try:
+        return _check(name, _FIELD_TYPES[name], _first(value)), None
+    except OutOfRange as err:
+        return err.nearest, f"{label}: {_reason(err, name)} — using {_shown(err.nearest)}"
+    except ValueError as err:
+        return None, f"{label}: {_reason(err, name)}"
+
+
+def fit_batch(config: Config) -> tuple[Config, str | None]:
+    """``config`` with a batch larger than its training set cut to the set's size, and
+    the message saying so (None when it fits)."""
+    n_train = config.n_train
+    if n_train is None or config.batch_size <= n_train:
+        return config, None
+    return config.replace(batch_size=n_train), (
+        f"{LABELS['batch_size']}: {config.batch_size:,} is more than the {n_train:,} "
+        f"training points — using {n_train:,}")
+
+
+_FIELD_TYPES = {f.name: f.type for f in fields(Config)}
 
 
 def _shown(value) -> str:

@@ -22,14 +22,16 @@ LAYERS = {
     "figures": {"engine", "data", "config", "figures"},
     "export": {"engine", "data", "config", "run", "figures", "export"},
     "lessons": {"engine", "data", "config", "run", "lessons"},
-    "ui": {"engine", "data", "config", "run", "sweeps", "figures", "export", "lessons", "ui",
-           ""},
-    "": {"engine", "data", "config", "run", "sweeps", "figures", "export", "lessons", ""},
+    "compare": {"engine", "data", "config", "run", "sweeps", "compare"},
+    "ui": {"engine", "data", "config", "run", "sweeps", "figures", "export", "lessons",
+           "compare", "ui", ""},
+    "": {"engine", "data", "config", "run", "sweeps", "figures", "export", "lessons",
+         "compare", ""},
 }
 # Libraries beyond the standard library that each layer may import.
 LIBRARIES = {
     "engine": {"numpy"}, "data": {"numpy"}, "config": {"numpy"}, "run": {"numpy"},
-    "sweeps": {"numpy"}, "lessons": {"numpy"},
+    "sweeps": {"numpy"}, "lessons": {"numpy"}, "compare": {"numpy"},
     "figures": {"numpy", "plotly", "PIL"},
     "export": {"numpy", "PIL"},
     "ui": {"numpy", "plotly", "PIL", "streamlit", "tornado"},

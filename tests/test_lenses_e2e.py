@@ -105,7 +105,9 @@ def test_the_loss_landscape_draws_its_heatmap(page_at):
     app.wait_query(panel="landscape")
     panel = page.locator(PANEL)
     panel.locator(".hm image").first.wait_for(timeout=15_000)  # the heatmap, drawn
-    assert panel.locator(".gtitle").text_content() == "Loss landscape at epoch 150"
+    # (the weights' heatmaps before it are drawn alike: the title tells them apart)
+    app.wait_until(lambda: panel.locator(".gtitle").text_content()
+                   == "Loss landscape at epoch 150", timeout=15, what="the landscape's title")
     assert panel.locator(".xtitle").text_content().startswith("α: along random direction 1")
     assert panel.locator(".ytitle").text_content().startswith("β: along random direction 2")
     app.button("lens_new").wait_for()  # the controls under the stage

@@ -53,3 +53,14 @@ def test_readme_lenses_example_runs():
     assert namespace["pca"].kind == "pca"
     assert [t["name"] for t in namespace["fig"]["data"]] == ["landscape", "path",
                                                             "current weights"]
+
+
+def test_readme_compare_example_runs(capsys):
+    text = README.read_text()
+    part = text[text.index("\n## Compare two runs\n"):text.index("\n## Lessons\n")]
+    code = re.search(r"```python\n(.*?)```", part, re.S).group(1)
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own docs
+    a, b, pair = namespace["a"], namespace["b"], namespace["pair"]
+    assert a.epoch == b.epoch == 200 and pair.a.epoch == pair.b.epoch == 100
+    assert namespace["kind"] == "b" and "100" in namespace["message"]

@@ -19,6 +19,8 @@ CLASS_COLORS = ("#f59322", "#0877bd", "#2ca02c", "#9467bd", "#d62728")
 DIVERGING = [[0.0, "#f59322"], [0.5, "#f7f7f7"], [1.0, "#0877bd"]]
 WEIGHT_SCALE = [[0.0, "#f59322"], [0.5, "#ffffff"], [1.0, "#0877bd"]]
 TRAIN_COLOR, TEST_COLOR = "#0877bd", "#f59322"
+# compare mode: run A and run B (their regions' frames and curves), apart from the classes'
+RUN_COLORS = {"a": "#2e9b47", "b": "#8e44ad"}
 SVG_POINTS = 3000
 FONT = {"family": "Inter, Helvetica, Arial, sans-serif", "size": 12,
         "color": "#31333f"}  # dark text on the white figure, in light and dark themes
@@ -243,6 +245,33 @@ def curves_pair_figure(epochs, loss, score, *, score_title="Accuracy", log_y=Fal
                "zeroline": False, "title": {"text": "loss"}},
         yaxis2=score_axis,
         # the legend at the top left: the mode bar appears at the top right
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"})
+    return {"data": data, "layout": layout}
+
+
+def compare_curves_figure(runs, *, log_y=False, height=460) -> dict:
+    """Two runs' losses in one chart: A solid, B dashed, each in its run's colour
+    (:data:`RUN_COLORS`), the test loss bold and the training loss faint.
+
+    Parameters
+    ----------
+    runs : {"a": (epochs, train, test), "b": (epochs, train, test)}
+        Each run's epochs (n,) and its training and test losses (n,).
+    """
+    data = []
+    for name, (epochs, train, test) in runs.items():
+        dash = "solid" if name == "a" else "dash"
+        for which, values, width, opacity in (("test", test, 2.5, 1.0),
+                                              ("train", train, 1.5, 0.45)):
+            data.append({"type": "scatter", "mode": "lines", "x": epochs, "y": values,
+                         "name": f"{name.upper()} {which}", "opacity": opacity,
+                         "line": {"color": RUN_COLORS[name], "width": width, "dash": dash}})
+    last = max((len(e) and e[-1]) for e, _, _ in runs.values()) if runs else 0
+    layout = base_layout(
+        height=height, margin={"l": 55, "r": 10, "t": 30, "b": 35},
+        xaxis={"title": {"text": "epoch"}, **({} if last > 0 else {"range": [0, 1]})},
+        yaxis={"type": "log" if log_y else "linear", "zeroline": False,
+               "title": {"text": "loss"}},
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"})
     return {"data": data, "layout": layout}
 

@@ -4,7 +4,13 @@
 //
 // Payload (stream.py): {key, lib, order: [name], figs: {name: figure | {keep: digest}},
 //   frames: [{epoch, m: [4 numbers], regions, boundary, atlas, links}], playing, fps,
-//   numbers: [5 labels], prefix, minWidth}
+//   numbers: [labels], digits: [per number], prefix, minWidth,
+//   sources: {figure name: the part of a frame it paints ("" the frame, "a" frame.a)},
+//   prefixes: {figure name: its title while playing}}
+// A frame may hold its numbers in `n` ([epoch, ...]; else the epoch and `m`) and the
+// pictures of several runs in parts (compare mode: `a` and `b`, each with `m`, `regions`,
+// `boundary`, `atlas`, `links`); a curves figure's `layout.meta.series` names, per trace,
+// the part and the index in its `m` that extends it.
 // A figure is {data, layout, config, label, height, digest, links?}; a frame's `regions`
 // and `atlas` are PNG data URIs, `boundary` an SVG path, `links` base64 bytes (the shape
 // each link of the diagram is drawn in: sign * 4 + bin).
@@ -19,6 +25,7 @@ const LEAD = 0.7; // seconds of frames kept ahead before painting starts
 const DIAGRAM_FPS = 20; // frames per second up to which the diagram is painted every frame
 const CURVES_EVERY = 300; // ms between extendTraces of the curves
 const MAX_CURVE = 1500; // points per curve before it is thinned by half
+const DIGITS = [null, 4, 4, 3, 3]; // decimals of the numbers: epoch, losses, scores
 let plotlyPromise = null;
 
 function loadPlotly(url) {
@@ -56,7 +63,10 @@ function number(v, digits) {
   return p.includes("e") ? exp(v, 2) : p;
 }
 
-function buildNumbers(st, labels) {
+function buildNumbers(st, labels, digits) {
+  st.digits = digits || DIGITS;
+  st.signed = labels.map((label) => label.startsWith("Δ"));
+  st.numbers.style.setProperty("--np-count", String(Math.max(labels.length, 1)));
   if (st.numberLabels === labels.join("|")) return;
   st.numberLabels = labels.join("|");
   st.numbers.replaceChildren();
@@ -77,9 +87,18 @@ function buildNumbers(st, labels) {
 
 function paintNumbers(st, f) {
   if (!st.values) return;
-  const digits = [null, 4, 4, 3, 3];
-  st.values[0].textContent = f.epoch.toLocaleString("en-US");
-  for (let i = 1; i < 5; i++) st.values[i].textContent = number(f.m[i - 1], digits[i]);
+  const values = f.n || [f.epoch, ...f.m];
+  st.values.forEach((el, i) => {
+    const d = st.digits[i] === undefined ? DIGITS[i] : st.digits[i];
+    const v = values[i];
+    if (d === null || d === undefined) {
+      el.textContent = v === null || v === undefined ? "" : Number(v).toLocaleString("en-US");
+    } else {
+      // a difference (its label starts with Δ) carries its sign
+      const signed = st.signed[i] && typeof v === "number" && v > 0 ? "+" : "";
+      el.textContent = signed + number(v, d);
+    }
+  });
 }
 
 // ------------------------------------------------------------------ theme
@@ -117,7 +136,11 @@ function themed(layout, th, height, width) {
       }
     }
   }
-  if (out.title && out.title.font) out.title = { ...out.title, font: { ...out.title.font, color: th.text } };
+  // titles in the theme's text colour, unless the figure gives its own (compare mode's
+  // A and B)
+  if (out.title && out.title.font && !out.title.font.color) {
+    out.title = { ...out.title, font: { ...out.title.font, color: th.text } };
+  }
   // a fixed size (the cell's width; see the ResizeObserver): with autosize, every
   // relayout of a frame would measure the page again
   out.height = height;
@@ -238,7 +261,7 @@ function bump(cell) {
 
 async function drawFigures(st, payload) {
   const Plotly = st.Plotly;
-  const th = theme(st.parent);
+  const th = theme(st.parent || st.grid); // (a component unmounted meanwhile: its grid)
   const rethemed = th.key !== st.themeKey;
   st.themeKey = th.key;
   for (const [name, cell] of st.cells) {
@@ -263,7 +286,7 @@ async function drawFigures(st, payload) {
     if (fig !== cell.fig) fig = { ...fig, data: revive(fig.data || []) };
     cell.fig = fig;
     cell.digest = fig.digest;
-    if (name === "regions" || name === "network") restart = true;
+    if (name in st.sources) restart = true;
     const height = fig.height || 300;
     cell.div.style.height = `${height}px`;
     cell.div.style.gridColumn = fig.span ? `span ${fig.span}` : "";
@@ -357,13 +380,14 @@ function liveLayout(name, layout) {
   const images = layout.images || [];
   const shapes = layout.shapes || [];
   const img = images[0];
-  if (!img || (name !== "regions" && name !== "network")) return { layout, parts: null };
-  const drawn = name === "regions"
+  const kind = paintedAs(name);
+  if (!img || !kind) return { layout, parts: null };
+  const drawn = kind === "regions"
     ? shapes.slice(0, 1).filter((sh) => sh.type === "path")
     : shapes.filter((sh) => String(sh.name || "").startsWith("w "));
   const parts = { x: img.x, y: img.y, w: img.sizex, h: img.sizey,
                   lines: drawn.map((sh) => sh.line || {}) };
-  const source = svgSource(parts, img.source, drawn.map((sh) => sh.path), name === "network");
+  const source = svgSource(parts, img.source, drawn.map((sh) => sh.path), kind === "network");
   return { parts, layout: { ...layout, shapes: shapes.filter((sh) => !drawn.includes(sh)),
                             images: [{ ...img, source }, ...images.slice(1)] } };
 }
@@ -448,7 +472,9 @@ function paintLive(st, name, cell, png, paths, under) {
     if (!cell.pictureHidden) { // the canvas shows it now: Plotly's picture goes
       cell.pictureHidden = true;
       const update = { "images[0].opacity": 0 };
-      if (name === "regions") update["title.text"] = st.prefix; // the numbers tell the epoch
+      if (paintedAs(name) === "regions") { // the numbers tell the epoch
+        update["title.text"] = st.prefixes[name] || st.prefix;
+      }
       st.Plotly.relayout(cell.div, update);
     }
   }).catch(() => {});
@@ -462,18 +488,30 @@ function liveOn(st, cell) {
   return cell.liveOn;
 }
 
-function paintRegions(st, f) {
-  const cell = st.cells.get("regions");
-  if (!f.regions || !liveOn(st, cell)) return;
-  const paths = cell.live.lines.length && f.boundary != null ? [f.boundary] : [];
-  paintLive(st, "regions", cell, f.regions, paths, false);
+/** What a figure fed by the frames is: "regions" or "network" (by its name's start). */
+function paintedAs(name) {
+  if (name.startsWith("regions")) return "regions";
+  return name.startsWith("network") ? "network" : null;
 }
 
-function paintDiagram(st, f) {
-  const cell = st.cells.get("network");
-  if (!f.atlas || !cell || !cell.links || !liveOn(st, cell)) return;
+/** The part of frame ``f`` that figure ``name`` paints (the frame itself, or a run's). */
+function partOf(st, name, f) {
+  const path = st.sources[name];
+  return path ? f[path] : f;
+}
+
+function paintRegions(st, name, f) {
+  const cell = st.cells.get(name);
+  if (!f || !f.regions || !liveOn(st, cell)) return;
+  const paths = cell.live.lines.length && f.boundary != null ? [f.boundary] : [];
+  paintLive(st, name, cell, f.regions, paths, false);
+}
+
+function paintDiagram(st, name, f) {
+  const cell = st.cells.get(name);
+  if (!f || !f.atlas || !cell || !cell.links || !liveOn(st, cell)) return;
   const paths = linkPaths(cell.links, decodeCodes(f.links), cell.live.lines.length);
-  paintLive(st, "network", cell, f.atlas, paths, true);
+  paintLive(st, name, cell, f.atlas, paths, true);
 }
 
 function flushCurves(st) {
@@ -489,15 +527,22 @@ function flushCurves(st) {
   if (!fresh.length) return;
   cell.lastX = fresh[fresh.length - 1].epoch;
   const xs = fresh.map((f) => f.epoch);
-  const ys = [0, 1, 2, 3].map((i) => fresh.map((f) => f.m[i]));
+  // per trace, the part of a frame and the metric that extend it (train loss, test
+  // loss, train score, test score of the frame itself by default)
+  const meta = (gd.layout && gd.layout.meta) || {};
+  const series = meta.series || [["", 0], ["", 1], ["", 2], ["", 3]];
+  const ys = series.map(([path, k]) => fresh.map((f) => {
+    const part = path ? f[path] : f;
+    return part && part.m ? part.m[k] : null;
+  }));
   const n = (gd.data || []).length;
-  const traces = [0, 1, 2, 3].filter((i) => i < n);
+  const traces = series.map((_, i) => i).filter((i) => i < n);
   const like = (arr, values) => (ArrayBuffer.isView(arr) ? new arr.constructor(values) : values);
   st.Plotly.extendTraces(gd, { x: traces.map((i) => like(gd.data[i].x, xs)),
                                y: traces.map((i) => like(gd.data[i].y, ys[i])) }, traces);
   if (!cell.autorange) {
     cell.autorange = true;
-    st.Plotly.relayout(gd, { "xaxis2.autorange": true });
+    st.Plotly.relayout(gd, { [gd.layout.xaxis2 ? "xaxis2.autorange" : "xaxis.autorange"]: true });
   }
   const len = gd.data[0].x.length;
   if (len > MAX_CURVE) { // thin by half: every other point, the last kept
@@ -520,8 +565,11 @@ function paintFrame(st, f, diagram) {
   st.painted = f.epoch;
   st.numbers.dataset.epoch = String(f.epoch);
   if (st.dragging) return;
-  paintRegions(st, f);
-  if (diagram) paintDiagram(st, f);
+  for (const name of Object.keys(st.sources)) {
+    const kind = paintedAs(name);
+    if (kind === "regions") paintRegions(st, name, partOf(st, name, f));
+    else if (kind === "network" && diagram) paintDiagram(st, name, partOf(st, name, f));
+  }
 }
 
 /** Paint the newest frame of the buffer at once (the curves take them all): Pause shows
@@ -644,7 +692,8 @@ function init(key) {
                areas: {}, // figure name -> its plot area as last drawn (see plotArea)
                pageId: Math.random().toString(36).slice(2), // this page's drawn clicks...
                drawSeq: 0, drawn: [], drawTimer: null, // ...numbered, until confirmed
-               lastQueued: -1, painted: null, fps: 30, prefix: "Output", chain: Promise.resolve() };
+               lastQueued: -1, painted: null, fps: 30, prefix: "Output", chain: Promise.resolve(),
+               sources: { regions: "", network: "" }, prefixes: {}, digits: DIGITS, signed: [] };
   st.numbers = document.createElement("div");
   st.numbers.className = "np-numbers";
   st.numbers.hidden = true;
@@ -724,7 +773,9 @@ function release(st, parent) {
 async function apply(st, payload) {
   try {
     st.Plotly = await loadPlotly(payload.lib);
-    buildNumbers(st, payload.numbers || []);
+    buildNumbers(st, payload.numbers || [], payload.digits);
+    st.sources = payload.sources || { regions: "", network: "" };
+    st.prefixes = payload.prefixes || {};
     st.numbers.hidden = !payload.playing;
     st.grid.style.setProperty("--np-min", `${payload.minWidth || 380}px`);
     st.grid.style.gridTemplateColumns = payload.columns > 0

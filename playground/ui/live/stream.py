@@ -98,7 +98,9 @@ def stage_stream(figures: Mapping[str, Mapping], frames: list[dict], *, key: str
                  playing: bool, fps: float, labels: Mapping[str, str],
                  configs: Mapping[str, Mapping] | None = None, numbers: list[str] = (),
                  prefix: str = "Output", columns: int = 0, spans: Mapping[str, int] | None = None,
-                 min_width: int = 380, heartbeat: float | None = None) -> dict | None:
+                 min_width: int = 380, heartbeat: float | None = None,
+                 digits: list | None = None, sources: Mapping[str, str] | None = None,
+                 prefixes: Mapping[str, str] | None = None) -> dict | None:
     """Mount (or update) the stage: ``figures`` in a grid of ``columns`` columns (0: as
     many as fit, each at least ``min_width`` px; a figure spans ``spans[name]`` of them),
     and ``frames`` painted one per display frame. With no frames it shows figures
@@ -121,9 +123,19 @@ def stage_stream(figures: Mapping[str, Mapping], frames: list[dict], *, key: str
     labels, configs : {name: ...}
         Accessible names (``aria-label``) and Plotly configs of the figures.
     numbers : list of str
-        The labels of the live numbers: epoch, losses, scores (five).
+        The labels of the live numbers: by default epoch, losses, scores (five), read
+        from a frame's ``epoch`` and ``m``; a frame with ``n`` gives them all, in order.
     prefix : str
         The regions' title before " at epoch N" ("Output", "Neuron h1.2").
+    digits : list of (int or None), optional
+        Decimals of each number (None: a whole number); a number whose label starts
+        with "Δ" shows its sign.
+    sources : {name: str}, optional
+        The figures the frames paint and the part of a frame each takes: ``""`` the
+        frame itself (the default: ``regions`` and ``network``), ``"a"`` its ``a``
+        (a figure named ``regions…`` takes regions, ``network…`` a diagram).
+    prefixes : {name: str}, optional
+        A regions figure's title while playing, instead of ``prefix``.
     heartbeat : float, optional
         Seconds between the signs of life the page sends while paused (a rerun in
         which the session is seen: see classroom.py); by default those of the server's
@@ -153,6 +165,9 @@ def stage_stream(figures: Mapping[str, Mapping], frames: list[dict], *, key: str
     payload = {"key": key, "lib": plotly_url(), "order": list(figs), "figs": figs,
                "frames": frames, "playing": bool(playing), "fps": float(fps),
                "numbers": list(numbers), "prefix": prefix, "minWidth": int(min_width),
+               "digits": None if digits is None else list(digits),
+               "sources": dict(sources) if sources is not None else None,
+               "prefixes": dict(prefixes or {}),
                "columns": int(columns),
                "heartbeat": heartbeat or classroom.heartbeat(
                    float(st.get_option("server.disconnectedSessionTTL")))}

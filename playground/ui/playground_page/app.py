@@ -19,8 +19,12 @@ from functools import partial
 
 import streamlit as st
 
+from playground.compare import link as compare_link
+from playground.compare.pair import Lockstep
 from playground.config import LABELS, Config
-from playground.run.frames import frame_of
+from playground.data.datasets import DOMAIN
+from playground.figures.diagram import trainer_diagram
+from playground.run.frames import frame_of, grid_resolution
 from playground.run.health import diagnose
 from playground.run.trainer import Trainer
 from playground.ui.lessons_page import link as lesson_link
@@ -29,6 +33,7 @@ from playground.ui.lessons_page import steps as lesson_steps
 from playground.ui.live.stream import stage_stream
 from playground.ui.playground_page import (
     architecture,
+    compare_view,
     controls,
     dataset_picker,
     inside,
@@ -48,7 +53,7 @@ from playground.ui.playground_page.stream_view import (
     train_frames,
 )
 from playground.ui.playground_page.view_state import View
-from playground.ui.playground_page.views import live_figures
+from playground.ui.playground_page.views import DIAGRAM_ASPECT, live_figures, main_view
 from playground.ui.server.classroom import BATCH, CLASSROOM, join
 from playground.ui.server.session import Pace
 
@@ -76,18 +81,32 @@ def _init_session(ss) -> PlaygroundState:
         widths = ",".join(map(str, shown.hidden))
         problems.append(f"{LABELS['hidden']}: the app shows up to {controls.MAX_UI_LAYERS} "
                         f"hidden layers of {controls.MAX_UI_WIDTH} neurons — using {widths}")
+    b_config, b_problems = compare_link.from_query_lenient(query, shown)
+    problems += b_problems
     run = ss.pop(HANDED_OVER, None)  # a run opened on another page (the Sweep's)
-    if run is None or run.config != shown:
+    pair = None
+    if b_config is not None:  # a compare link: A's settings, and B's differences
+        b_shown = controls.read_config(_widget_values(b_config), b_config)
+        pair = Lockstep(shown, b_shown, data=points)
+        run = pair.b
+        controls.seed_widgets(b_shown, ss)  # the sidebar edits B
+    elif run is None or run.config != shown:
         run = Trainer(shown, data=points)
-    state = ss[KEY] = PlaygroundState(run, hide=view.hide)
+    state = ss[KEY] = PlaygroundState(run, hide=view.hide, pair=pair)
     stage.seed_view(view, ss, state)
-    problems += filter(None, [replay.open_at(state, state.trainer, view.at)])
+    problems += filter(None, [replay.open_at(state, state.trainer, view.at,
+                                             runner=compare_view.runner(state))])
     if lesson is not None:
         lesson_steps.start(state, lesson, step)
     if problems:
         state.notify("warning", "This link had settings that could not be used:\n\n- "
                      + "\n- ".join(problems))
     return state
+
+
+def _widget_values(config: Config) -> dict:
+    """The sidebar's widget values for ``config`` (to read back what the app shows)."""
+    return {f"w_{k}": v for k, v in controls.seed_values(config).items()}
 
 
 def _apply_widgets(ss, state: PlaygroundState) -> None:
@@ -100,6 +119,11 @@ def _apply_widgets(ss, state: PlaygroundState) -> None:
         state.notify("error", f"{err}. Kept the previous value.")
         state.reseed_widgets = True
         st.rerun()
+    if state.pair is not None:  # compare mode: the settings are B's
+        if config != trainer.config:
+            compare_view.set_b(state, config)
+        _sync_url(ss, state)
+        return
     epoch = trainer.epoch
     with state.guard.lock:
         changed = trainer.update(config)
@@ -112,8 +136,11 @@ def _sync_url(ss, state: PlaygroundState) -> None:
     """Settings and view in the URL, leaving out defaults (short links); in a lesson,
     the lesson and step, leaving out what is as the step starts."""
     config, view, lesson = state.trainer.config, stage.read_view(ss, state), state.lesson
-    query = lesson_link.write(lesson.lesson, lesson.number, config, view) or {
-        **config.to_query(short=True), **view.to_query()}
+    if state.pair is not None:  # A's settings and B's differences
+        query = {**compare_link.to_query(state.pair.config_a, config), **view.to_query()}
+    else:
+        query = lesson_link.write(lesson.lesson, lesson.number, config, view) or {
+            **config.to_query(short=True), **view.to_query()}
     query.update(own_data.to_query(state.trainer))
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
@@ -127,9 +154,9 @@ def _train_batch(ss, state: PlaygroundState, ticket: int, sid: str, playing: int
     run) and the frames per second to paint them at: every epoch up to ``MAX_FPS``
     epochs/s, then as many as the display shows, fewer when frames cost the server
     much (a big network) or many pages share it."""
-    trainer, now = state.trainer, time.perf_counter()
-    if trainer.epoch == state.sent_epoch:  # the browser holds this epoch: Pause's way back
-        with state.guard.lock:
+    trainer, now = compare_view.runner(state), time.perf_counter()  # (or the pair)
+    if state.pair is None and trainer.epoch == state.sent_epoch:  # the browser holds this
+        with state.guard.lock:  # epoch: Pause's way back (one run; a pair plays on)
             state.resume = trainer.state()
     between = partial(CLASSROOM.step_aside, sid, 0.5)  # another page's click goes first
     fps = max(min(MAX_FPS / max(playing, 1), FRAME_SHARE / state.frame_cost), MIN_FPS)
@@ -156,6 +183,8 @@ def _stop_if_broken(state: PlaygroundState) -> bool:
     """Pause a run that overflowed or whose loss became absurd (finite, far beyond where
     it started: a regression loss of 9e+245), take it back to its last sane epoch so the
     screen never shows nonsense numbers, and hold Play until the settings change."""
+    if state.pair is not None:  # one run of a pair stops, the other goes on
+        return compare_view.stop_broken(state)
     trainer = state.trainer
     found = diagnose(trainer)
     if found is None or found.kind not in ("overflow", "absurd"):
@@ -195,7 +224,8 @@ def _frame(ss, state: PlaygroundState, sid: str, ticket: int) -> None:
             state.frame_every = every  # more or fewer pages playing: re-time the batches
             st.rerun(scope="app")
         frames, fps = _train_batch(ss, state, ticket, sid, playing,
-                                   partial(_make_frame, ss, state, trainer, focus))
+                                   partial(_make_frame, ss, state, trainer, focus,
+                                           state.pair and state.pair.a))
         lesson_panel.check(state)  # a lesson's goal met at this epoch (even by diverging,
         if _stop_if_broken(state):  # which the run is then taken back from) stays met
             state.resume = None
@@ -207,17 +237,21 @@ def _frame(ss, state: PlaygroundState, sid: str, ticket: int) -> None:
     replay.advance(state, trainer)
     with state.guard.lock:
         shown = replay.shown(state, trainer)  # the run, or a paused replay of an epoch
+        shown_a = _shown_a(state, shown)  # in compare mode, A at the same epoch
     if not state.playing:
         replay.controls(ss, state, trainer, shown)
     stage.messages(state, trainer)  # in a slot that never moves the stage
     # while playing, the stage paints the numbers of every frame; Streamlit's own are
     # drawn paused, and (out of sight) in a run of the page
     if not state.playing or state.in_page:
-        stage.metrics(shown, live=state.playing)
+        if shown_a is not None:
+            compare_view.metrics(shown_a, shown, live=state.playing)
+        else:
+            stage.metrics(shown, live=state.playing)
     if not state.playing:
         with state.guard.lock:
-            frames = [_make_frame(ss, state, shown, focus)]
-    figs = _stage_figures(ss, state, shown, focus)
+            frames = [_make_frame(ss, state, shown, focus, shown_a)]
+    figs = _stage_figures(ss, state, shown, focus, shown_a)
     replay.sync_url(state)
     if state.playing and ss.speed != "max" and float(ss.speed) <= MAX_FPS:
         # every epoch is a frame: the last batch's go again, in case the browser missed
@@ -226,11 +260,19 @@ def _frame(ss, state: PlaygroundState, sid: str, ticket: int) -> None:
     else:
         state.last_batch = []
     score = "R²" if trainer.config.task == "regression" else "accuracy"
+    numbers = ["Epoch", "Training loss", "Test loss", f"Training {score}", f"Test {score}"]
+    prefix = title_prefix(shown, focus)
+    more = {}
+    if shown_a is not None:  # two runs: each picture takes its run's part of a frame
+        numbers = compare_view.numbers(trainer.config.task)
+        more = {"digits": compare_view.DIGITS, "min_width": compare_view.MIN_WIDTH,
+                "sources": {"regions_a": "a", "regions": "b", "network_a": "a",
+                            "network": "b"},
+                "prefixes": {"regions_a": f"A · {title_prefix(shown_a, None)}",
+                             "regions": f"B · {prefix}"}}
     event = stage_stream(figs, frames, key="stage", playing=state.playing, fps=fps,
-                         labels=stage.LABELS, configs=stage.CONFIGS,
-                         numbers=["Epoch", "Training loss", "Test loss", f"Training {score}",
-                                  f"Test {score}"],
-                         prefix=title_prefix(shown, focus))
+                         labels=stage.LABELS, configs=stage.CONFIGS, numbers=numbers,
+                         prefix=prefix, **more)
     if state.playing and frames and state.guard.is_newest(ticket):  # (else never delivered)
         state.sent_epoch = frames[-1]["epoch"]  # the run's epoch (the batch's last frame)
     if (architecture.handle_click(event, state) or inside.handle_click(event, state, trainer)
@@ -246,24 +288,48 @@ def _back_to_sent(state: PlaygroundState) -> None:
     run's. Only training happened since (same settings and edits), or it stays."""
     resume, state.resume = state.resume, None
     trainer = state.trainer
-    if resume is None or not (resume["epoch"] == state.sent_epoch < trainer.epoch):
+    if resume is None or state.pair is not None:  # (a pair: its paused frame tells)
+        return
+    if not resume["epoch"] == state.sent_epoch < trainer.epoch:
         return
     with state.guard.lock:
         if resume["changes"] == trainer.changes and resume["edits"] == trainer.edits:
             trainer.load_state(resume)
 
 
-def _make_frame(ss, state: PlaygroundState, run, focus) -> dict:
-    """The frame of ``run`` as the stage paints it (see stream_view.py); the time it took
-    goes into ``state.frame_cost``."""
+def _shown_a(state: PlaygroundState, shown):
+    """In compare mode, run A as the stage shows it beside ``shown`` (B, or a replayed
+    epoch of B): A itself, or A at that epoch. None outside compare mode."""
+    pair = state.pair
+    if pair is None:
+        return None
+    a = pair.a
+    return a if shown is state.trainer or shown.epoch >= a.epoch else a.at(shown.epoch)
+
+
+def _stage_height(state: PlaygroundState) -> int:
+    return compare_view.HEIGHT if state.pair is not None else STAGE_HEIGHT
+
+
+def _make_frame(ss, state: PlaygroundState, run, focus, run_a=None) -> dict:
+    """The frame of ``run`` as the stage paints it (see stream_view.py), or with
+    ``run_a`` (compare mode) the frame of the pair; the time it took goes into
+    ``state.frame_cost``."""
     start = time.perf_counter()
+    height = _stage_height(state)
     message = frame_message(frame_of(run, focus=focus), run, discretize=ss.discretize,
-                            height=STAGE_HEIGHT, diagram=ss.show_network)
+                            height=height, diagram=ss.show_network)
+    if run_a is not None:
+        focus_a = compare_view.focus_for_a(focus, run_a, run)
+        a_message = frame_message(frame_of(run_a, focus=focus_a), run_a,
+                                  discretize=ss.discretize, height=height,
+                                  diagram=ss.show_network)
+        message = compare_view.frame(a_message, message, run_a, run)
     state.frame_cost = 0.8 * state.frame_cost + 0.2 * (time.perf_counter() - start)
     return message
 
 
-def _stage_figures(ss, state: PlaygroundState, shown, focus) -> dict:
+def _stage_figures(ss, state: PlaygroundState, shown, focus, shown_a=None) -> dict:
     """The stage's figures. While playing, a batch keeps the figures it sent before
     (the frames change only their pictures, paths and curves) and renews the panel
     every ``PANEL_EVERY`` seconds; a run of the page (a click, a setting) and a paused
@@ -280,21 +346,45 @@ def _stage_figures(ss, state: PlaygroundState, shown, focus) -> dict:
         state.panel_at = now
         kept = state.last_figures = {**kept, "panel": panel["panel"]}
         return kept
+    height = _stage_height(state)
     with state.guard.lock:
         figs = live_figures(shown, focus=focus, show_test=ss.show_test,
                             discretize=ss.discretize, log_loss=ss.log_loss, panel=ss.panel,
                             hs_layer=ss.get("hs_layer"), hs_axes=ss.get("hs_axes", "pca"),
-                            show_network=ss.show_network, stage_height=STAGE_HEIGHT)
-        replay.figures(figs, state.trainer, shown, ss.log_loss, STAGE_HEIGHT)
-        if "network" in figs:  # the links the frames redraw
-            figs["network"]["links"] = link_ends(shown.network.layer_sizes,
-                                                 shown.network.weights, STAGE_HEIGHT)
+                            show_network=ss.show_network, stage_height=height)
+        if shown_a is None:
+            replay.figures(figs, state.trainer, shown, ss.log_loss, height)
+        else:
+            figs = _compare_figures(ss, state, figs, shown, shown_a, focus, height)
+        for name, run in (("network", shown), ("network_a", shown_a)):
+            if name in figs:  # the links the frames redraw
+                figs[name]["links"] = link_ends(run.network.layer_sizes, run.network.weights,
+                                                height)
     own_data.decorate(figs, ss, state)
     legend.decorate(figs, ss, state)
     architecture.decorate(figs, state)
     state.panel_at = now
     state.last_figures = figs
     return figs
+
+
+def _compare_figures(ss, state: PlaygroundState, figs: dict, shown, shown_a, focus,
+                     height: int) -> dict:
+    """The stage in compare mode: A's regions beside B's, one loss chart with both runs
+    (marked at a replayed epoch), then A's and B's diagrams and the panel."""
+    focus_a = compare_view.focus_for_a(focus, shown_a, shown)
+    xs, out, hidden = shown_a.predict_grid(grid_resolution(shown_a), DOMAIN)
+    regions_a = main_view(shown_a, focus_a, xs, out, hidden, show_test=ss.show_test,
+                          discretize=ss.discretize, height=height)
+    figs["curves"] = compare_view.curves(state.pair.a, state.trainer, ss.log_loss, height)
+    if shown is not state.trainer:
+        replay.mark_curves(figs, shown.epoch)
+    if "network" in figs:
+        figs["network_a"] = trainer_diagram(shown_a, focus=focus_a, height=height,
+                                            aspect=DIAGRAM_ASPECT)
+    compare_view.decorate(figs, regions_a)
+    order = ("regions_a", "regions", "curves", "network_a", "network", "panel")
+    return {name: figs[name] for name in order if name in figs}
 
 
 def _live_view(ss, state: PlaygroundState, sid: str) -> None:
@@ -324,6 +414,8 @@ def _sidebar(ss, state: PlaygroundState):
         if not settings:
             return lesson_box
         st.markdown("#### Neural Playground")
+        if state.pair is not None:  # compare mode: say whose settings these are
+            compare_view.sidebar_note()
         if not hide.hides("data"):
             st.header("Data")
             if not hide.hides("dataset"):
@@ -370,6 +462,8 @@ def _page(ss, state: PlaygroundState, sid: str) -> None:
     if not (halted and halted[0] == state.trainer.config and not state.playing):
         state.halted = None
     stage.toolbar(ss, state)
+    if state.pair is not None:
+        compare_view.line(state)
     if state.playing:  # the replay row stands still while playing: drawn here, not per frame
         replay.controls(ss, state, state.trainer, state.trainer)
     _live_view(ss, state, sid)

@@ -71,13 +71,14 @@ def shown(state: PlaygroundState, trainer):
     return trainer.at(at)
 
 
-def open_at(state: PlaygroundState, trainer, at: int | None) -> str | None:
-    """A link's ``at=``: train the fresh run to that epoch (the same settings give the
-    same run) and show it there, paused. Returns a notice if it could not get there."""
+def open_at(state: PlaygroundState, trainer, at: int | None, runner=None) -> str | None:
+    """A link's ``at=``: train the fresh run (or ``runner``, a compare pair) to that
+    epoch (the same settings give the same run) and show it there, paused. Returns a
+    notice if it could not get there."""
     if not at:
         return None
     with state.guard.lock:
-        trainer.step_for(LINK_SECONDS, max_epochs=at)
+        (runner or trainer).step_for(LINK_SECONDS, max_epochs=at)
     show_epoch(state, trainer, at)
     if trainer.epoch < at:
         return (f"at: the link shows epoch {at:,}; {trainer.epoch:,} epochs were trained in "
@@ -225,7 +226,8 @@ def continue_from(state: PlaygroundState, trainer, epoch: int) -> int:
     state.guard.claim()  # an older script run still training gives way
     with state.guard.lock:
         latest = trainer.epoch
-        at = trainer.rewind(epoch)
+        # (in compare mode both runs, in lockstep: see compare_view.py)
+        at = (state.pair or trainer).rewind(epoch)
     state.replay.playing_back = False
     show_epoch(state, trainer, None)
     state.notify("info", f"Continuing from epoch {at:,}: the {latest - at:,} later "
@@ -240,10 +242,11 @@ def mark_curves(figs: dict, epoch: int) -> None:
     if fig is None:
         return
     fig = figs["curves"] = {**fig, "layout": dict(fig["layout"])}
+    axes = ("x", "x2") if "xaxis2" in fig["layout"] else ("x",)  # (one pane or two)
     fig["layout"]["shapes"] = [
         {"type": "line", "xref": axis, "yref": "paper", "x0": epoch, "x1": epoch, "y0": 0,
          "y1": 1, "line": {"color": MARKER, "width": 2, "dash": "dot"}}
-        for axis in ("x", "x2")]
+        for axis in axes]
     fig["layout"]["annotations"] = [
         {"xref": "x", "yref": "paper", "x": epoch, "y": 1.0, "yanchor": "bottom",
          "text": f"epoch {epoch:,}", "showarrow": False, "font": {"color": MARKER}}]

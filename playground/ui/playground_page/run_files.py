@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from playground.compare.pair import Lockstep
+from playground.compare.pair_file import is_pair_file, pair_from_json, pair_to_json
 from playground.data.datasets import spec_of
 from playground.export.gif import export_gif
 from playground.run.run_file import MAX_FILE_BYTES
@@ -22,21 +24,26 @@ MAX_UPLOAD_MB = MAX_FILE_BYTES // 2**20
 
 
 def run_text(guard, trainer) -> str:
-    """The run file's text, read under the session's lock (the download asks for it
-    when clicked, maybe while training goes on)."""
+    """The run file's text (or, for a compare pair, the pair file's), read under the
+    session's lock (the download asks for it when clicked, maybe while training goes
+    on)."""
     with guard.lock:
-        return trainer.to_json()
+        return pair_to_json(trainer) if isinstance(trainer, Lockstep) else trainer.to_json()
 
 
 def run_menu(state: PlaygroundState) -> None:
     """The menu's content (in a popover of the toolbar)."""
     trainer, guard = state.trainer, state.guard
-    st.download_button("Download this run", data=lambda: run_text(guard, trainer),
-                       file_name=f"playground-{trainer.config.dataset}-run.json",
+    saved = state.pair or trainer  # in compare mode, the two runs in one file
+    st.download_button("Download these two runs" if state.pair else "Download this run",
+                       data=lambda: run_text(guard, saved),
+                       file_name=f"playground-{trainer.config.dataset}-"
+                                 f"{'compare' if state.pair else 'run'}.json",
                        mime="application/json", key="run_download", on_click="ignore",
                        icon=":material/download:", width="stretch",
                        help="Everything: settings, data, weights, optimizer, curves, "
-                            "snapshots. Open it here to go on exactly where it was.")
+                            "snapshots (of A and B in compare mode). Open it here to go on "
+                            "exactly where it was.")
     n = state.run_upload_count
     st.file_uploader("Open a run file", type=["json"], key=f"run_upload_{n}",
                      max_upload_size=MAX_UPLOAD_MB, on_change=_uploaded, args=(n,),
@@ -64,24 +71,28 @@ def open_run_file(state: PlaygroundState, name: str, upload) -> bool:
             raise ValueError(f"This file is {size / 2**20:.0f} MB; a run file is at most "
                              f"{MAX_UPLOAD_MB} MB.")
         data = upload.getvalue() if hasattr(upload, "getvalue") else upload
-        run = Trainer.from_json(data)
-        shown = controls.read_config(
-            {f"w_{k}": v for k, v in controls.seed_values(run.config).items()}, run.config)
-        if shown != run.config:
-            raise ValueError("Its settings are beyond what the app's controls show (at most "
-                             f"{controls.MAX_UI_LAYERS} hidden layers of "
-                             f"{controls.MAX_UI_WIDTH} neurons, rates to 10 digits).")
+        pair = pair_from_json(data) if is_pair_file(data) else None
+        run = pair.b if pair is not None else Trainer.from_json(data)
+        for one in (pair.a, pair.b) if pair is not None else (run,):
+            shown = controls.read_config(
+                {f"w_{k}": v for k, v in controls.seed_values(one.config).items()}, one.config)
+            if shown != one.config:
+                raise ValueError("Its settings are beyond what the app's controls show (at "
+                                 f"most {controls.MAX_UI_LAYERS} hidden layers of "
+                                 f"{controls.MAX_UI_WIDTH} neurons, rates to 10 digits).")
     except ValueError as err:
         state.notify("error", f"Could not open {name!r}: {err} The current run is "
                               "unchanged.")
         return False
-    state.replace_run(run)  # paused, the sidebar showing the file's settings
+    state.pair, state.held_notes = pair, {}  # a pair file opens in compare mode
+    state.replace_run(run)  # paused, the sidebar showing the file's settings (B's)
     state.gif = None
     state.own = OwnDataState()  # (own_data.py: the previous points)
     show_epoch(state, run, None)
-    state.notify("success", f"Opened {name!r}: {spec_of(run.config.dataset).label}, epoch "
-                            f"{run.epoch:,}. Press Play to go on where it was, or scrub "
-                            "back through its history.")
+    what = "two runs compared (A and B)" if pair is not None else \
+        spec_of(run.config.dataset).label
+    state.notify("success", f"Opened {name!r}: {what}, epoch {run.epoch:,}. Press Play to go "
+                            "on where it was, or scrub back through its history.")
     return True
 
 

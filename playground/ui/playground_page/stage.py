@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from playground.run.health import diagnose
-from playground.ui.playground_page import inside, run_files
+from playground.ui.playground_page import compare_view, inside, run_files
 from playground.ui.playground_page.code_view import code_view
 from playground.ui.playground_page.state import KEY, PlaygroundState
 from playground.ui.playground_page.view_state import SPEEDS, View
@@ -29,6 +29,9 @@ _STYLE = """<style>
 /* one screen: little room above the stage, compact metrics */
 .stMainBlockContainer { padding-top: 4rem; padding-bottom: 1rem; }
 .stMetric { padding: 0; }
+/* eight controls in the toolbar's row at 1280x720 with the sidebar open */
+.st-key-toolbar .stHorizontalBlock { gap: 0.5rem; }
+.st-key-toolbar button { padding-left: 0.5rem; padding-right: 0.5rem; }
 .stMetric label + div { font-size: 1.45rem; line-height: 1.2; }
 .stMetric label p { font-size: 0.8rem; }
 .stMain .stVerticalBlock { gap: 0.6rem; }
@@ -56,11 +59,16 @@ div:has(> .st-key-messages) { display: contents; }  /* (its wrapper takes no roo
 @media (max-width: 640px) {
   .st-key-toolbar .stHorizontalBlock { flex-flow: row wrap; gap: 0.5rem; }
   .st-key-toolbar .stColumn { min-width: 0 !important; flex: 1 1 30% !important; }
-  .st-key-toolbar .stColumn:nth-child(4) { flex: 1 1 34% !important; }
-  .st-key-toolbar .stColumn:nth-child(n+5) { flex: 1 1 16% !important; }
   .st-key-toolbar .stColumn:nth-child(n+5) button { padding: 0 0.4rem; }
   .st-key-toolbar .stColumn:nth-child(n+5)
     span:has(> [translate="no"][aria-hidden="true"]) { display: none; }
+  /* Compare: its icon alone, in the row of View, Code and Run */
+  .st-key-toolbar .stColumn:nth-child(4) { flex: 1 1 34% !important; }
+  .st-key-toolbar .stColumn:nth-child(n+5) { flex: 1 1 12% !important; }
+  .st-key-toolbar .stColumn:nth-child(8) { flex: 0 0 2.6rem !important; }
+  .st-key-toolbar .stColumn:nth-child(8)
+    span:has(> [translate="no"][aria-hidden="true"]) { display: inline; }
+  .st-key-toolbar .stColumn:nth-child(8) button p { display: none; }
   .st-key-metrics .stHorizontalBlock { flex-flow: row nowrap; gap: 0.3rem;
     align-items: flex-end; }
   .st-key-metrics .stColumn { min-width: 0 !important; flex: 1 1 0 !important; }
@@ -101,8 +109,9 @@ def _page_state() -> PlaygroundState:
 
 def _locked(action, **changes):
     """Set ``changes`` of the page's state (e.g. ``playing=False``), then run
-    ``action(trainer)`` as a newer script run: an older one still training gives way (see
-    session.py), and the run is changed under the session's lock."""
+    ``action(run)`` as a newer script run: an older one still training gives way (see
+    session.py), and the run is changed under the session's lock. ``run`` is the page's
+    run, or in compare mode both runs (see compare_view.py)."""
     state = PlaygroundState.of(st.session_state)
     if state is None:  # the run was released (a page gone quiet): the page rebuilds it
         return None
@@ -110,7 +119,7 @@ def _locked(action, **changes):
         setattr(state, name, value)
     state.guard.claim()
     with state.guard.lock:
-        return action(state.trainer)
+        return action(compare_view.runner(state))
 
 
 def _play_pause(play: bool):
@@ -119,6 +128,8 @@ def _play_pause(play: bool):
         return
     halted = state.halted
     stuck = state.trainer.diverged or (halted and halted[0] == state.trainer.config)
+    if state.pair is not None:  # a pair plays while one of its runs can
+        stuck = state.pair.diverged is not None
     if play and stuck:
         state.notify("warning", "Play would only diverge again with these settings: "
                      "lower the learning rate (or change the optimizer) first, or "
@@ -132,11 +143,11 @@ def _step():
 
 
 def _reset():
-    _locked(lambda t: t.reset(), playing=False, halted=None)
+    _locked(lambda t: t.reset(), playing=False, halted=None, held_notes={})
 
 
 def _rewind(epoch: int):
-    _locked(lambda t: t.rewind(epoch), playing=False)
+    _locked(lambda t: t.rewind(epoch), playing=False)  # (a pair: both, in lockstep)
 
 
 def messages(state: PlaygroundState, trainer) -> None:
@@ -147,6 +158,8 @@ def messages(state: PlaygroundState, trainer) -> None:
     with st.container(key="messages"):
         for kind, text in state.shown_notices:
             getattr(st, kind)(text)
+        if state.pair is not None:
+            compare_view.notes(state)
         if state.halted:
             st.error(state.halted[1], icon=":material/warning:")
         else:
@@ -175,7 +188,7 @@ def toolbar(ss, state: PlaygroundState) -> None:
     menu (run files, GIF: see run_files.py), in one row."""
     hide = View(hide=state.hide)
     playing = state.playing
-    c = st.container(key="toolbar").columns([1.0, 0.9, 0.95, 1.4, 1, 0.95, 0.95],
+    c = st.container(key="toolbar").columns([1.0, 0.9, 0.95, 1.4, 1, 0.95, 0.95, 1.2],
                                             vertical_alignment="center")
     c[0].button("Pause" if playing else "Play", key="play", on_click=_play_pause,
                 args=(not playing,), type="primary", width="stretch",
@@ -197,6 +210,11 @@ def toolbar(ss, state: PlaygroundState) -> None:
         with c[6].popover("Run", icon=":material/save:", width="stretch",
                           help="Download or open a run file; make a GIF"):
             run_files.run_menu(state)
+        with c[7].popover("Compare", icon=":material/compare:", width="stretch",
+                          type="primary" if state.pair is not None else "secondary",
+                          help="Two runs side by side, in lockstep, differing in one "
+                               "setting"):
+            compare_view.menu(ss, state)
     shortcuts()
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from playground.compare.pair import Lockstep
 from playground.config import Config
 from playground.data.points import Points
 from playground.lessons import GoalResult, Lesson, Step
@@ -123,6 +124,10 @@ class PlaygroundState:
     lesson: LessonState = field(default_factory=LessonState)
     lens: LensState = field(default_factory=LensState)
     widgets_next_run: dict[str, Any] = field(default_factory=dict)  # widget key -> value
+    # compare mode (see compare_view.py): the pair (``pair.b`` is ``trainer``), and why a
+    # run of it waits ("a"/"b" -> the diagnosis), None and empty outside compare mode
+    pair: Lockstep | None = None
+    held_notes: dict[str, str] = field(default_factory=dict)
 
     @staticmethod
     def of(session_state) -> PlaygroundState | None:
@@ -149,4 +154,6 @@ class PlaygroundState:
         self.guard.claim()  # an older script run still training gives way
         with self.guard.lock:
             self.trainer = run
+        if self.pair is not None and run is not self.pair.b:  # another run: compare ends
+            self.pair, self.held_notes = None, {}
         self.playing, self.halted, self.reseed_widgets = False, None, True
