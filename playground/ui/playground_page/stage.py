@@ -16,10 +16,11 @@ from playground.ui.playground_page.state import KEY, PlaygroundState
 from playground.ui.playground_page.view_state import SPEEDS, View
 
 LABELS = {"regions": "Decision regions", "network": "Network diagram",
-          "curves": "Loss and accuracy curves", "panel": "Panel"}
+          "curves": "Loss and accuracy curves", "panel": "Panel",
+          "regions_a": "Decision regions of run A", "network_a": "Network diagram of run A"}
 # the diagram pans and zooms by dragging and double-click; a mode bar would cover its
 # layer titles
-CONFIGS = {"network": {"displayModeBar": False}}
+CONFIGS = {"network": {"displayModeBar": False}, "network_a": {"displayModeBar": False}}
 SHORTCUTS = "Keyboard: Space play/pause · → or S one step · R reset"
 # widget key -> View field (the URL keys of the view; ``at`` is replay's, not a widget's)
 VIEW_KEYS = {"speed": "speed", "show_test": "test", "discretize": "discretize",
