@@ -1,6 +1,7 @@
 """Live-stage benchmark: the real app (`streamlit run`) in headless Chromium, 1280x720.
 
 usage: python benchmarks/bench_live.py [--seconds 8] [--speeds 30,100,max] [--query ""]
+       python benchmarks/bench_live.py --compare   (compare mode: both runs at 30 epochs/s)
                                        [--pauses 3]
 
 Prints, next to the targets of the live stream:
@@ -39,8 +40,9 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 N_PLOTS = 4
 VIEWPORT = {"width": 1280, "height": 720}
+COMPARE = "compare=1&b.learning_rate=0.3"  # --compare: two runs, B's learning rate x10
 TARGETS = {"regions@30": 27.0, "regions": 30.0, "diagram": 15.0, "epochs@max": 1000.0,
-           "task_ms": 16.0, "pause": 0.2, "first_paint": 3.0}
+           "task_ms": 16.0, "pause": 0.2, "first_paint": 3.0, "compare regions": 25.0}
 
 READ = """() => {
   const frames = (name) => Number((document.querySelector(
@@ -51,6 +53,7 @@ READ = """() => {
                      : null;
   const painted = document.querySelector('[aria-label="Epoch"]');
   return {regions: frames('regions'), network: frames('network'), run,
+          regions_a: frames('regions_a'),
           painted: painted ? Number(painted.textContent.replace(/,/g, '')) : null,
           stream: {...(window.npStream || {})}, t: performance.now()};
 }"""
@@ -141,6 +144,7 @@ def measure(page, cdp, seconds: float) -> dict:
     dt = (b["t"] - a["t"]) / 1000
     regions = (b["regions"] - a["regions"]) / dt
     return {"regions/s": regions, "diagram/s": (b["network"] - a["network"]) / dt,
+            "A regions/s": (b["regions_a"] - a["regions_a"]) / dt,  # (compare mode)
             "epochs/s": (b["painted"] - a["painted"]) / dt,  # (the run's, a batch later)
             "received/s": (b["stream"]["received"] - a["stream"]["received"]) / dt,
             "painted/s": (b["stream"]["painted"] - a["stream"]["painted"]) / dt,
@@ -175,7 +179,11 @@ def main() -> None:
     ap.add_argument("--speeds", default="30,100,max")
     ap.add_argument("--query", default="")
     ap.add_argument("--pauses", type=int, default=3, help="Pause presses per speed")
+    ap.add_argument("--compare", action="store_true",
+                    help=f"compare mode ({COMPARE}) at 30 epochs/s: both runs' regions")
     args = ap.parse_args()
+    if args.compare:
+        args.query, args.speeds = COMPARE, "30"
     with StreamlitServer() as srv, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport=VIEWPORT)
@@ -199,6 +207,8 @@ def main() -> None:
                 page.wait_for_timeout(2500)
                 pauses.append(pause_latency(page))
             want = TARGETS["regions@30"] if speed == "30" else TARGETS["regions"]
+            if args.compare:  # regions/s is B's, A regions/s A's
+                want = TARGETS["compare regions"]
             print(f"speed {speed}: " + ", ".join(f"{k} {v:.2f}" for k, v in got.items())
                   + f" | targets: regions/s >= {want:g}"
                   + ("" if speed == "30" else f", diagram/s >= {TARGETS['diagram']:g}")
