@@ -30,6 +30,7 @@ HEIGHT = 330  # px of each run's regions (and the chart): A, B and the chart fit
 MIN_WIDTH = 250  # px of a figure at least: three in a row at 1280 with the sidebar open
 DIGITS = [None, 4, 4, 4, 3, 3, 3]  # decimals of the numbers (see numbers())
 PART = {"a": "A", "b": "B"}
+PART_SWAP = {"a": "b", "b": "a"}  # the other run
 
 
 def numbers(task: str) -> list[str]:
@@ -128,8 +129,6 @@ def swap(state: PlaygroundState) -> None:
     state.held_notes = {PART_SWAP[k]: v for k, v in state.held_notes.items()}
     state.replace_run(state.pair.b)
 
-
-PART_SWAP = {"a": "b", "b": "a"}
 
 
 def promote(state: PlaygroundState) -> None:
