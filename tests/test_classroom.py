@@ -7,104 +7,42 @@ import time
 import pytest
 
 from playground.ui.server.classroom import (
-    ADJUST,
     BATCH,
     LIVE_WINDOW,
-    MAX_RATE,
-    MIN_RATE,
+    RATE,
     WELCOME,
     Classroom,
 )
-from playground.ui.server.machine import MachineLoad
 
 
-class StatFile:
-    """A stand-in for /proc/stat whose CPU counters the test moves on."""
-
-    def __init__(self, path):
-        self.path, self.total, self.idle = path, 0, 0
-        self.write()
-
-    def write(self):
-        busy = self.total - self.idle  # user, nice, system, idle, iowait, ...
-        self.path.write_text(f"cpu  {busy} 0 0 {self.idle} 0 0 0 0 0 0\ncpu0 1 2 3 4\n")
-
-    def spend(self, busy_share, ticks=1000):
-        self.total += ticks
-        self.idle += round(ticks * (1 - busy_share))
-        self.write()
-
-
-@pytest.fixture
-def stat(tmp_path):
-    return StatFile(tmp_path / "stat")
-
-
-def test_pages_playing_share_the_frames(stat):
-    room = Classroom(MachineLoad(str(stat.path)))
-    assert room.frame("a", now=100.0) == (BATCH, 1)  # alone: every frame
+def test_pages_playing_share_the_batches():
+    room = Classroom()
+    assert room.frame("a", now=100.0) == (BATCH, 1)  # alone: a batch every BATCH seconds
     for i in range(9):
         room.frame(f"p{i}", now=100.0)
     every, playing = room.frame("a", now=100.1)
-    assert playing == 10 and every == 10 / MAX_RATE
+    assert playing == 10 and every == 10 / RATE  # RATE batches a second in all
+    assert room.frame("p1", now=100.2)[0] * RATE / 10 == pytest.approx(1.0)
     room.stopped("p0")
     assert room.playing(now=100.1) == 9
-    assert room.playing(now=100.1 + LIVE_WINDOW + 0.1) == 0  # pages that stopped drawing
+    assert room.frame("a", now=100.2) == (max(BATCH, 9 / RATE), 9)
+    for i in range(1, 9):
+        room.stopped(f"p{i}")
+    assert room.frame("a", now=100.3) == (BATCH, 1)  # alone again: never held back
+    assert room.playing(now=100.3 + LIVE_WINDOW + 0.1) == 0  # pages that stopped drawing
 
 
-def test_a_page_drawing_late_still_counts_as_playing(stat):
-    room = Classroom(MachineLoad(str(stat.path)))
+def test_a_page_drawing_late_still_counts_as_playing():
+    room = Classroom()
     for i in range(10):
         room.frame(f"p{i}", now=100.0)
-    # a busy browser draws some pages' frames late: they stay counted (no re-timing of
-    # every page each time one frame is late)
+    # a busy browser asks for some pages' batches late: they stay counted (the others'
+    # batches are not re-spaced each time one is late)
     room.frame("p0", now=100.0 + LIVE_WINDOW - 0.5)
     assert room.playing(now=100.0 + LIVE_WINDOW - 0.4) == 10
-    # a tab closed while playing stops counting at once (its frames just stop coming)
+    # a tab closed while playing stops counting at once (its batches just stop coming)
     room.seat("p9", {}, lambda sid: sid != "p9", ttl=60)
     assert room.playing(now=100.0 + LIVE_WINDOW - 0.3) == 9
-
-
-def test_the_frame_rate_follows_how_busy_the_machine_is(stat):
-    room = Classroom(MachineLoad(str(stat.path)))
-    t = 1000.0
-    for i in range(10):
-        room.frame(f"p{i}", now=t)
-    rates = []
-    for _ in range(12):  # the pages' browsers and the server keep the machine busy
-        t += ADJUST
-        stat.spend(0.95)
-        for i in range(10):
-            room.frame(f"p{i}", now=t)
-        rates.append(room.rate)
-    assert rates == sorted(rates, reverse=True) and rates[-1] == MIN_RATE
-    every, playing = room.frame("p1", now=t)
-    assert playing == 10 and every == pytest.approx(10 / MIN_RATE)
-    stat.spend(0.7)  # between the two marks: the rate stays
-    t += ADJUST
-    room.frame("p0", now=t)
-    assert room.rate == MIN_RATE
-    for _ in range(40):  # room again (fewer pages, a browser closed): more frames
-        t += ADJUST
-        stat.spend(0.3)
-        room.frame("p0", now=t)
-    assert room.rate == MAX_RATE
-    # a page playing alone is never held back, however busy the machine
-    lone = Classroom(MachineLoad(str(stat.path)))
-    for _ in range(12):
-        t += ADJUST
-        stat.spend(1.0)
-        assert lone.frame("a", now=t) == (BATCH, 1)
-
-
-def test_machine_load_reads_the_cpu_counters(stat, tmp_path):
-    load = MachineLoad(str(stat.path))
-    stat.spend(0.25)
-    assert load.busy() == pytest.approx(0.25)
-    assert load.busy() is None  # no time passed
-    assert MachineLoad(str(tmp_path / "missing")).busy() is None  # not Linux: unknown
-    (tmp_path / "odd").write_text("cpu  x y\n")
-    assert MachineLoad(str(tmp_path / "odd")).busy() is None
 
 
 def test_training_steps_aside_while_another_session_waits():

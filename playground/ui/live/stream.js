@@ -6,7 +6,8 @@
 //   frames: [{epoch, m: [4 numbers], regions, boundary, atlas, links}], playing, fps,
 //   numbers: [labels], digits: [per number], prefix, minWidth,
 //   sources: {figure name: the part of a frame it paints ("" the frame, "a" frame.a)},
-//   prefixes: {figure name: its title while playing}}
+//   prefixes: {figure name: its title while playing},
+//   every: seconds after which a playing page asks for its next batch (trigger "more")}
 // A frame may hold its numbers in `n` ([epoch, ...]; else the epoch and `m`) and the
 // pictures of several runs in parts (compare mode: `a` and `b`, each with `m`, `regions`,
 // `boundary`, `atlas`, `links`); a curves figure's `layout.meta.series` names, per trace,
@@ -21,7 +22,8 @@ const STATE = new Map(); // component key -> state (survives remounts of the ele
 // main thread's time in paints (ms), and the buffer's length.
 const STATS = (window.npStream = window.npStream || {
   payloads: 0, received: 0, painted: 0, paintMs: 0, queue: 0, lastPayload: 0 });
-const LEAD = 0.7; // seconds of frames kept ahead before painting starts
+const LEAD = 0.7; // seconds of frames kept ahead before painting starts (alone)...
+const MAX_AHEAD = 7; // ...and at most (batches come seldom when many pages share a machine)
 const DIAGRAM_FPS = 20; // frames per second up to which the diagram is painted every frame
 const CURVES_EVERY = 300; // ms between extendTraces of the curves
 const MAX_CURVE = 1500; // points per curve before it is thinned by half
@@ -584,21 +586,41 @@ function catchUp(st) {
   flushCurves(st);
 }
 
-/** One display frame while playing: paint the frame due, if any. */
+/** Ask for a display frame in `wait` ms: a page painting a few frames a second (many
+ * pages sharing one machine) wakes for those frames only, not at every display frame. */
+function schedule(st, wait) {
+  stopTicks(st);
+  const ask = () => { st.timer = 0; st.raf = requestAnimationFrame((t) => tick(st, t)); };
+  if (wait > 20) st.timer = setTimeout(ask, wait - 10);
+  else ask();
+}
+
+function stopTicks(st) {
+  if (st.raf) cancelAnimationFrame(st.raf);
+  clearTimeout(st.timer);
+  st.raf = 0;
+  st.timer = 0;
+}
+
+/** One display frame while playing: paint the frame due, if any, and ask for the display
+ * frame of the next one. An empty buffer stops the ticks until frames arrive. */
 function tick(st, now) {
   st.raf = 0;
   if (!st.playing || !st.parent) return;
-  st.raf = requestAnimationFrame((t) => tick(st, t));
-  const dt = Math.min(now - (st.lastTick || now), 100);
+  const dt = Math.min(now - (st.lastTick || now), 250);
   st.lastTick = now;
   const q = st.queue;
   // as many frames ahead as arrive in a batch and a bit (batches come slower when many
   // pages share the server)
-  const ahead = Math.min(3, Math.max(LEAD, 1.3 * (st.batchEvery || 0) / 1000));
+  const ahead = Math.min(MAX_AHEAD, Math.max(LEAD, 1.3 * (st.batchEvery || 0) / 1000));
   const lead = Math.max(1, Math.round(st.fps * ahead));
   if (!st.started) { // fill the buffer a little first (for at most that long)
     if (!q.length) return;
-    if (q.length < lead && now - st.waitingSince < ahead * 1000) return;
+    const waited = now - st.waitingSince;
+    if (q.length < lead && waited < ahead * 1000) {
+      schedule(st, Math.min(ahead * 1000 - waited, 100));
+      return;
+    }
     st.started = true;
     st.due = 1;
   }
@@ -607,24 +629,44 @@ function tick(st, now) {
   // frame per display frame: every frame is painted while the browser keeps up
   const rate = st.fps * Math.min(2, Math.max(1, q.length / (2 * lead)));
   st.due = Math.min(st.due + (dt * rate) / 1000, 2);
-  let n = 1;
-  if (q.length > 8 * lead) n = q.length - 2 * lead; // far behind: skip ahead
-  if (st.due < 1) return;
-  st.due -= 1;
-  const done = q.splice(0, n);
-  st.curvePoints.push(...done);
-  const f = done[done.length - 1];
-  // the diagram costs more than the regions: above DIAGRAM_FPS frames per second it is
-  // painted with every other frame (each time with the regions of its own epoch)
-  st.turn = !st.turn;
-  paint(st, f, st.fps <= DIAGRAM_FPS || st.turn);
-  if (now - (st.lastCurves || 0) >= CURVES_EVERY) {
-    st.lastCurves = now;
-    const t0 = performance.now();
-    flushCurves(st);
-    STATS.paintMs += performance.now() - t0;
+  if (st.due >= 1) {
+    st.due -= 1;
+    const n = q.length > 8 * lead ? q.length - 2 * lead : 1; // far behind: skip ahead
+    const done = q.splice(0, n);
+    st.curvePoints.push(...done);
+    const f = done[done.length - 1];
+    // the diagram costs more than the regions: above DIAGRAM_FPS frames per second it
+    // is painted with every other frame (each time with the regions of its own epoch;
+    // when many pages share a machine, the server sends it with every other frame)
+    st.turn = !st.turn;
+    paint(st, f, st.fps <= DIAGRAM_FPS || st.turn);
+    // the curves a few times a second; once a batch when batches come seldom (many
+    // pages share the machine: a redraw of the chart costs more than a frame)
+    const curvesEvery = st.batchEvery > 1000 ? st.batchEvery : CURVES_EVERY;
+    if (now - (st.lastCurves || 0) >= curvesEvery) {
+      st.lastCurves = now;
+      const t0 = performance.now();
+      flushCurves(st);
+      STATS.paintMs += performance.now() - t0;
+    }
   }
   STATS.queue = q.length;
+  schedule(st, st.due >= 1 ? 0 : ((1 - st.due) * 1000) / rate);
+}
+
+/** While playing, ask for the next batch `every` seconds after one arrived (a trigger:
+ * Streamlit reruns the live view), and again if none comes. Batches never queue up behind
+ * a busy server or browser, and a page that is slow to take them asks less often. */
+function pullLater(st, every) {
+  clearTimeout(st.pullTimer);
+  st.pullTimer = 0;
+  if (!st.playing || !every) return;
+  const ask = () => {
+    if (!st.playing || !st.parent) return;
+    st.setTriggerValue("more", ++st.seq);
+    st.pullTimer = setTimeout(ask, 2000 * every + 2000); // none came: ask again
+  };
+  st.pullTimer = setTimeout(ask, every * 1000);
 }
 
 /** While paused, a sign of life every `heartbeat` seconds (and when the tab shows again):
@@ -655,8 +697,7 @@ function takeFrames(st, payload, restart) {
     st.frozen = 0;
     st.queue = [];
     st.started = false;
-    if (st.raf) cancelAnimationFrame(st.raf);
-    st.raf = 0;
+    stopTicks(st);
     flushCurves(st);
     const last = frames[frames.length - 1];
     if (last) {
@@ -683,7 +724,7 @@ function takeFrames(st, payload, restart) {
     return;
   }
   st.playing = true;
-  if (!st.raf) st.raf = requestAnimationFrame((t) => tick(st, t));
+  if (!st.raf && !st.timer) schedule(st, 0);
 }
 
 // ------------------------------------------------------------------ lifecycle
@@ -715,8 +756,7 @@ function init(key) {
     if (st.playing && (play || space)) {
       st.playing = false;
       st.frozen = performance.now();
-      if (st.raf) cancelAnimationFrame(st.raf);
-      st.raf = 0;
+      stopTicks(st);
       catchUp(st);
     }
   };
@@ -756,7 +796,7 @@ function release(st, parent) {
   st.parent = null;
   st.purgeTimer = setTimeout(() => {
     if (st.parent) return;
-    if (st.raf) cancelAnimationFrame(st.raf);
+    stopTicks(st);
     for (const type of ["pointerup", "pointercancel", "blur"]) window.removeEventListener(type, st.onUp);
     for (const type of ["pointerdown", "click", "keydown"]) {
       document.removeEventListener(type, st.onPress, true);
@@ -764,6 +804,7 @@ function release(st, parent) {
     document.removeEventListener("visibilitychange", st.onShow);
     clearInterval(st.beatTimer);
     clearTimeout(st.drawTimer);
+    clearTimeout(st.pullTimer);
     st.resize.disconnect();
     if (st.Plotly) for (const cell of st.cells.values()) st.Plotly.purge(cell.div);
     STATE.delete(st.key);
@@ -783,6 +824,7 @@ async function apply(st, payload) {
     if (payload.heartbeat) beat(st, payload.heartbeat);
     const restart = await drawFigures(st, payload);
     takeFrames(st, payload, restart);
+    pullLater(st, payload.every);
     st.error.hidden = true;
   } catch (err) {
     console.error("stage stream:", err);

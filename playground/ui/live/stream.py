@@ -100,7 +100,8 @@ def stage_stream(figures: Mapping[str, Mapping], frames: list[dict], *, key: str
                  prefix: str = "Output", columns: int = 0, spans: Mapping[str, int] | None = None,
                  min_width: int = 380, heartbeat: float | None = None,
                  digits: list | None = None, sources: Mapping[str, str] | None = None,
-                 prefixes: Mapping[str, str] | None = None) -> dict | None:
+                 prefixes: Mapping[str, str] | None = None,
+                 every: float | None = None) -> dict | None:
     """Mount (or update) the stage: ``figures`` in a grid of ``columns`` columns (0: as
     many as fit, each at least ``min_width`` px; a figure spans ``spans[name]`` of them),
     and ``frames`` painted one per display frame. With no frames it shows figures
@@ -136,6 +137,10 @@ def stage_stream(figures: Mapping[str, Mapping], frames: list[dict], *, key: str
         (a figure named ``regions…`` takes regions, ``network…`` a diagram).
     prefixes : {name: str}, optional
         A regions figure's title while playing, instead of ``prefix``.
+    every : float, optional
+        While playing: seconds after this batch arrives at which the page asks for the
+        next (a rerun of the script or fragment that mounts the stage); it asks again if
+        none comes. None: the page does not ask (the script reruns on its own).
     heartbeat : float, optional
         Seconds between the signs of life the page sends while paused (a rerun in
         which the session is seen: see classroom.py); by default those of the server's
@@ -169,10 +174,11 @@ def stage_stream(figures: Mapping[str, Mapping], frames: list[dict], *, key: str
                "sources": dict(sources) if sources is not None else None,
                "prefixes": dict(prefixes or {}),
                "columns": int(columns),
+               "every": float(every) if playing and every else None,
                "heartbeat": heartbeat or classroom.heartbeat(
                    float(st.get_option("server.disconnectedSessionTTL")))}
     result = _component()(key=key, data=payload, on_click_change=_noop,
-                          on_alive_change=classroom.alive,
+                          on_alive_change=classroom.alive, on_more_change=_noop,
                           on_resend_change=partial(resend_all, key))
     return result.click if result is not None else None
 

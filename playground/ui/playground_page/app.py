@@ -12,6 +12,7 @@ display's pace (see ui/live/stream.py).
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from contextlib import nullcontext
@@ -54,12 +55,11 @@ from playground.ui.playground_page.stream_view import (
 )
 from playground.ui.playground_page.view_state import View
 from playground.ui.playground_page.views import DIAGRAM_ASPECT, live_figures, main_view
-from playground.ui.server.classroom import BATCH, CLASSROOM, join
+from playground.ui.server.classroom import CLASSROOM, join
 from playground.ui.server.session import Pace
 
 MAX_SHARE = 0.5  # at speed "max", train for this share of the time between frames (shared
-MAX_MIN, MAX_MAX = 0.003, 0.3  # by the pages playing), within these bounds (seconds)
-RETIME = 1.5  # a page re-times its frames when its share changes by more than this
+MAX_MIN, MAX_MAX = 0.003, 0.6  # by the pages playing), within these bounds (seconds)
 FRAME_CAP = 0.5  # seconds: a batch never trains longer, so Pause and sliders stay responsive
 FRAME_SHARE = 0.25  # at most this share of the server's time goes into making frames
 PANEL_EVERY = 2.0  # seconds between renewals of the panel while playing
@@ -159,6 +159,8 @@ def _train_batch(ss, state: PlaygroundState, ticket: int, sid: str, playing: int
         with state.guard.lock:  # epoch: Pause's way back (one run; a pair plays on)
             state.resume = trainer.state()
     between = partial(CLASSROOM.step_aside, sid, 0.5)  # another page's click goes first
+    if playing > 1:  # pages share the machine: half the diagram's bytes and making
+        make = _diagram_every_other(make)
     fps = max(min(MAX_FPS / max(playing, 1), FRAME_SHARE / state.frame_cost), MIN_FPS)
     if ss.speed != "max":
         rate = float(ss.speed)
@@ -171,12 +173,20 @@ def _train_batch(ss, state: PlaygroundState, ticket: int, sid: str, playing: int
                                seconds=FRAME_CAP, between=between) if due else [])
         return frames, rate / every
     last = state.last_frame
-    interval = min(now - (now - BATCH if last is None else last), 1.0)
+    interval = min(now - (now - state.frame_every if last is None else last),
+                   2 * state.frame_every)
     state.last_frame = now
     seconds = min(max(MAX_SHARE * interval / max(playing, 1), MAX_MIN), MAX_MAX)
     frames = train_frames(state.guard, ticket, trainer, make, seconds=seconds,
                           frames=max(1, round(fps * interval)), between=between)
     return frames, len(frames) / interval
+
+
+def _diagram_every_other(make):
+    """``make`` giving the diagram's pictures with every other frame (the stage paints
+    the diagram of the frames that have it: see stream.js)."""
+    count = itertools.count()
+    return lambda: make(diagram=next(count) % 2 == 1)
 
 
 def _stop_if_broken(state: PlaygroundState) -> bool:
@@ -203,7 +213,7 @@ def _stop_if_broken(state: PlaygroundState) -> bool:
     return True
 
 
-def _frame_interval(ss, state: PlaygroundState) -> float:
+def _batch_every(ss, state: PlaygroundState) -> float:
     """Seconds between batches: slow paces need fewer (one per epoch), and many pages
     playing on one server share its batches (see classroom.py)."""
     shared = state.frame_every
@@ -219,10 +229,7 @@ def _frame(ss, state: PlaygroundState, sid: str, ticket: int) -> None:
     focus = inside.focus_of(ss, trainer)
     frames, fps = [], float(MAX_FPS)
     if state.playing:
-        every, playing = CLASSROOM.frame(sid)
-        if not 1 / RETIME < every / state.frame_every < RETIME:
-            state.frame_every = every  # more or fewer pages playing: re-time the batches
-            st.rerun(scope="app")
+        state.frame_every, playing = CLASSROOM.frame(sid)  # (more pages: fewer batches)
         frames, fps = _train_batch(ss, state, ticket, sid, playing,
                                    partial(_make_frame, ss, state, trainer, focus,
                                            state.pair and state.pair.a))
@@ -271,6 +278,7 @@ def _frame(ss, state: PlaygroundState, sid: str, ticket: int) -> None:
                 "prefixes": {"regions_a": f"A · {title_prefix(shown_a, None)}",
                              "regions": f"B · {prefix}"}}
     event = stage_stream(figs, frames, key="stage", playing=state.playing, fps=fps,
+                         every=_batch_every(ss, state),
                          labels=stage.LABELS, configs=stage.CONFIGS, numbers=numbers,
                          prefix=prefix, **more)
     if state.playing and frames and state.guard.is_newest(ticket):  # (else never delivered)
@@ -311,19 +319,21 @@ def _stage_height(state: PlaygroundState) -> int:
     return compare_view.HEIGHT if state.pair is not None else STAGE_HEIGHT
 
 
-def _make_frame(ss, state: PlaygroundState, run, focus, run_a=None) -> dict:
+def _make_frame(ss, state: PlaygroundState, run, focus, run_a=None, *,
+                diagram: bool = True) -> dict:
     """The frame of ``run`` as the stage paints it (see stream_view.py), or with
-    ``run_a`` (compare mode) the frame of the pair; the time it took goes into
-    ``state.frame_cost``."""
+    ``run_a`` (compare mode) the frame of the pair (without the diagram's pictures unless
+    ``diagram``); the time it took goes into ``state.frame_cost``."""
     start = time.perf_counter()
     height = _stage_height(state)
+    diagram = diagram and ss.show_network
     message = frame_message(frame_of(run, focus=focus), run, discretize=ss.discretize,
-                            height=height, diagram=ss.show_network)
+                            height=height, diagram=diagram)
     if run_a is not None:
         focus_a = compare_view.focus_for_a(focus, run_a, run)
         a_message = frame_message(frame_of(run_a, focus=focus_a), run_a,
                                   discretize=ss.discretize, height=height,
-                                  diagram=ss.show_network)
+                                  diagram=diagram)
         message = compare_view.frame(a_message, message, run_a, run)
     state.frame_cost = 0.8 * state.frame_cost + 0.2 * (time.perf_counter() - start)
     return message
@@ -388,8 +398,9 @@ def _compare_figures(ss, state: PlaygroundState, figs: dict, shown, shown_a, foc
 
 
 def _live_view(ss, state: PlaygroundState, sid: str) -> None:
-    @st.fragment(run_every=_frame_interval(ss, state) if state.playing
-                 else replay.frame_interval(state))
+    # while playing, the stage asks for each next batch itself once the last has come
+    # (see stream.js): batches never queue up behind a busy server or browser
+    @st.fragment(run_every=None if state.playing else replay.frame_interval(state))
     def view():
         ticket = state.guard.claim()
         # A batch of a page playing waits for its turn (one batch at a time on the

@@ -25,7 +25,7 @@ from playground.run.history import METRICS
 from playground.ui.playground_page.views import DIAGRAM_ASPECT, focus_range
 
 MAX_FPS = 60  # frames per second a page is sent at most (the display's pace)
-MIN_FPS = 8  # ...and at least, when many pages share the server (see classroom.py)
+MIN_FPS = 6  # ...and at least, when many pages share the server (see classroom.py)
 
 
 @lru_cache(maxsize=8)

@@ -6,15 +6,14 @@ times a second, each trains and makes its frames, and the process drowns: Pause 
 its turn behind the batches, and a late student's page never paints. So the sessions
 share out the process:
 
-* **Batches**: a page playing gets its frames in batches (see stream_view.py), one every
-  ``BATCH`` seconds alone; with n pages playing (n > 1) the server sends ``rate``
-  batches per second in all, each page one every ``n / rate`` seconds. The rate follows
-  the machine: while its CPUs are busier than ``BUSY`` the rate goes down, while they
-  have room (below ``ROOM``) it goes back up, between ``MIN_RATE`` and ``MAX_RATE``.
-  Each page gets fewer frames per second (down to ``MIN_FPS``) as more pages play: the
-  browser paints them at its own pace, so a batch costs a browser little, and a class
-  whose pages run on the server's own machine keeps room for a click and a late
-  student's page.
+* **Batches**: a page playing asks for its frames in batches (see stream_view.py and
+  stream.js: the page asks for the next batch once the last has come, so batches never
+  queue up), one every ``BATCH`` seconds alone; with n pages playing (n > 1), the server
+  takes ``RATE`` batches per second in all, each page one every ``n / RATE`` seconds,
+  and each page gets fewer frames per second (down to ``MIN_FPS``): a batch and a frame
+  cost a browser far more than the server (a batch ~90 ms of the page's main thread, a
+  frame ~10 ms), and a class whose pages run on the server's own machine keeps room
+  for training, a click and a late student's page.
 * **Training**: at speed *max*, the pages playing share the training time of one page
   evenly: with n pages playing, each batch trains for 1/n of what it would alone.
 * **One batch at a time**: the pages' batches take turns (a batch waiting for its turn
@@ -43,13 +42,10 @@ from functools import partial
 
 from streamlit.logger import get_logger
 
-from playground.ui.server.machine import MachineLoad, fewer_arenas, give_back_to_system
+from playground.ui.server.machine import fewer_arenas, give_back_to_system
 
 BATCH = 0.5  # seconds between batches of frames of one page playing alone
-MAX_RATE = 16.0  # batches the server sends per second, all pages together, at most...
-MIN_RATE = 4.0  # ...and at least, however busy the machine
-BUSY, ROOM = 0.75, 0.6  # the machine's CPUs busier than this lower the rate; less, raise it
-ADJUST = 1.0  # seconds between looks at the machine
+RATE = 2.0  # batches per second, all pages playing together (when more than one plays)
 WELCOME = 3.0  # seconds a page that just opened goes first (its browser loads and draws)
 HEARTBEAT = 5.0  # seconds between a paused page's signs of life, at most...
 ALIVE = 45.0  # ...and a page unseen this long has gone (a page still loading, a browser
@@ -67,7 +63,7 @@ log = get_logger(__name__)
 class Classroom:
     """The sessions of one server process and their shares of it."""
 
-    def __init__(self, load: MachineLoad | None = None):
+    def __init__(self):
         self._lock = threading.Lock()
         self._frames: dict[str, float] = {}  # session id -> time of its last frame
         self._seats: dict[str, tuple] = {}  # session id -> (state, last seen active)
@@ -75,10 +71,7 @@ class Classroom:
         self._seen: dict[str, float] = {}  # session id -> its last script run or heartbeat
         self._janitor: threading.Thread | None = None
         self._turns = threading.Lock()  # one page's frame at a time
-        self.rate = MAX_RATE  # frames per second, all pages together
-        self._adjusted = 0.0  # when the rate was last looked at
         self._arriving: dict[str, float] = {}  # session id -> end of its welcome
-        self._cpu = load or MachineLoad()
         self._is_active = lambda session_id: True  # until a session is seated
 
     # ------------------------------------------------------------------ frames
@@ -87,35 +80,20 @@ class Classroom:
         of their frame intervals), did not stop since, and are still open."""
         now = time.monotonic() if now is None else now
         with self._lock:
-            window = max(LIVE_WINDOW, 3 * len(self._frames) / self.rate)
+            window = max(LIVE_WINDOW, 3 * len(self._frames) / RATE)
             for sid in [s for s, t in self._frames.items()
                         if now - t > window or not self._is_active(s)]:  # (a closed tab)
                 del self._frames[sid]
             return len(self._frames)
 
     def frame(self, session_id: str, now: float | None = None) -> tuple[float, int]:
-        """Note a frame of ``session_id``; returns the time to its next frame and the
+        """Note a batch of ``session_id``; returns the seconds to its next batch and the
         number of pages playing (which share the training time)."""
         now = time.monotonic() if now is None else now
         with self._lock:
             self._frames[session_id] = now
-            self._pace(now)
         n = self.playing(now)
-        return (BATCH if n == 1 else max(BATCH, n / self.rate)), n
-
-    def _pace(self, now: float) -> None:
-        """Every ``ADJUST`` seconds: fewer frames while the machine is busy, more while
-        it has room."""
-        if now - self._adjusted < ADJUST:
-            return
-        self._adjusted = now
-        busy = self._cpu.busy()
-        if busy is None:
-            return
-        if busy > BUSY:
-            self.rate = max(MIN_RATE, self.rate * 0.8)
-        elif busy < ROOM:
-            self.rate = min(MAX_RATE, self.rate + 1.0)
+        return (BATCH if n == 1 else max(BATCH, n / RATE)), n
 
     def seen(self, session_id: str, now: float | None = None) -> None:
         """``session_id`` ran a script or sent a heartbeat: its browser is there."""

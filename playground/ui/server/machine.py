@@ -1,5 +1,5 @@
-"""The machine the server runs on: how busy its CPUs are (the classroom's frame rate
-follows it) and glibc's memory tunings (memory of ended sessions back to the system)."""
+"""The machine the server runs on: glibc's memory tunings (memory of ended sessions back
+to the system)."""
 
 from __future__ import annotations
 
@@ -18,31 +18,6 @@ def give_back_to_system() -> None:
     """Hand memory freed by released runs back to the system (glibc keeps freed
     blocks of many threads' arenas otherwise, and the process looks as big as ever)."""
     _glibc("malloc_trim", 0)
-
-
-class MachineLoad:
-    """How busy the machine's CPUs were since the last look (Linux: /proc/stat)."""
-
-    def __init__(self, path: str = "/proc/stat"):
-        self.path = path
-        self._last = self._read()
-
-    def _read(self) -> tuple[int, int] | None:
-        try:
-            with open(self.path, encoding="ascii") as f:
-                ticks = [int(x) for x in f.readline().split()[1:]]
-        except (OSError, ValueError):
-            return None
-        idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle + waiting for I/O
-        return sum(ticks), idle
-
-    def busy(self) -> float | None:
-        """Share of CPU time busy since the last call (0..1), or None if unknown."""
-        now, last = self._read(), self._last
-        self._last = now
-        if now is None or last is None or now[0] <= last[0]:
-            return None
-        return 1.0 - (now[1] - last[1]) / (now[0] - last[0])
 
 
 def fewer_arenas(arenas: int = 2) -> None:
