@@ -90,6 +90,6 @@ def test_pace_trains_one_epoch_at_once_then_keeps_the_rate():
 def test_pace_does_not_burst_after_falling_behind():
     pace = Pace(100, now=0.0, epoch=0)
     assert pace.due(0.0, 0) == 1
-    assert pace.due(10.0, 1) == 50  # 10 s late: at most half a second's worth
-    assert pace.due(10.0, 51) == 0  # and on schedule from there
-    assert pace.due(10.1, 51) == 10
+    assert pace.due(10.0, 1) == 100  # 10 s late: at most a second's worth
+    assert pace.due(10.0, 101) == 0  # and on schedule from there
+    assert pace.due(10.1, 101) == 10

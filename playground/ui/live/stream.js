@@ -663,10 +663,13 @@ function pullLater(st, every) {
   if (!st.playing || !every) return;
   const ask = () => {
     if (!st.playing || !st.parent) return;
+    st.lastPull = performance.now();
     st.setTriggerValue("more", ++st.seq);
     st.pullTimer = setTimeout(ask, 2000 * every + 2000); // none came: ask again
   };
-  st.pullTimer = setTimeout(ask, every * 1000);
+  // `every` from the last ask (the batch's way here included), at once if that is past
+  const since = performance.now() - (st.lastPull || 0);
+  st.pullTimer = setTimeout(ask, Math.max(0, every * 1000 - since));
 }
 
 /** While paused, a sign of life every `heartbeat` seconds (and when the tab shows again):

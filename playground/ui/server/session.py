@@ -62,7 +62,8 @@ class Pace:
     from now instead of training a burst to catch up.
     """
 
-    MAX_BEHIND = 0.5  # seconds of epochs a frame may catch up on
+    MAX_BEHIND = 1.0  # seconds of epochs a batch may catch up on (batches come every
+    # half second or so, a little later when the server or the browser is busy)
 
     def __init__(self, rate: float, now: float, epoch: int):
         self.rate, self.t0, self.epoch0 = float(rate), now, epoch
