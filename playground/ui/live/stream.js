@@ -23,6 +23,7 @@ const STATE = new Map(); // component key -> state (survives remounts of the ele
 const STATS = (window.npStream = window.npStream || {
   payloads: 0, received: 0, painted: 0, paintMs: 0, queue: 0, lastPayload: 0 });
 const LEAD = 0.7; // seconds of frames kept ahead before painting starts (alone)...
+const PULL_GAP = 250; // ms at least between a batch's arrival and the next ask
 const MAX_AHEAD = 7; // ...and at most (batches come seldom when many pages share a machine)
 const DIAGRAM_FPS = 20; // frames per second up to which the diagram is painted every frame
 const CURVES_EVERY = 300; // ms between extendTraces of the curves
@@ -667,9 +668,11 @@ function pullLater(st, every) {
     st.setTriggerValue("more", ++st.seq);
     st.pullTimer = setTimeout(ask, 2000 * every + 2000); // none came: ask again
   };
-  // `every` from the last ask (the batch's way here included), at once if that is past
+  // `every` from the last ask (the batch's way here included), and not before the run
+  // that brought this batch has ended (a run asked for while the last still runs starts
+  // the moment it ends, and drops what it had not yet sent)
   const since = performance.now() - (st.lastPull || 0);
-  st.pullTimer = setTimeout(ask, Math.max(0, every * 1000 - since));
+  st.pullTimer = setTimeout(ask, Math.max(PULL_GAP, every * 1000 - since));
 }
 
 /** While paused, a sign of life every `heartbeat` seconds (and when the tab shows again):
