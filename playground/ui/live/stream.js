@@ -23,8 +23,8 @@ const STATE = new Map(); // component key -> state (survives remounts of the ele
 const STATS = (window.npStream = window.npStream || {
   payloads: 0, received: 0, painted: 0, paintMs: 0, queue: 0, lastPayload: 0 });
 const LEAD = 0.7; // seconds of frames kept ahead before painting starts (alone)...
-const PULL_GAP = 250; // ms at least between a batch's arrival and the next ask
 const MAX_AHEAD = 7; // ...and at most (batches come seldom when many pages share a machine)
+const PULL_GAP = 250; // ms at least between a batch's arrival and the next ask
 const DIAGRAM_FPS = 20; // frames per second up to which the diagram is painted every frame
 const CURVES_EVERY = 300; // ms between extendTraces of the curves
 const MAX_CURVE = 1500; // points per curve before it is thinned by half
@@ -655,8 +655,8 @@ function tick(st, now) {
   schedule(st, st.due >= 1 ? 0 : ((1 - st.due) * 1000) / rate);
 }
 
-/** While playing, ask for the next batch `every` seconds after one arrived (a trigger:
- * Streamlit reruns the live view), and again if none comes. Batches never queue up behind
+/** While playing, ask for the next batch `every` seconds after the last ask (a trigger:
+ * Streamlit reruns the live view), once this one has arrived, and again if none comes. Batches never queue up behind
  * a busy server or browser, and a page that is slow to take them asks less often. */
 function pullLater(st, every) {
   clearTimeout(st.pullTimer);

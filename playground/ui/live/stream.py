@@ -138,9 +138,10 @@ def stage_stream(figures: Mapping[str, Mapping], frames: list[dict], *, key: str
     prefixes : {name: str}, optional
         A regions figure's title while playing, instead of ``prefix``.
     every : float, optional
-        While playing: seconds after this batch arrives at which the page asks for the
-        next (a rerun of the script or fragment that mounts the stage); it asks again if
-        none comes. None: the page does not ask (the script reruns on its own).
+        While playing: seconds between the page's asks for its next batch (a rerun of
+        the script or fragment that mounts the stage), each made once the last batch has
+        arrived; it asks again if none comes. None: the page does not ask (the script
+        reruns on its own).
     heartbeat : float, optional
         Seconds between the signs of life the page sends while paused (a rerun in
         which the session is seen: see classroom.py); by default those of the server's

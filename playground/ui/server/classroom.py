@@ -11,9 +11,9 @@ share out the process:
   queue up), one every ``BATCH`` seconds alone; with n pages playing (n > 1), the server
   takes ``RATE`` batches per second in all, each page one every ``n / RATE`` seconds,
   and each page gets fewer frames per second (down to ``MIN_FPS``): a batch and a frame
-  cost a browser far more than the server (a batch ~90 ms of the page's main thread, a
-  frame ~10 ms), and a class whose pages run on the server's own machine keeps room
-  for training, a click and a late student's page.
+  cost a browser far more than the server (a batch 75-250 ms of its CPU, a frame
+  8-10 ms: see docs/performance.md), and a class whose pages run on the server's own
+  machine keeps room for training, a click and a late student's page.
 * **Training**: at speed *max*, the pages playing share the training time of one page
   evenly: with n pages playing, each batch trains for 1/n of what it would alone.
 * **One batch at a time**: the pages' batches take turns (a batch waiting for its turn
