@@ -67,6 +67,20 @@ def test_training_steps_aside_while_another_session_waits():
     assert not room.busy("a")
 
 
+def test_runs_people_wait_for_never_wait_for_each_other():
+    # three pages clicked at once: each page's run trains its first batch, stepping aside
+    # between slices; were they to step aside for each other, each slice would wait
+    room = Classroom()
+    room.welcome("new", now=time.monotonic())
+    with room.interactive("a"), room.interactive("b"):
+        assert not room.busy("a") and not room.busy("b")
+        assert room.busy("c")  # a page's batch still steps aside for them
+        t0 = time.monotonic()
+        room.step_aside("a", longest=5)
+        assert time.monotonic() - t0 < 0.5
+    assert room.busy("a")  # the page that just opened still goes first
+
+
 def test_a_page_that_just_opened_goes_first():
     room = Classroom()
     room.welcome("new", now=100.0)

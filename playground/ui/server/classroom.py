@@ -143,11 +143,14 @@ class Classroom:
 
     def busy(self, session_id: str, now: float | None = None) -> bool:
         """Whether another session waits for a script run or has just opened:
-        ``session_id`` steps aside."""
+        ``session_id`` steps aside. A script run a person waits for steps aside for no
+        one (pages clicked at once would each wait for the others' runs, in turn)."""
         now = time.monotonic() if now is None else now
         with self._lock:  # (another thread may be adding or removing a session's count)
             for sid in [s for s, until in self._arriving.items() if until <= now]:
                 del self._arriving[sid]
+            if self._interactive.get(session_id):
+                return False
             return (any(n > 0 for sid, n in self._interactive.items() if sid != session_id)
                     or any(sid != session_id for sid in self._arriving))
 
