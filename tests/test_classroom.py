@@ -1,6 +1,7 @@
 """Sharing one server among many sessions: frames, training shares, controls first,
 memory given back (the scheduler alone; tests/test_classroom_e2e.py runs a server)."""
 
+import gc
 import threading
 import time
 
@@ -125,3 +126,23 @@ def test_frames_take_turns_and_a_stale_one_gives_up_waiting():
     with room.turn(lambda: False):  # someone holds the turn...
         with room.turn(lambda: True) as mine:  # ...and a stale frame does not wait
             assert not mine
+
+
+def test_a_released_run_is_held_by_none_of_the_pages_fragments():
+    # the live view, By the numbers and a lesson's goal are fragments, which Streamlit
+    # keeps for a session until it ends (a closed tab's: long after its run is released)
+    import weakref
+
+    from conftest import button, run_app
+
+    at = run_app({"lesson": "circle", "step": "2", "panel": "numbers"})
+    button(at, "play").click().run()
+    state = at.session_state["playground"]
+    assert state.playing
+    gone = weakref.ref(state)
+    del state
+    room = Classroom()
+    room.seat("closed", at.session_state, lambda sid: False, ttl=1.0)
+    assert room.release_gone(lambda sid: False, 1.0, now=time.monotonic() + 5) == 1
+    gc.collect()
+    assert gone() is None

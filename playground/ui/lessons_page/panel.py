@@ -83,8 +83,10 @@ def _pick(key: str, number: int) -> None:
 # ---------------------------------------------------------------------- the goal
 def _goal(state: PlaygroundState) -> None:
     @st.fragment(run_every=GOAL_EVERY if state.playing else None)
-    def status():
-        goal_status(state)
+    def status():  # (reads the state anew: a fragment keeps no hold of a released run)
+        state = PlaygroundState.of(st.session_state)
+        if state is not None:
+            goal_status(state)
 
     status()
 

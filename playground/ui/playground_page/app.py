@@ -401,7 +401,10 @@ def _live_view(ss, state: PlaygroundState, sid: str) -> None:
     # while playing, the stage asks for each next batch itself once the last has come
     # (see stream.js): batches never queue up behind a busy server or browser
     @st.fragment(run_every=None if state.playing else replay.frame_interval(state))
-    def view():
+    def view():  # (reads the state anew: a fragment keeps no hold of a released run)
+        state = PlaygroundState.of(ss)
+        if state is None:
+            return
         ticket = state.guard.claim()
         # A batch of a page playing waits for its turn (one batch at a time on the
         # server); the batch inside a run a person waits for does not.

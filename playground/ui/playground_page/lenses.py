@@ -80,9 +80,11 @@ def panel(ss, state: PlaygroundState) -> None:
         return
 
     @st.fragment(run_every=EVERY if state.playing else None)
-    def lens():
-        with st.container(key="lens"):
-            numbers(ss, state)
+    def lens():  # (reads the state anew: a fragment keeps no hold of a released run)
+        state = PlaygroundState.of(ss)
+        if state is not None:
+            with st.container(key="lens"):
+                numbers(ss, state)
 
     lens()
 
