@@ -83,7 +83,8 @@ def one_round(browser, server, n, seconds, query):
         ctx, page, first = open_page(browser, url)
         pages.append((ctx, page))
         firsts.append(first)
-        if first is not None:
+        if first is not None:  # (the toolbar may be re-rendering as the plots are drawn)
+            page.wait_for_function("!!window.__button('play')", timeout=30_000)
             page.evaluate("window.__button('play').click()")
     time.sleep(3)  # everyone playing
     e0 = [safe_epoch(p) for _, p in pages]
