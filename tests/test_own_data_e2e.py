@@ -106,8 +106,14 @@ def test_quick_clicks_each_draw_a_point_where_clicked(app):
     for pos in at:
         page.mouse.click(pos["x"], pos["y"])
         page.wait_for_timeout(150)
-    app.wait_until(lambda: len(decode_points(_points(app))) == len(clicks), timeout=30,
-                   what="eight drawn points in the link")
+    try:
+        app.wait_until(lambda: len(decode_points(_points(app))) == len(clicks), timeout=30,
+                       what="eight drawn points in the link")
+    except AssertionError as err:  # say what the link holds (seen once in a full run)
+        app.screenshot("own-quick-clicks-missing")
+        held = decode_points(_points(app))
+        raise AssertionError(f"{err}: the link holds {len(held)} points, at "
+                             f"{held.to_square(held.X).round(2).tolist()}") from err
     page.wait_for_timeout(2000)  # (no late duplicate)
     drawn = decode_points(_points(app))
     assert len(drawn) == len(clicks)
