@@ -4,8 +4,10 @@ memory given back (the scheduler alone; tests/test_classroom_e2e.py runs a serve
 import gc
 import threading
 import time
+import weakref
 
 import pytest
+from conftest import button, run_app
 
 from playground.ui.server.classroom import (
     BATCH,
@@ -131,10 +133,6 @@ def test_frames_take_turns_and_a_stale_one_gives_up_waiting():
 def test_a_released_run_is_held_by_none_of_the_pages_fragments():
     # the live view, By the numbers and a lesson's goal are fragments, which Streamlit
     # keeps for a session until it ends (a closed tab's: long after its run is released)
-    import weakref
-
-    from conftest import button, run_app
-
     at = run_app({"lesson": "circle", "step": "2", "panel": "numbers"})
     button(at, "play").click().run()
     state = at.session_state["playground"]
