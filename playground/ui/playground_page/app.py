@@ -322,8 +322,8 @@ def _stage_height(state: PlaygroundState) -> int:
 def _make_frame(ss, state: PlaygroundState, run, focus, run_a=None, *,
                 diagram: bool = True) -> dict:
     """The frame of ``run`` as the stage paints it (see stream_view.py), or with
-    ``run_a`` (compare mode) the frame of the pair (without the diagram's pictures unless
-    ``diagram``); the time it took goes into ``state.frame_cost``."""
+    ``run_a`` (compare mode) the frame of the pair; without the diagram's pictures
+    unless ``diagram``. The time it took goes into ``state.frame_cost``."""
     start = time.perf_counter()
     height = _stage_height(state)
     diagram = diagram and ss.show_network

@@ -21,12 +21,14 @@ share out the process:
   script runs people wait for never queue behind ten batches at once.
 * **Controls first**: while any session runs its script for a person (a click, a slider,
   a page opening), and for ``WELCOME`` seconds after a page opened (while its browser
-  loads Plotly and draws), the other pages' batches and training step aside.
+  loads Plotly and draws), the other pages' batches and training step aside; runs
+  people wait for never step aside for each other (pages clicked at once).
 * **Memory back**: a session whose browser has gone (closed tab: no script run and no
   heartbeat of its paused page for ``ALIVE`` seconds) keeps its run only for
   ``server.disconnectedSessionTTL`` seconds more; then the janitor drops the run, even if
   no other session ever connects again (Streamlit itself evicts a disconnected session
-  only when a new one connects), and hands the freed memory back.
+  only when a new one connects), and hands the freed memory back. A page's fragments
+  read its state anew on each run, so the ones Streamlit keeps hold none of it.
 
 Shared on purpose: the registry holds each session's last frame time and a handle to
 release its run, never a session's data for another to read.
