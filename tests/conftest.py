@@ -75,9 +75,24 @@ def button(at, key):
 # ---------------------------------------------------------------------- a page of the app
 N_PLOTS = 4  # network, regions, curves and the panel below them
 VIEWPORT = {"width": 1400, "height": 1900}  # tall: the main area scrolls inside the page
+READ_MS, ACT_MS = 2_000, 30_000  # Playwright's timeout inside wait_until, and elsewhere
 
 
 # ---------------------------------------------------------------------- helpers
+_METRIC_JS = """(label) => {
+  const painted = document.querySelector(`.np-numbers:not([hidden]) [aria-label="${label}"]`);
+  if (painted) return painted.innerText.trim();
+  for (const box of document.querySelectorAll('[data-testid="stMetric"]')) {
+    const name = box.querySelector('[data-testid="stMetricLabel"]');
+    const value = box.querySelector('[data-testid="stMetricValue"]');
+    if (name && value && name.innerText.toLowerCase().includes(label.toLowerCase())) {
+      return value.innerText.trim();
+    }
+  }
+  return null;
+}"""
+
+
 class App:
     """One page of the app in its own browser context, with console error capture."""
 
@@ -101,13 +116,11 @@ class App:
 
     # ---- reading
     def metric(self, label: str) -> str:
-        """A number of the stage: painted by the stage while playing, else Streamlit's."""
-        painted = self.page.locator(f'.np-numbers:not([hidden]) [aria-label="{label}"]')
-        if painted.count():
-            return painted.first.inner_text().strip()
-        box = self.page.locator('[data-testid="stMetric"]').filter(
-            has=self.page.locator('[data-testid="stMetricLabel"]', has_text=label)).first
-        return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+        """A number of the stage: painted by the stage while playing, else Streamlit's.
+        Read in one step in the page: the stage hides its numbers when a paused run's
+        batch lands, and a two-step read (is it shown? then its text) could find them
+        shown and then wait for them in vain."""
+        return self.page.wait_for_function(_METRIC_JS, arg=label).json_value()
 
     def epoch(self) -> int:
         return int(self.metric("Epoch").replace(",", ""))
@@ -126,12 +139,18 @@ class App:
 
     # ---- waiting
     def wait_until(self, cond, timeout: float = 10.0, what: str = "condition"):
+        """Poll ``cond`` until it is truthy. A read inside it that finds no element (one
+        being drawn anew by a rerun) gives up after READ_MS and is tried again, rather
+        than waiting Playwright's 30 s past this deadline."""
         deadline = time.monotonic() + timeout
         while True:
+            self.page.set_default_timeout(READ_MS)
             try:
                 value = cond()
             except Exception:  # noqa: BLE001 - the element may be re-rendering
                 value = None
+            finally:
+                self.page.set_default_timeout(ACT_MS)
             if value:
                 return value
             if time.monotonic() > deadline:

@@ -24,7 +24,6 @@ def test_a_compare_link_plays_both_runs_side_by_side(server, browser):
     from conftest import App
 
     app = App(browser, server.url + LINK, viewport={"width": 1280, "height": 720})
-    app.page.set_default_timeout(3000)  # a read that misses a rerun is tried again
     try:
         line = app.page.locator(".st-key-compare_line")
         app.wait_until(lambda: "B: learning rate 0.3 — A: 0.03" in line.inner_text(),

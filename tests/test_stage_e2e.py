@@ -93,6 +93,8 @@ def test_default_pace_is_one_a_class_can_watch(page_at):
 def test_keyboard_shortcuts_and_not_while_typing(page_at):
     app = page_at(LAPTOP)
     page = app.page
+    for key in ("play", "step", "reset"):  # a key pressed before its button is drawn does nothing
+        app.button(key).wait_for()
     page.evaluate("document.activeElement && document.activeElement.blur()")  # no field
     page.keyboard.press("ArrowRight")
     app.wait_until(lambda: app.epoch() == 1, what="→ to train one epoch")
