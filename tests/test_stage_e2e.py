@@ -90,6 +90,23 @@ def test_default_pace_is_one_a_class_can_watch(page_at):
     app.click("play")
 
 
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1280x720", "390x844"])
+def test_the_stage_stays_put_at_play_and_pause(page_at, viewport):
+    """While playing the stage paints the numbers itself; Streamlit's paused metrics take
+    the same room, so the pictures under them do not jump at every Play and Pause."""
+    app = page_at(viewport)
+    painted = app.page.locator(".np-numbers:not([hidden])")
+    top = {"paused": _box(app.page, REGIONS)["y"]}
+    app.click("play")
+    app.wait_until(lambda: painted.count() and app.epoch() > 1, what="the painted numbers")
+    top["playing"] = _box(app.page, REGIONS)["y"]
+    app.click("play")
+    app.wait_until(lambda: not painted.count() and app.play_label().endswith("Play"),
+                   what="Streamlit's metrics after Pause")
+    top["paused again"] = _box(app.page, REGIONS)["y"]
+    assert max(top.values()) - min(top.values()) < 1, top
+
+
 def test_keyboard_shortcuts_and_not_while_typing(page_at):
     app = page_at(LAPTOP)
     page = app.page

@@ -70,6 +70,7 @@ div:has(> .st-key-messages) { display: contents; }  /* (its wrapper takes no roo
   .st-key-toolbar .stColumn:nth-child(8)
     span:has(> [translate="no"][aria-hidden="true"]) { display: inline; }
   .st-key-toolbar .stColumn:nth-child(8) button p { display: none; }
+  .st-key-metrics { min-height: 4rem; justify-content: flex-end; }  /* as the painted */
   .st-key-metrics .stHorizontalBlock { flex-flow: row nowrap; gap: 0.3rem;
     align-items: flex-end; }
   .st-key-metrics .stColumn { min-width: 0 !important; flex: 1 1 0 !important; }
