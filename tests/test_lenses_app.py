@@ -143,6 +143,33 @@ def test_a_click_on_a_training_point_and_on_a_neuron_pick_them():
     assert not lenses.handle_click(test_click, state, run, "numbers")
 
 
+def _ring(at):
+    """The regions' ring around the point By the numbers follows: its place, or None."""
+    regions = _state(at).last_figures["regions"]
+    rings = [t for t in regions["data"] if t["name"] == "chosen point"]
+    assert len(rings) <= 1
+    return (rings[0]["x"][0], rings[0]["y"][0]) if rings else None
+
+
+def test_the_regions_ring_the_point_by_the_numbers_follows():
+    at = run_app({"panel": "numbers", "at": "20"})
+    X = _state(at).trainer.X_train
+    assert _ring(at) == tuple(X[0])  # the default point
+    at.number_input(key=lenses.POINT_KEY).set_value(12).run()
+    assert _ring(at) == tuple(X[12]) and _state(at).lens.marked == 12
+    at.number_input(key=lenses.POINT_KEY).set_value(len(X)).run()  # out of range: none
+    assert not at.exception and _ring(at) is None
+    at.number_input(key=lenses.POINT_KEY).set_value(3).run()
+    assert _ring(at) == tuple(X[3])
+    ring = next(t for t in _state(at).last_figures["regions"]["data"]
+                if t["name"] == "chosen point")
+    assert ring["hoverinfo"] == "skip"  # clicks go through to the point under it
+    at.query_params["panel"] = "weights"  # another panel: no ring
+    at.session_state["panel"] = "weights"
+    at.run()
+    assert not at.exception and _ring(at) is None and _state(at).lens.marked is None
+
+
 def test_the_landscape_controls_span_pca_and_new_directions():
     at = run_app({"panel": "landscape", "at": "30"})
     run = _state(at).trainer

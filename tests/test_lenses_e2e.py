@@ -75,6 +75,8 @@ def test_by_the_numbers_for_a_clicked_point_and_neuron(page_at):
     page.mouse.click(pos["x"], pos["y"])
     app.wait_until(lambda: app.input_value("Training point") == str(index), timeout=15,
                    what=f"training point {index} picked by the click")
+    app.wait_until(lambda: _ring(page) == pytest.approx(run.X_train[index].tolist()),
+                   what=f"a ring around training point {index} on the regions")
     # a click on neuron h1.3 of the diagram: its incoming weights are written out
     pos = _node_position(page, 1, 2)
     page.mouse.move(pos["x"], pos["y"])
@@ -92,10 +94,28 @@ def test_by_the_numbers_for_a_clicked_point_and_neuron(page_at):
     title = page.locator(PANEL).locator(".gtitle")
     app.wait_until(lambda: title.text_content() == f"Point {index} through the network at "
                    f"epoch {run.epoch} (links: w·a)", what="the point's path in the panel")
-    _scroll_to(page, PANEL)
     page.mouse.move(0, 0)
     page.wait_for_timeout(500)
+    app.screenshot("by-the-numbers-ring")  # the regions, their ring on the point
+    _scroll_to(page, PANEL)
+    page.wait_for_timeout(500)
     app.screenshot("by-the-numbers")
+    # a point typed in the box (a run of the lens alone): the ring follows it
+    other = (index + 1) % len(run.X_train)
+    box = page.get_by_label("Training point", exact=True)
+    box.fill(str(other))
+    box.press("Enter")
+    app.wait_until(lambda: _ring(page) == pytest.approx(run.X_train[other].tolist()),
+                   timeout=15, what=f"the ring moved to training point {other}")
+
+
+def _ring(page):
+    """Where the regions' ring (the point By the numbers follows) is, or None."""
+    return page.evaluate("""() => {
+      const gd = document.querySelector('.js-plotly-plot[data-figure="regions"]');
+      const ring = gd && (gd.data || []).find(t => t.name === "chosen point");
+      return ring ? [ring.x[0], ring.y[0]] : null;
+    }""")
 
 
 def test_the_loss_landscape_draws_its_heatmap(page_at):

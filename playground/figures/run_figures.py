@@ -153,6 +153,15 @@ def points_trace(X, y, task, name, outline, symbol, k):
             "hovertemplate": f"{name}<br>x1=%{{x:.2f}}<br>x2=%{{y:.2f}}<extra></extra>"}
 
 
+def ring_trace(at, name: str = "chosen point") -> dict:
+    """A ring around the point ``at`` (2,) on the decision regions, which lets clicks
+    and hovers through to the point under it."""
+    return {"type": "scatter", "mode": "markers", "name": name, "x": [float(at[0])],
+            "y": [float(at[1])], "hoverinfo": "skip", "showlegend": False,
+            "marker": {"size": 20, "symbol": "circle-open", "color": "#111111",
+                       "line": {"width": 3}}}
+
+
 def decision_figure(xs, out, task, train=None, test=None, *, discretize=False,
                     show_test=True, title="Output", extent=6.0, height=420,
                     zrange=None) -> dict:

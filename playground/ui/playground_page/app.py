@@ -372,6 +372,7 @@ def _stage_figures(ss, state: PlaygroundState, shown, focus, shown_a=None) -> di
                                                 height)
     own_data.decorate(figs, ss, state)
     legend.decorate(figs, ss, state)
+    lenses.decorate(figs, ss, state)  # the point By the numbers follows
     architecture.decorate(figs, state)
     state.panel_at = now
     state.last_figures = figs

@@ -7,8 +7,8 @@ landscape.py).
 By the numbers is text, drawn in a fragment of its own: paused, it follows the page;
 while playing it reruns once every :data:`EVERY` seconds. It shows the run as the stage
 does (the replayed epoch while paused on one). A point is picked by its index or by a
-click on a training point of the decision regions, a neuron by a click in the diagram
-or the picker.
+click on a training point of the decision regions (which then ring it), a neuron by a
+click in the diagram or the picker.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from playground.figures.run_figures import ring_trace
 from playground.run.explain import explain_point
 from playground.run.explain_text import explanation_lines
 from playground.ui.playground_page import landscape, replay
@@ -68,6 +69,20 @@ def pick_neuron(state: PlaygroundState, layer: int, unit: int) -> None:
         state.set_widget_next_run(NEURON_KEY, (int(layer), int(unit)))
 
 
+def decorate(figs: dict, ss, state: PlaygroundState) -> None:
+    """While *By the numbers* is open, a ring on the decision regions shows which
+    training point it follows."""
+    state.lens.marked = None
+    if ss.get("panel") != "numbers" or ss.get("own_draw"):  # (drawing: a click adds)
+        return
+    index = ss.get(POINT_KEY)
+    state.lens.marked = index = index if isinstance(index, int) else 0  # (its default)
+    X = state.trainer.X_train
+    fig = figs.get("regions")
+    if fig is not None and 0 <= index < len(X):
+        fig["data"] = [*fig["data"], ring_trace(X[index])]
+
+
 # ---------------------------------------------------------------------- the panel
 def panel(ss, state: PlaygroundState) -> None:
     """Under the stage: By the numbers (a fragment of its own, which follows a playing
@@ -114,6 +129,8 @@ def numbers(ss, state: PlaygroundState) -> None:
                       help=f"Its index, 0 to {n - 1}; or click a training point on the "
                            "decision regions")
     index = ss[POINT_KEY]
+    if index != state.lens.marked and not state.in_page:  # typed here: ring it on the stage
+        st.rerun(scope="app")
     try:
         with state.guard.lock, np.errstate(all="ignore"):
             e = explain_point(run, index)

@@ -82,6 +82,7 @@ class LensState:
     and the range are widgets' values (``lens_*``)."""
 
     seed: int = 0                    # of the landscape's random directions (New directions)
+    marked: int | None = None        # the training point the regions ring (By the numbers)
     landscape: tuple | None = None   # the last landscape figure: ((settings, epoch,
                                      # weights, data) it was made for, when, how long it
                                      # took, the figure)
