@@ -290,9 +290,9 @@ async function drawFigures(st, payload) {
     cell.fig = fig;
     cell.digest = fig.digest;
     if (name in st.sources) restart = true;
-    const height = fig.height || 300;
-    cell.div.style.height = `${height}px`;
     cell.div.style.gridColumn = fig.span ? `span ${fig.span}` : "";
+    const height = fittedHeight(st, fig, cell.div);
+    cell.div.style.height = `${height}px`;
     if (fig.label) {
       cell.div.setAttribute("aria-label", fig.label);
       cell.div.setAttribute("role", "figure");
@@ -323,6 +323,25 @@ async function drawFigures(st, payload) {
   });
   await Promise.all(jobs);
   return restart;
+}
+
+/** The figure's height in its cell. A figure alone in its row (a phone: one column)
+ * whose drawing keeps its shape (y anchored to x: the regions, the diagram) is made no
+ * taller than that drawing needs at the cell's width, when that saves more than
+ * FIT_SAVES of it: its fixed height left bands of empty room above and below. Side by
+ * side, the cells keep the row's height. */
+const FIT_SAVES = 0.15;
+function fittedHeight(st, fig, div) {
+  const height = fig.height || 300;
+  const width = div.clientWidth;
+  const alone = width > 0 && width >= st.grid.clientWidth - 1;
+  const layout = fig.layout || {};
+  const xr = (layout.xaxis || {}).range, yr = (layout.yaxis || {}).range;
+  if (!alone || (layout.yaxis || {}).scaleanchor !== "x" || !xr || !yr) return height;
+  const m = { l: 80, r: 80, t: 100, b: 80, ...(layout.margin || {}) }; // (Plotly's defaults)
+  const drawing = (width - m.l - m.r) * Math.abs(yr[1] - yr[0]) / Math.abs(xr[1] - xr[0]);
+  const needed = Math.ceil(drawing + m.t + m.b) + 4;
+  return needed < (1 - FIT_SAVES) * height ? needed : height;
 }
 
 function lastX(fig) {
@@ -780,7 +799,9 @@ function init(key) {
     for (const cell of st.cells.values()) {
       const width = cell.div.clientWidth;
       if (cell.plotted && width && cell.div.layout && cell.div.layout.width !== width) {
-        st.Plotly.relayout(cell.div, { width, autosize: false }).then(() => {
+        const height = fittedHeight(st, cell.fig, cell.div);
+        cell.div.style.height = `${height}px`;
+        st.Plotly.relayout(cell.div, { width, height, autosize: false }).then(() => {
           st.areas[cell.name] = plotArea(cell.div);
         }).catch(() => {});
       }
