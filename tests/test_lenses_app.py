@@ -164,6 +164,13 @@ def test_the_regions_ring_the_point_by_the_numbers_follows():
     ring = next(t for t in _state(at).last_figures["regions"]["data"]
                 if t["name"] == "chosen point")
     assert ring["hoverinfo"] == "skip"  # clicks go through to the point under it
+    at.session_state["own_draw"] = True  # drawing your own points: a click adds one
+    at.run()
+    assert not at.exception and _ring(at) is None
+    assert _state(at).lens.marked == 3  # (the stage was drawn for it: no rerun to ring it)
+    at.session_state["own_draw"] = False
+    at.run()
+    assert _ring(at) == tuple(X[3])
     at.query_params["panel"] = "weights"  # another panel: no ring
     at.session_state["panel"] = "weights"
     at.run()

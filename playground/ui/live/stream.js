@@ -340,7 +340,7 @@ function fittedHeight(st, fig, div) {
   if (!alone || (layout.yaxis || {}).scaleanchor !== "x" || !xr || !yr) return height;
   const m = { l: 80, r: 80, t: 100, b: 80, ...(layout.margin || {}) }; // (Plotly's defaults)
   const drawing = (width - m.l - m.r) * Math.abs(yr[1] - yr[0]) / Math.abs(xr[1] - xr[0]);
-  const needed = Math.ceil(drawing + m.t + m.b) + 4;
+  const needed = Math.ceil(drawing + m.t + m.b) + 4; // (+4: the drawing's edge lines)
   return needed < (1 - FIT_SAVES) * height ? needed : height;
 }
 

@@ -7,8 +7,8 @@ landscape.py).
 By the numbers is text, drawn in a fragment of its own: paused, it follows the page;
 while playing it reruns once every :data:`EVERY` seconds. It shows the run as the stage
 does (the replayed epoch while paused on one). A point is picked by its index or by a
-click on a training point of the decision regions (which then ring it), a neuron by a
-click in the diagram or the picker.
+click on a training point of the decision regions (where a ring marks it), a neuron by
+a click in the diagram or the picker.
 """
 
 from __future__ import annotations
@@ -71,15 +71,16 @@ def pick_neuron(state: PlaygroundState, layer: int, unit: int) -> None:
 
 def decorate(figs: dict, ss, state: PlaygroundState) -> None:
     """While *By the numbers* is open, a ring on the decision regions shows which
-    training point it follows."""
+    training point it follows (not while drawing your own points: a click adds one).
+    ``state.lens.marked`` is the point the stage was drawn for."""
     state.lens.marked = None
-    if ss.get("panel") != "numbers" or ss.get("own_draw"):  # (drawing: a click adds)
+    if ss.get("panel") != "numbers":
         return
     index = ss.get(POINT_KEY)
     state.lens.marked = index = index if isinstance(index, int) else 0  # (its default)
     X = state.trainer.X_train
     fig = figs.get("regions")
-    if fig is not None and 0 <= index < len(X):
+    if fig is not None and not ss.get("own_draw") and 0 <= index < len(X):
         fig["data"] = [*fig["data"], ring_trace(X[index])]
 
 
